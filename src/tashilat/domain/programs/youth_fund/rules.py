@@ -1,0 +1,526 @@
+"""Youth Housing Savings Fund rules (PROGRAMS.md §1): deposits → monthly structures →
+yearly averages → entitlement, with the cohort's terms from policy.
+
+Pure: plain values and a policy snapshot in, a ``Decision`` out. The business date is an
+argument, never the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from tashilat.domain.decision import (
+    Decision,
+    PolicyReader,
+    Provenance,
+    Reason,
+    Status,
+    Usage,
+)
+from tashilat.domain.errors import InvalidInput, PolicyError
+from tashilat.domain.jalali import (
+    account_month_start,
+    account_year_end,
+    completed_account_years,
+    format_jalali,
+    jalali_year,
+)
+from tashilat.domain.money import round_down
+
+P = "youth_fund"
+TIERS = ("tier_1", "tier_2", "tier_3")
+REF_CAPS = "PROGRAMS.md §1.1; Bank Maskan announcement of the cohort's caps"
+REF_ENTITLEMENT = "PROGRAMS.md §1.3 (Bank Maskan: average of each year = structure / 12)"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A movement on the account: positive deposit, negative withdrawal (rial)."""
+
+    on: date
+    amount: int
+
+
+@dataclass(frozen=True)
+class CohortTerms:
+    """The terms an account keeps for life, fixed by its opening date."""
+
+    opened_on: date
+    cohort: int
+    min_wait_years: int
+    max_wait_years: int
+    min_opening_deposit: int
+    deposit_table: tuple[int, ...]
+    caps: Mapping[int, tuple[int, int, int]]
+    cap_cells: Mapping[str, Provenance]
+    caps_provenance: Provenance
+    between: str
+    interpolation_unit: int
+    structure_mode: str
+    entitlement_mode: str
+    accrual: str
+    rounding_unit: int
+    provenances: tuple[Provenance, ...]  # every figure above except the caps
+
+    def deposit_for_year(self, k: int) -> int:
+        """d_k; after the table ends the last year's amount continues."""
+        return self.deposit_table[min(k, len(self.deposit_table)) - 1]
+
+
+def cohort_terms(policy: PolicyReader, opened_on: date) -> CohortTerms:
+    """Resolve every cohort-keyed figure as of the opening date."""
+    u = Usage()
+
+    def get(path: str) -> Any:
+        return u.use(policy.resolve(f"{P}.{path}", opened_on))
+
+    caps_r = policy.resolve(f"{P}.caps", opened_on)
+    caps: dict[int, tuple[int, int, int]] = {
+        int(year): (int(t["tier_1"]), int(t["tier_2"]), int(t["tier_3"]))
+        for year, t in caps_r.value.items()
+    }
+    return CohortTerms(
+        opened_on=opened_on,
+        cohort=jalali_year(opened_on),
+        min_wait_years=int(get("min_wait_years")),
+        max_wait_years=int(get("max_wait_years")),
+        min_opening_deposit=int(get("min_opening_deposit")),
+        deposit_table=tuple(int(v) for v in get("deposit_table")),
+        caps=caps,
+        cap_cells=dict(caps_r.cells),
+        caps_provenance=caps_r.provenance,
+        between=str(get("cap_between_points")),
+        interpolation_unit=int(get("cap_interpolation_unit")),
+        structure_mode=str(get("monthly_structure")),
+        entitlement_mode=str(get("entitlement_mode")),
+        accrual=str(get("entitlement_accrual")),
+        rounding_unit=int(get("entitlement_rounding_unit")),
+        provenances=u.provenances,
+    )
+
+
+# -- balances -------------------------------------------------------------------------------
+
+
+def monthly_structures(
+    opened_on: date, events: Iterable[Event], months: int, mode: str = "lowest_balance"
+) -> list[int]:
+    """s_1 … s_months: the lowest end-of-day balance of each account month (or its closing
+    balance with ``mode="closing_balance"``). PROGRAMS.md §1.3."""
+    if mode not in ("lowest_balance", "closing_balance"):
+        raise PolicyError(
+            "youth_fund.structure_mode",
+            f"روش ساختار ماهانه ناشناخته است: {mode}",
+            f"Unknown monthly structure mode: {mode}",
+        )
+    evs = sorted(events, key=lambda e: e.on)
+    if evs and evs[0].on < opened_on:
+        raise InvalidInput(
+            "youth_fund.event_before_opening",
+            f"تراکنشی در {format_jalali(evs[0].on)} پیش از افتتاح حساب ثبت شده است.",
+            f"A movement on {format_jalali(evs[0].on)} precedes the account's opening.",
+        )
+    out: list[int] = []
+    balance = 0
+    idx, n = 0, len(evs)
+    for i in range(1, months + 1):
+        next_start = account_month_start(opened_on, i + 1)
+        day = account_month_start(opened_on, i)
+        lowest: int | None = None
+        while idx < n and evs[idx].on < next_start:
+            d = evs[idx].on
+            if d > day:  # days before this event close at the carried balance
+                lowest = balance if lowest is None else min(lowest, balance)
+            while idx < n and evs[idx].on == d:
+                balance += evs[idx].amount
+                idx += 1
+            lowest = balance if lowest is None else min(lowest, balance)
+            day = d + timedelta(days=1)
+        if day < next_start:
+            lowest = balance if lowest is None else min(lowest, balance)
+        assert lowest is not None
+        out.append(balance if mode == "closing_balance" else lowest)
+    return out
+
+
+def yearly_averages(structures: Sequence[int]) -> list[int]:
+    """a_k = floor(sum of s_i over year k / 12), for each complete year (sourced formula)."""
+    return [sum(structures[12 * k : 12 * k + 12]) // 12 for k in range(len(structures) // 12)]
+
+
+def reference_averages(terms: CohortTerms, years: int) -> list[int]:
+    """r_k: the yearly average of a holder who deposits exactly d_k on the first day of every
+    month: ``12·(d_1+…+d_{k-1}) + 6.5·d_k`` (floored like a_k, so a follower's ratio is 1)."""
+    out: list[int] = []
+    before = 0
+    for k in range(1, years + 1):
+        d = terms.deposit_for_year(k)
+        out.append((24 * before + 13 * d) // 2)
+        before += d
+    return out
+
+
+# -- caps -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cap:
+    year: int
+    tier: int
+    amount: int
+    provenance: tuple[Provenance, ...]
+    interpolated: bool
+
+
+def cap_for_year(terms: CohortTerms, year: int, tier: int) -> Cap:
+    """The cap at the end of account year ``year`` (frozen after the maximum wait) for a tier.
+
+    Between published points the cap is interpolated linearly and rounded down to the
+    policy's unit (``assumed``); after the last point it stays at the last point."""
+    if tier not in (1, 2, 3):
+        raise InvalidInput("tier.invalid", "سطح شهر باید ۱، ۲ یا ۳ باشد.", "Tier must be 1, 2 or 3.")
+    year = min(year, terms.max_wait_years)
+    key = TIERS[tier - 1]
+    points = sorted(terms.caps)
+
+    def prov(y: int) -> Provenance:
+        return terms.cap_cells.get(f"{y}.{key}", terms.caps_provenance)
+
+    if year in terms.caps:
+        return Cap(year, tier, terms.caps[year][tier - 1], (prov(year),), False)
+    below = [y for y in points if y < year]
+    above = [y for y in points if y > year]
+    if not below:
+        raise PolicyError(
+            "youth_fund.cap_unknown",
+            f"سقف سال {year} برای گروه {terms.cohort} تعریف نشده است.",
+            f"No cap is defined for year {year} of cohort {terms.cohort}.",
+        )
+    y0 = below[-1]
+    interp = Provenance(
+        path=f"{P}.caps",
+        since=terms.caps_provenance.since,
+        status=Status.ASSUMED,
+        note=(
+            "Caps for years between published points are not published; linear "
+            "interpolation rounded down to "
+            f"{terms.interpolation_unit:,} rial is used."
+            if terms.between == "linear"
+            else "Caps for years between published points are not published; the last "
+            "published point is used."
+        ),
+        note_fa="سقف سال‌های میان نقاط منتشرشده منتشر نشده و برآورد شده است.",
+    )
+    if not above or terms.between == "previous_point":
+        return Cap(year, tier, terms.caps[y0][tier - 1], (prov(y0), interp), True)
+    y1 = above[0]
+    c0, c1 = terms.caps[y0][tier - 1], terms.caps[y1][tier - 1]
+    amount = c0 + round_down((c1 - c0) * (year - y0) // (y1 - y0), terms.interpolation_unit)
+    amount = round_down(amount, terms.interpolation_unit)
+    return Cap(year, tier, max(c0, min(c1, amount)), (prov(y0), prov(y1), interp), True)
+
+
+# -- entitlement ----------------------------------------------------------------------------
+
+
+def _entitlement_at(
+    terms: CohortTerms, cap: int, averages: Sequence[int], references: Sequence[int], n: int
+) -> int:
+    sa, sr = sum(averages[:n]), sum(references[:n])
+    if sr <= 0:
+        return 0
+    if terms.entitlement_mode == "all_or_nothing":
+        return round_down(cap, terms.rounding_unit) if sa >= sr else 0
+    if sa <= 0:
+        return 0
+    return round_down(cap * min(sa, sr) // sr, terms.rounding_unit)
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    year: int
+    ends_on: date
+    average_rial: int
+    reference_average_rial: int
+    cap_rial: int | None
+    entitlement_rial: int
+    eligible: bool
+
+
+def year_figures(
+    terms: CohortTerms, tier: int, averages: Sequence[int], usage: Usage
+) -> list[YearFigures]:
+    """Figures for account years 1 … len(averages) (at most the maximum wait)."""
+    years = min(len(averages), terms.max_wait_years)
+    refs = reference_averages(terms, years)
+    rows: list[YearFigures] = []
+    best = 0
+    for k in range(1, years + 1):
+        eligible = k >= terms.min_wait_years
+        cap_amount: int | None = None
+        ent = 0
+        if eligible:
+            cap = cap_for_year(terms, k, tier)
+            usage.extend(cap.provenance)
+            cap_amount = cap.amount
+            ent = _entitlement_at(terms, cap.amount, averages, refs, k)
+            if terms.accrual == "keep_best":
+                best = max(best, ent)
+                ent = best
+        rows.append(
+            YearFigures(
+                year=k,
+                ends_on=account_year_end(terms.opened_on, k),
+                average_rial=averages[k - 1],
+                reference_average_rial=refs[k - 1],
+                cap_rial=cap_amount,
+                entitlement_rial=ent,
+                eligible=eligible,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    opened_on: date
+    cohort: int
+    tier: int
+    completed_years: int
+    counted_years: int
+    min_wait_years: int
+    max_wait_years: int
+    eligible: bool
+    eligible_on: date
+    cap_rial: int
+    entitlement_rial: int
+    years: tuple[YearFigures, ...]
+
+
+def entitlement(
+    policy: PolicyReader,
+    *,
+    opened_on: date,
+    tier: int,
+    events: Iterable[Event],
+    as_of: date,
+) -> Decision[Entitlement]:
+    """The loan entitlement of an account at the business date ``as_of`` from its real
+    history (PROGRAMS.md §1.3). Before the minimum wait: no entitlement, and the decision
+    says when the holder becomes eligible and what the cap will be then."""
+    if as_of < opened_on:
+        raise InvalidInput(
+            "youth_fund.as_of_before_opening",
+            "تاریخ محاسبه پیش از افتتاح حساب است.",
+            "The as-of date precedes the account's opening.",
+        )
+    terms = cohort_terms(policy, opened_on)
+    usage = Usage()
+    usage.extend(terms.provenances)
+    completed = completed_account_years(opened_on, as_of)
+    counted = min(completed, terms.max_wait_years)
+    evs = [e for e in events if e.on < as_of]
+    structures = monthly_structures(opened_on, evs, counted * 12, terms.structure_mode)
+    rows = year_figures(terms, tier, yearly_averages(structures), usage)
+    eligible_on = account_month_start(opened_on, 12 * terms.min_wait_years + 1)
+    reasons: list[Reason] = []
+    if completed < terms.min_wait_years:
+        future = cap_for_year(terms, terms.min_wait_years, tier)
+        usage.extend(future.provenance)
+        reasons.append(
+            Reason(
+                "youth_fund.min_wait",
+                f"حداقل مدت انتظار {terms.min_wait_years} سال است و {completed} سال کامل "
+                f"گذشته است؛ از {format_jalali(eligible_on)} با سقف "
+                f"{future.amount:,} ریال واجد شرایط می‌شوید.",
+                f"The minimum wait is {terms.min_wait_years} years and {completed} full "
+                f"years have passed; eligible from {format_jalali(eligible_on)}, when the cap "
+                f"will be {future.amount:,} rial.",
+                passed=False,
+                parameter=f"{P}.min_wait_years",
+                reference=REF_CAPS,
+            )
+        )
+        cap_amount, amount, outcome = future.amount, 0, "not_yet_eligible"
+    else:
+        last = rows[-1]
+        cap_amount = last.cap_rial or 0
+        amount = last.entitlement_rial
+        reasons.append(
+            Reason(
+                "youth_fund.min_wait",
+                f"حداقل مدت انتظار ({terms.min_wait_years} سال) سپری شده است.",
+                f"The minimum wait ({terms.min_wait_years} years) has passed.",
+                passed=True,
+                parameter=f"{P}.min_wait_years",
+                reference=REF_CAPS,
+            )
+        )
+        if completed > terms.max_wait_years:
+            reasons.append(
+                Reason(
+                    "youth_fund.frozen",
+                    f"پس از حداکثر مدت انتظار ({terms.max_wait_years} سال) امتیاز افزایش "
+                    "نمی‌یابد.",
+                    f"After the maximum wait ({terms.max_wait_years} years) the entitlement "
+                    "no longer grows.",
+                    passed=True,
+                    parameter=f"{P}.max_wait_years",
+                    reference=REF_CAPS,
+                )
+            )
+        full = amount >= round_down(cap_amount, terms.rounding_unit)
+        reasons.append(
+            Reason(
+                "youth_fund.savings_ratio",
+                (
+                    "میانگین موجودی به اندازه جدول واریز بوده و کل سقف قابل دریافت است."
+                    if full
+                    else f"میانگین موجودی کمتر از جدول واریز بوده؛ امتیاز {amount:,} ریال از "
+                    f"سقف {cap_amount:,} ریال است."
+                ),
+                (
+                    "Average balances kept up with the deposit table: the whole cap is available."
+                    if full
+                    else f"Average balances fell short of the deposit table: entitlement "
+                    f"{amount:,} of the {cap_amount:,} rial cap."
+                ),
+                passed=full,
+                parameter=f"{P}.entitlement_mode",
+                reference=REF_ENTITLEMENT,
+            )
+        )
+        outcome = "eligible" if amount > 0 else "no_entitlement"
+    value = Entitlement(
+        opened_on=opened_on,
+        cohort=terms.cohort,
+        tier=tier,
+        completed_years=completed,
+        counted_years=counted,
+        min_wait_years=terms.min_wait_years,
+        max_wait_years=terms.max_wait_years,
+        eligible=outcome == "eligible",
+        eligible_on=eligible_on,
+        cap_rial=cap_amount,
+        entitlement_rial=amount,
+        years=tuple(rows),
+    )
+    return Decision(
+        outcome=outcome,
+        value=value,
+        policy_hash=policy.hash,
+        as_of=as_of,
+        reasons=tuple(reasons),
+        warnings=usage.warnings(),
+    )
+
+
+# -- planning -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    opened_on: date
+    cohort: int
+    tier: int
+    min_wait_years: int
+    max_wait_years: int
+    monthly_rial: int | None
+    share_percent: int | None
+    lump_sum_rial: int
+    years: tuple[YearFigures, ...]
+
+
+def planned_events(
+    terms: CohortTerms,
+    *,
+    monthly: int | None = None,
+    share_percent: int | None = None,
+    lump_sum: int = 0,
+) -> list[Event]:
+    """Deposits on the first day of every account month (a fixed amount, or the table's
+    amount times a share), plus an optional lump sum on the opening day."""
+    events: list[Event] = []
+    if lump_sum:
+        events.append(Event(terms.opened_on, lump_sum))
+    for i in range(1, 12 * terms.max_wait_years + 1):
+        if monthly is not None:
+            amount = monthly
+        elif share_percent is not None:
+            amount = terms.deposit_for_year((i - 1) // 12 + 1) * share_percent // 100
+        else:
+            amount = 0
+        if amount:
+            events.append(Event(account_month_start(terms.opened_on, i), amount))
+    return events
+
+
+def plan(
+    policy: PolicyReader,
+    *,
+    opened_on: date,
+    tier: int,
+    monthly: int | None = None,
+    share_percent: int | None = None,
+    lump_sum: int = 0,
+) -> Decision[Plan]:
+    """Simulate deposits from opening to the maximum wait and show, for each account year,
+    the averages, the cap and the entitlement (``tashilat youth-fund plan``)."""
+    if monthly is not None and share_percent is not None:
+        raise InvalidInput(
+            "plan.conflict",
+            "یا مبلغ ماهانه بدهید یا پیروی از جدول، نه هر دو.",
+            "Give either a monthly amount or follow the table, not both.",
+        )
+    if share_percent is not None and not 0 < share_percent <= 1000:
+        raise InvalidInput(
+            "plan.share",
+            "درصد پیروی از جدول باید بین ۱ و ۱۰۰۰ باشد.",
+            "The share of the table must be between 1 and 1000 percent.",
+            field="share",
+        )
+    if monthly is None and share_percent is None and not lump_sum:
+        raise InvalidInput(
+            "plan.no_deposits",
+            "هیچ واریزی مشخص نشده است (مبلغ ماهانه، پیروی از جدول یا واریز یکجا).",
+            "No deposits given (a monthly amount, following the table, or a lump sum).",
+        )
+    terms = cohort_terms(policy, opened_on)
+    usage = Usage()
+    usage.extend(terms.provenances)
+    events = planned_events(terms, monthly=monthly, share_percent=share_percent, lump_sum=lump_sum)
+    first_day = sum(e.amount for e in events if e.on == opened_on)
+    if first_day < terms.min_opening_deposit:
+        raise InvalidInput(
+            "youth_fund.opening_deposit_too_low",
+            f"واریز روز افتتاح ({first_day:,} ریال) کمتر از حداقل مبلغ افتتاح حساب "
+            f"({terms.min_opening_deposit:,} ریال) است.",
+            f"The opening-day deposit ({first_day:,} rial) is below the minimum opening "
+            f"deposit ({terms.min_opening_deposit:,} rial).",
+            field="monthly",
+        )
+    structures = monthly_structures(
+        opened_on, events, 12 * terms.max_wait_years, terms.structure_mode
+    )
+    rows = year_figures(terms, tier, yearly_averages(structures), usage)
+    value = Plan(
+        opened_on=opened_on,
+        cohort=terms.cohort,
+        tier=tier,
+        min_wait_years=terms.min_wait_years,
+        max_wait_years=terms.max_wait_years,
+        monthly_rial=monthly,
+        share_percent=share_percent,
+        lump_sum_rial=lump_sum,
+        years=tuple(rows),
+    )
+    return Decision(
+        outcome="planned",
+        value=value,
+        policy_hash=policy.hash,
+        as_of=opened_on,
+        warnings=usage.warnings(),
+    )

@@ -1,0 +1,397 @@
+"""Load the ``parameters/`` YAML tree, validate it, and freeze it into a snapshot.
+
+Format (ADR 0002): every ``*.yaml`` file under the root holds a nested mapping; a node with a
+``values`` list is a parameter whose path is the chain of keys (``youth_fund.caps``). Each
+value has ``since`` (Jalali ``YYYY/MM/DD``), ``value``, ``status``, ``source`` and an optional
+``note``/``note_fa``. Inside a table value, a cell written as ``{value:, status:, ...}``
+carries its own provenance (the 1403 year-10 tier-2 cap is ``corrected``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tashilat.domain.decision import Provenance, Status
+from tashilat.domain.errors import InvalidInput, TashilatError
+from tashilat.domain.jalali import parse_jalali
+from tashilat.policy.model import Entry, Finding, Parameter, PolicySnapshot
+
+PARAM_KEYS = {
+    "values",
+    "kind",
+    "keyed_by",
+    "description",
+    "description_fa",
+    "unit",
+    "reference",
+    "open_question",
+    "choices",
+}
+ENTRY_KEYS = {"since", "value", "status", "source", "note", "note_fa", "reference"}
+CELL_KEYS = {"value", "status", "source", "note", "note_fa"}
+KINDS = {"scalar", "percent", "enum", "list", "cap_table", "deposit_table", "mapping"}
+TIERS = ("tier_1", "tier_2", "tier_3")
+NEEDS_SOURCE = {Status.SEED, Status.SOURCED, Status.CORRECTED}
+
+
+class PolicyValidationError(TashilatError):
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        lines = "\n".join(f"  - {f}" for f in findings)
+        super().__init__(
+            "policy.invalid",
+            f"داده‌های سیاست معتبر نیستند ({len(findings)} مورد):\n{lines}",
+            f"The policy data is not valid ({len(findings)} findings):\n{lines}",
+        )
+
+
+def default_root() -> Path:
+    return Path(str(resources.files("tashilat") / "parameters"))
+
+
+def _is_cell(node: Any) -> bool:
+    return isinstance(node, Mapping) and "value" in node and "status" in node
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.parameters: dict[str, Parameter] = {}
+        self.file = ""
+
+    def find(self, path: str, code: str, en: str, fa: str) -> None:
+        self.findings.append(Finding(path, code, en, fa, self.file))
+
+    # -- walking -----------------------------------------------------------------------
+    def walk(self, node: Any, prefix: str) -> None:
+        if not isinstance(node, Mapping):
+            self.find(prefix, "format.not_mapping", "expected a mapping", "انتظار نگاشت بود")
+            return
+        if "values" in node:
+            self.parameter(node, prefix)
+            return
+        for key, child in node.items():
+            self.walk(child, f"{prefix}.{key}" if prefix else str(key))
+
+    def parameter(self, node: Mapping[str, Any], path: str) -> None:
+        unknown = set(node) - PARAM_KEYS
+        if unknown:
+            self.find(
+                path,
+                "format.unknown_key",
+                f"unknown keys {sorted(unknown)}",
+                f"کلیدهای ناشناخته {sorted(unknown)}",
+            )
+        kind = node.get("kind", "scalar")
+        if kind not in KINDS:
+            self.find(path, "format.kind", f"unknown kind {kind!r}", f"نوع ناشناخته {kind!r}")
+            kind = "scalar"
+        values = node.get("values")
+        if not isinstance(values, list) or not values:
+            self.find(path, "format.values", "values must be a non-empty list", "values خالی است")
+            return
+        entries: list[Entry] = []
+        for i, raw in enumerate(values):
+            e = self.entry(raw, f"{path}[{i}]", path, node.get("reference"))
+            if e is not None:
+                entries.append(e)
+        for a, b in zip(entries, entries[1:], strict=False):
+            if b.since <= a.since:
+                self.find(
+                    path,
+                    "dates.unsorted",
+                    f"dates must be strictly increasing: {a.since} then {b.since}",
+                    f"تاریخ‌ها باید صعودی باشند: {a.since} سپس {b.since}",
+                )
+        for e in entries:
+            self.check_kind(kind, e.value, path, e.since, node.get("choices"))
+        if kind == "cap_table":
+            self.check_caps_across_entries(path, entries)
+        self.parameters[path] = Parameter(
+            path=path,
+            entries=tuple(entries),
+            kind=kind,
+            keyed_by=node.get("keyed_by"),
+            description=node.get("description"),
+            description_fa=node.get("description_fa"),
+            unit=node.get("unit"),
+            reference=node.get("reference"),
+            open_question=node.get("open_question"),
+        )
+
+    def status(self, raw: Any, where: str) -> Status | None:
+        try:
+            return Status(raw)
+        except ValueError:
+            allowed = ", ".join(s.value for s in Status)
+            self.find(
+                where,
+                "status.unknown",
+                f"unknown status {raw!r} (allowed: {allowed})",
+                f"وضعیت ناشناخته {raw!r} (مجاز: {allowed})",
+            )
+            return None
+
+    def entry(self, raw: Any, where: str, path: str, reference: str | None) -> Entry | None:
+        if not isinstance(raw, Mapping):
+            self.find(where, "format.entry", "each value must be a mapping", "هر مقدار باید نگاشت باشد")
+            return None
+        unknown = set(raw) - ENTRY_KEYS
+        if unknown:
+            self.find(
+                where, "format.unknown_key", f"unknown keys {sorted(unknown)}", "کلید ناشناخته"
+            )
+        for req in ("since", "value", "status"):
+            if req not in raw:
+                self.find(where, f"format.missing_{req}", f"missing '{req}'", f"«{req}» ندارد")
+                return None
+        try:
+            since = parse_jalali(str(raw["since"]))
+        except InvalidInput:
+            self.find(
+                where,
+                "dates.malformed",
+                f"'since' is not a Jalali date: {raw['since']!r}",
+                f"تاریخ «since» نامعتبر است: {raw['since']!r}",
+            )
+            return None
+        status = self.status(raw["status"], where)
+        if status is None:
+            return None
+        if status in NEEDS_SOURCE and not raw.get("source"):
+            self.find(
+                where,
+                "source.missing",
+                f"a {status.value} value must cite its source",
+                f"مقدار با وضعیت {status.value} باید منبع داشته باشد",
+            )
+        prov = Provenance(
+            path=path,
+            since=since,
+            status=status,
+            source=raw.get("source"),
+            note=raw.get("note"),
+            note_fa=raw.get("note_fa"),
+            reference=raw.get("reference", reference),
+        )
+        cells: dict[str, Provenance] = {}
+        value = self.unwrap(raw["value"], prov, "", cells, where)
+        return Entry(since=since, value=value, provenance=prov, cells=cells)
+
+    def unwrap(
+        self, node: Any, parent: Provenance, key: str, cells: dict[str, Provenance], where: str
+    ) -> Any:
+        if _is_cell(node):
+            unknown = set(node) - CELL_KEYS
+            if unknown:
+                self.find(where, "format.unknown_key", f"unknown cell keys {sorted(unknown)}", "کلید ناشناخته")
+            status = self.status(node["status"], f"{where}.{key}")
+            if status is not None:
+                if status in NEEDS_SOURCE and not (node.get("source") or parent.source):
+                    self.find(where, "source.missing", "cell needs a source", "خانه منبع ندارد")
+                cells[key] = Provenance(
+                    path=parent.path,
+                    since=parent.since,
+                    status=status,
+                    source=node.get("source", parent.source),
+                    note=node.get("note"),
+                    note_fa=node.get("note_fa"),
+                    reference=parent.reference,
+                )
+            return self.unwrap(node["value"], parent, key, cells, where)
+        if isinstance(node, Mapping):
+            return {
+                k: self.unwrap(v, parent, f"{key}.{k}" if key else str(k), cells, where)
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return tuple(
+                self.unwrap(v, parent, f"{key}.{i}" if key else str(i), cells, where)
+                for i, v in enumerate(node)
+            )
+        return node
+
+    # -- kind checks ---------------------------------------------------------------------
+    def check_kind(self, kind: str, value: Any, path: str, since: date, choices: Any) -> None:
+        checks: dict[str, Callable[[Any, str, date], None]] = {
+            "cap_table": self.check_cap_table,
+            "deposit_table": self.check_deposit_table,
+            "percent": self.check_percent,
+        }
+        if kind in checks:
+            checks[kind](value, path, since)
+        elif kind == "enum" and choices is not None and value not in choices:
+            self.find(path, "enum.choice", f"{value!r} not in {choices}", f"{value!r} مجاز نیست")
+
+    def check_percent(self, value: Any, path: str, since: date) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | str) or not _is_decimal(value):
+            self.find(path, "percent.type", f"{value!r} is not a percentage", "درصد نیست")
+
+    def check_deposit_table(self, value: Any, path: str, since: date) -> None:
+        if not isinstance(value, tuple) or not value or not all(_is_int(v) and v > 0 for v in value):
+            self.find(
+                path,
+                "deposit_table.type",
+                f"deposit table of {since} must be a list of positive rial amounts",
+                "جدول واریز باید فهرستی از مبالغ مثبت ریالی باشد",
+            )
+            return
+        for year, (a, b) in enumerate(zip(value, value[1:], strict=False), start=1):
+            if b < a:
+                self.find(
+                    path,
+                    "deposit_table.falls",
+                    f"deposit table of {since} falls from year {year} ({a:,}) "
+                    f"to year {year + 1} ({b:,})",
+                    f"جدول واریز {since} از سال {year} ({a:,}) به سال {year + 1} ({b:,}) کاهش "
+                    "می‌یابد",
+                )
+
+    def check_cap_table(self, value: Any, path: str, since: date) -> None:
+        if not isinstance(value, Mapping) or not value:
+            self.find(path, "cap_table.type", "cap table must map years to tiers", "جدول سقف نامعتبر")
+            return
+        rows: list[tuple[int, tuple[int, int, int]]] = []
+        for year, tiers in value.items():
+            if not _is_int(year) or year < 1:
+                self.find(path, "cap_table.year", f"year {year!r} is not a positive integer", "سال نامعتبر")
+                continue
+            if not isinstance(tiers, Mapping) or set(tiers) != set(TIERS):
+                self.find(
+                    path, "cap_table.tiers", f"year {year} must give {TIERS}", f"سال {year} سطوح ناقص"
+                )
+                continue
+            amounts = tuple(tiers[t] for t in TIERS)
+            if not all(_is_int(a) and a > 0 for a in amounts):
+                self.find(path, "cap_table.amount", f"year {year}: caps must be positive rials", "سقف نامعتبر")
+                continue
+            t1, t2, t3 = amounts
+            if not (t1 >= t2 >= t3):
+                self.find(
+                    path,
+                    "cap_table.tier_order",
+                    f"tier order broken at year {year} ({since}): tier 1 {t1:,} ≥ tier 2 {t2:,} "
+                    f"≥ tier 3 {t3:,} must hold",
+                    f"ترتیب سطوح در سال {year} ({since}) رعایت نشده: سطح ۱ ({t1:,}) ≥ سطح ۲ "
+                    f"({t2:,}) ≥ سطح ۳ ({t3:,})",
+                )
+            rows.append((year, (t1, t2, t3)))
+        rows.sort()
+        for (y0, a), (y1, b) in zip(rows, rows[1:], strict=False):
+            for i, tier in enumerate(TIERS):
+                if b[i] < a[i]:
+                    self.find(
+                        path,
+                        "cap_table.falls",
+                        f"{tier} cap falls from year {y0} ({a[i]:,}) to year {y1} ({b[i]:,}) "
+                        f"in the table of {since}",
+                        f"سقف {tier} از سال {y0} ({a[i]:,}) به سال {y1} ({b[i]:,}) کاهش می‌یابد",
+                    )
+
+    def check_caps_across_entries(self, path: str, entries: list[Entry]) -> None:
+        """Nothing to check across cohorts: a later cohort may have a shorter wait."""
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_decimal(v: Any) -> bool:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        Decimal(str(v))
+    except InvalidOperation:
+        return False
+    return True
+
+
+def _yaml_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+def _canonical(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return {str(k): _canonical(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(obj, list | tuple):
+        return [_canonical(v) for v in obj]
+    if isinstance(obj, date):
+        return obj.isoformat()
+    return obj
+
+
+def read_tree(root: Path) -> list[tuple[str, str, Any]]:
+    """(relative file, dotted prefix, parsed YAML) for every file under ``root``."""
+    out: list[tuple[str, str, Any]] = []
+    for f in _yaml_files(root):
+        rel = f.relative_to(root)
+        prefix = ".".join(rel.with_suffix("").parts)
+        with f.open(encoding="utf-8") as fh:
+            out.append((str(rel), prefix, yaml.safe_load(fh)))
+    return out
+
+
+def build(files: Iterable[tuple[str, str, Any]], root: str = "<memory>") -> tuple[PolicySnapshot | None, list[Finding]]:
+    """Validate parsed files; a snapshot only when there are no findings."""
+    files = list(files)
+    b = _Builder()
+    for rel, prefix, data in files:
+        b.file = rel
+        if data is None:
+            b.find(prefix, "format.empty", "empty file", "فایل خالی")
+            continue
+        b.walk(data, prefix)
+    if b.findings:
+        return None, b.findings
+    digest = hashlib.sha256(
+        json.dumps(
+            _canonical({prefix: data for _, prefix, data in files}),
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        ).encode("utf-8")
+    ).hexdigest()
+    return PolicySnapshot(b.parameters, digest, root), []
+
+
+def _load(root: Path | str | None) -> tuple[PolicySnapshot | None, list[Finding]]:
+    path = Path(root) if root is not None else default_root()
+    if not path.is_dir():
+        return None, [Finding(str(path), "format.no_root", "not a directory", "پوشه وجود ندارد")]
+    try:
+        files = read_tree(path)
+    except yaml.YAMLError as exc:
+        return None, [Finding(str(path), "format.yaml", f"YAML error: {exc}", "خطای YAML")]
+    if not files:
+        return None, [
+            Finding(str(path), "format.no_files", "no *.yaml files", "هیچ فایل YAML نیست")
+        ]
+    return build(files, str(path))
+
+
+def check_policy(root: Path | str | None = None) -> list[Finding]:
+    """Every finding in the tree at ``root`` (the shipped one by default); empty when clean."""
+    return _load(root)[1]
+
+
+def load_policy(root: Path | str | None = None) -> PolicySnapshot:
+    """Load and validate; raise :class:`PolicyValidationError` listing every finding."""
+    snap, findings = _load(root)
+    if snap is None:
+        raise PolicyValidationError(findings)
+    return snap
+
+
+@lru_cache(maxsize=1)
+def default_policy() -> PolicySnapshot:
+    """The shipped parameters, loaded once per process."""
+    return load_policy(None)
