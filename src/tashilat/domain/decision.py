@@ -34,15 +34,6 @@ class Status(str, Enum):
         return self in (Status.CORRECTED, Status.ASSUMED, Status.ILLUSTRATIVE)
 
 
-_STATUS_FA = {
-    Status.SEED: "منتشرشده در سند مبنا",
-    Status.SOURCED: "مستند به منبع عمومی",
-    Status.CORRECTED: "اصلاح‌شده",
-    Status.ASSUMED: "فرضی (منتشر نشده)",
-    Status.ILLUSTRATIVE: "نمونه‌ای (جایگزین جدول بانک)",
-}
-
-
 @dataclass(frozen=True)
 class Provenance:
     """Where one figure comes from."""
@@ -115,7 +106,6 @@ class Warning:
     def for_provenance(p: Provenance) -> Warning:
         note_en = f" {p.note}" if p.note else ""
         note_fa = f" {p.note_fa}" if p.note_fa else ""
-        status_fa = _STATUS_FA[p.status]
         if p.status is Status.CORRECTED:
             en = f"Corrected figure used for {p.path}.{note_en}"
             fa = f"رقم اصلاح‌شده برای {p.path} به کار رفت.{note_fa}"
@@ -130,7 +120,7 @@ class Warning:
             )
         else:
             en = f"Assumed figure used for {p.path}: not published.{note_en}"
-            fa = f"رقم فرضی ({status_fa}) برای {p.path} به کار رفت: منتشر نشده است.{note_fa}"
+            fa = f"رقم فرضی برای {p.path} به کار رفت: منتشر نشده است.{note_fa}"
         return Warning(
             code=f"policy.{p.status.value}",
             message_fa=fa,

@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -209,10 +210,12 @@ class _Builder:
                 )
             return self.unwrap(node["value"], parent, key, cells, where)
         if isinstance(node, Mapping):
-            return {
-                k: self.unwrap(v, parent, f"{key}.{k}" if key else str(k), cells, where)
-                for k, v in node.items()
-            }
+            return MappingProxyType(
+                {
+                    k: self.unwrap(v, parent, f"{key}.{k}" if key else str(k), cells, where)
+                    for k, v in node.items()
+                }
+            )
         if isinstance(node, list):
             return tuple(
                 self.unwrap(v, parent, f"{key}.{i}" if key else str(i), cells, where)

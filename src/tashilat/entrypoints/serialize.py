@@ -1,0 +1,94 @@
+"""Plain JSON-ready views of decisions and schedules, shared by the CLI and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from tashilat.domain.decision import Decision
+from tashilat.domain.jalali import format_jalali
+
+
+def jsonable(obj: Any) -> Any:
+    """Dataclasses to dicts, dates to Jalali ``YYYY/MM/DD``, Decimals to strings."""
+    if isinstance(obj, date):
+        return format_jalali(obj)
+    if isinstance(obj, Decimal):
+        return format(obj.normalize(), "f")
+    if isinstance(obj, Enum):
+        return obj.value
+    if is_dataclass(obj) and not isinstance(obj, type):
+        if hasattr(obj, "as_dict"):
+            return jsonable(obj.as_dict())
+        return {f.name: jsonable(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, Mapping):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [jsonable(v) for v in obj]
+    return obj
+
+
+def decision_envelope(d: Decision[Any]) -> dict[str, Any]:
+    return {
+        "outcome": d.outcome,
+        "as_of": format_jalali(d.as_of),
+        "policy_hash": d.policy_hash,
+        "reasons": [r.as_dict() for r in d.reasons],
+        "warnings": [w.as_dict() for w in d.warnings],
+    }
+
+
+def plan_json(d: Decision[Any]) -> dict[str, Any]:
+    """The ``youth-fund plan --json`` contract (issue 2)."""
+    p = d.value
+    return {
+        "opened_on": format_jalali(p.opened_on),
+        "cohort": p.cohort,
+        "tier": p.tier,
+        "min_wait_years": p.min_wait_years,
+        "max_wait_years": p.max_wait_years,
+        "monthly_rial": p.monthly_rial,
+        "share_percent": p.share_percent,
+        "lump_sum_rial": p.lump_sum_rial,
+        "years": [jsonable(y) for y in p.years],
+        **decision_envelope(d),
+    }
+
+
+def entitlement_json(d: Decision[Any]) -> dict[str, Any]:
+    e = d.value
+    return {
+        **{k: v for k, v in jsonable(e).items() if k != "years"},
+        "years": [jsonable(y) for y in e.years],
+        **decision_envelope(d),
+    }
+
+
+def schedule_json(s: Any) -> dict[str, Any]:
+    """The ``loan schedule --json`` contract (issue 2)."""
+    return {
+        "principal_rial": s.principal,
+        "annual_rate_percent": jsonable(s.annual_rate),
+        "months": s.months,
+        "grace_months": s.grace_months,
+        "method": jsonable(s.method),
+        "step_percent": jsonable(s.step_percent),
+        "charge_label": s.charge_label,
+        "instalments": [
+            {
+                "number": i.number,
+                "due": format_jalali(i.due) if i.due else None,
+                "amount_rial": i.amount,
+                "principal_rial": i.principal,
+                "profit_rial": i.profit,
+                "balance_rial": i.balance,
+            }
+            for i in s.instalments
+        ],
+        "total_rial": s.total,
+        "total_profit_rial": s.total_profit,
+    }

@@ -1,0 +1,186 @@
+"""Rule scenarios as data: every ``tests/rules/*.yaml`` file is a list of scenarios.
+
+A scenario names a ``rule``, its ``input`` and either ``expect`` (a subset of the rule's JSON
+output: mappings match key by key, a mapping against a list matches the items it names by
+1-based position, ``{contains: X}`` matches a list holding X) or ``error`` (the code of the
+input error the rule must raise). Analysts can read and add these without Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tashilat.domain.errors import TashilatError
+from tashilat.domain.jalali import parse_jalali
+from tashilat.domain.money import parse_percent, parse_rial
+from tashilat.entrypoints.serialize import entitlement_json, jsonable, plan_json, schedule_json
+from tashilat.policy import default_policy
+
+
+def _plan(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.youth_fund.rules import plan
+
+    return plan_json(
+        plan(
+            default_policy(),
+            opened_on=parse_jalali(str(i["opened"])),
+            tier=int(i["tier"]),
+            monthly=parse_rial(str(i["monthly"])) if "monthly" in i else None,
+            share_percent=i.get("share"),
+            lump_sum=parse_rial(str(i.get("lump_sum", 0))),
+        )
+    )
+
+
+def _entitlement(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.youth_fund.rules import Event, entitlement
+
+    events = [Event(parse_jalali(str(d)), int(a)) for d, a in i.get("events", [])]
+    if "follow_table_months" in i:
+        from tashilat.domain.jalali import account_month_start
+        from tashilat.domain.programs.youth_fund.rules import cohort_terms
+
+        opened = parse_jalali(str(i["opened"]))
+        terms = cohort_terms(default_policy(), opened)
+        share = int(i.get("share", 100))
+        for m in range(1, int(i["follow_table_months"]) + 1):
+            amount = terms.deposit_for_year((m - 1) // 12 + 1) * share // 100
+            events.append(Event(account_month_start(opened, m), amount))
+    return entitlement_json(
+        entitlement(
+            default_policy(),
+            opened_on=parse_jalali(str(i["opened"])),
+            tier=int(i["tier"]),
+            events=events,
+            as_of=parse_jalali(str(i["as_of"])),
+        )
+    )
+
+
+def _schedule(i: dict[str, Any]) -> Any:
+    from tashilat.domain.finance import Method, build_schedule
+
+    s = build_schedule(
+        Method(i["method"]),
+        parse_rial(str(i["principal"])),
+        parse_percent(str(i["rate"])),
+        int(i["months"]),
+        step_percent=Decimal(str(i["step"])) if "step" in i else None,
+        grace_months=int(i.get("grace", 0)),
+        start=parse_jalali(str(i["start"])) if "start" in i else None,
+    )
+    return schedule_json(s)
+
+
+def _months_to_repay(i: dict[str, Any]) -> Any:
+    from tashilat.domain.finance import months_to_repay
+
+    return {
+        "months": months_to_repay(
+            parse_rial(str(i["principal"])), parse_percent(str(i["rate"])), parse_rial(str(i["instalment"]))
+        )
+    }
+
+
+def _late_penalty(i: dict[str, Any]) -> Any:
+    from tashilat.domain.finance import late_penalty
+
+    return {
+        "penalty_rial": late_penalty(
+            parse_rial(str(i["overdue"])), parse_percent(str(i["rate"])), days_late=int(i["days_late"])
+        )
+    }
+
+
+def _resolve(i: dict[str, Any]) -> Any:
+    r = default_policy().resolve(str(i["path"]), parse_jalali(str(i["as_of"])))
+    return {
+        "value": jsonable(r.value),
+        "status": r.provenance.status.value,
+        "cells": {k: v.status.value for k, v in r.cells.items()},
+    }
+
+
+RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "youth_fund.plan": _plan,
+    "youth_fund.entitlement": _entitlement,
+    "loan.schedule": _schedule,
+    "loan.months_to_repay": _months_to_repay,
+    "loan.late_penalty": _late_penalty,
+    "policy.resolve": _resolve,
+}
+
+
+def match(expected: Any, actual: Any, where: str = "$") -> list[str]:
+    """Differences between an expected subset and the actual output."""
+    if isinstance(expected, dict) and set(expected) == {"contains"}:
+        if not isinstance(actual, list):
+            return [f"{where}: expected a list, got {actual!r}"]
+        want = expected["contains"]
+        return [] if any(not match(want, a) for a in actual) else [f"{where}: no item matches {want!r}"]
+    if isinstance(expected, dict) and isinstance(actual, list):
+        out: list[str] = []
+        for k, v in expected.items():
+            idx = int(k) - 1
+            if not 0 <= idx < len(actual):
+                out.append(f"{where}[{k}]: missing (list has {len(actual)})")
+            else:
+                out += match(v, actual[idx], f"{where}[{k}]")
+        return out
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{where}: expected a mapping, got {actual!r}"]
+        out = []
+        for k, v in expected.items():
+            if str(k) not in actual:
+                out.append(f"{where}.{k}: missing")
+            else:
+                out += match(v, actual[str(k)], f"{where}.{k}")
+        return out
+    if expected != actual:
+        return [f"{where}: expected {expected!r}, got {actual!r}"]
+    return []
+
+
+class ScenarioFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        for n, sc in enumerate(data, start=1):
+            yield Scenario.from_parent(self, name=sc.get("name", f"scenario {n}"), spec=sc)
+
+
+class Scenario(pytest.Item):
+    def __init__(self, *, spec: dict[str, Any], **kw: Any) -> None:
+        super().__init__(**kw)
+        self.spec = spec
+
+    def runtest(self) -> None:
+        rule = RULES[self.spec["rule"]]
+        if "error" in self.spec:
+            try:
+                rule(self.spec["input"])
+            except TashilatError as exc:
+                assert exc.code == self.spec["error"], f"error {exc.code}, wanted {self.spec['error']}"
+                assert exc.message_fa and exc.message_en
+                return
+            raise AssertionError(f"expected error {self.spec['error']}, got none")
+        diffs = match(self.spec["expect"], rule(self.spec["input"]))
+        assert not diffs, "\n".join(diffs)
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
+        return f"{self.path.name} › {self.name}:\n{excinfo.value}"
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"scenario: {self.name}"
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    if file_path.suffix == ".yaml" and file_path.parent.name == "rules":
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
