@@ -1,0 +1,3 @@
+from tashilat.entrypoints.cli.main import app
+
+app(prog_name="tashilat")

@@ -1,0 +1,175 @@
+"""End to end through the real ``tashilat`` command (a subprocess, as a person runs it)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tashilat.policy import default_root
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tashilat", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def run_json(*args: str) -> Any:
+    r = run(*args, "--json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def years(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {y["year"]: y for y in data["years"]}
+
+
+class TestYouthFundPlan:
+    def test_1403_tehran_following_the_table(self) -> None:
+        data = run_json("youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--follow-table")
+        y = years(data)
+        assert not y[1]["eligible"] and not y[2]["eligible"]
+        assert y[1]["cap_rial"] is None
+        assert y[3]["entitlement_rial"] == 16_000_000_000 and y[3]["eligible"]
+        assert y[10]["entitlement_rial"] == 37_000_000_000
+        assert data["cohort"] == 1403 and data["tier"] == 1
+        assert (data["min_wait_years"], data["max_wait_years"]) == (3, 10)
+        assert len(data["policy_hash"]) == 64
+        illustrative = [w for w in data["warnings"] if w["code"] == "policy.illustrative"]
+        assert illustrative[0]["parameter"] == "youth_fund.deposit_table"
+        assert set(illustrative[0]) >= {"code", "message_fa", "message_en", "parameter"}
+        assert set(y[3]) >= {
+            "year", "ends_on", "average_rial", "reference_average_rial", "cap_rial",
+            "entitlement_rial", "eligible",
+        }
+
+    def test_tier_2_notes_the_correction(self) -> None:
+        data = run_json("youth-fund", "plan", "--opened", "1403/01/15", "--tier", "2", "--follow-table")
+        assert years(data)[10]["entitlement_rial"] == 31_500_000_000
+        corrected = [w for w in data["warnings"] if w["code"] == "policy.corrected"]
+        assert corrected and "53.1" in corrected[0]["message_en"]
+
+    def test_half_the_table_gives_half(self) -> None:
+        data = run_json(
+            "youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--follow-table", "--share", "50"
+        )
+        assert years(data)[3]["entitlement_rial"] == 8_000_000_000
+
+    def test_persian_digits_and_a_city_name(self) -> None:
+        data = run_json("youth-fund", "plan", "--opened", "۱۴۰۳/۰۱/۱۵", "--city", "تهران", "--follow-table")
+        assert data["tier"] == 1
+        assert years(data)[3]["entitlement_rial"] == 16_000_000_000
+
+    def test_human_output_has_separators_toman_and_persian_digits(self) -> None:
+        r = run("youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--follow-table", "--digits", "fa")
+        assert r.returncode == 0, r.stderr
+        assert "۱۶٬۰۰۰٬۰۰۰٬۰۰۰" in r.stdout
+        assert "تومان" in r.stdout
+        r = run("youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--follow-table")
+        assert "16,000,000,000 (1,600,000,000 toman)" in r.stdout
+
+
+class TestErrors:
+    @pytest.mark.parametrize(
+        ("args", "needle"),
+        [
+            (["youth-fund", "plan", "--opened", "1403/13/40", "--tier", "1", "--follow-table"], "date"),
+            (["youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--monthly", "-5"], "negative"),
+            (["youth-fund", "plan", "--opened", "1403/01/15", "--city", "Atlantis", "--follow-table"], "Atlantis"),
+            (["youth-fund", "plan", "--opened", "1403/01/15", "--tier", "4", "--follow-table"], "tier"),
+            (["loan", "schedule", "--principal", "-1", "--rate", "9", "--months", "12"], "negative"),
+            (["loan", "schedule", "--principal", "1000", "--rate", "x", "--months", "12"], "not a number"),
+            (["loan", "schedule", "--principal", "1000", "--rate", "9", "--months", "12", "--method", "magic"], "magic"),
+            (["policy", "show", "youth_fund.nothing"], "youth_fund.nothing"),
+        ],
+    )
+    def test_bad_input_is_a_bilingual_error_not_a_traceback(self, args: list[str], needle: str) -> None:
+        r = run(*args)
+        assert r.returncode != 0
+        assert "Traceback" not in r.stderr
+        assert needle in r.stderr
+        assert "خطا" in r.stderr
+
+
+class TestLoanSchedule:
+    def test_simple_600_million(self) -> None:
+        data = run_json(
+            "loan", "schedule", "--principal", "600000000", "--rate", "17.5", "--months", "144", "--method", "simple"
+        )
+        inst = data["instalments"]
+        assert len(inst) == 144
+        assert {i["amount_rial"] for i in inst[:-1]} == {9_992_322}
+        assert sum(i["principal_rial"] for i in inst) == 600_000_000
+        assert inst[-1]["balance_rial"] == 0
+        assert data["total_rial"] == sum(i["amount_rial"] for i in inst)
+        assert set(inst[0]) == {"number", "due", "amount_rial", "principal_rial", "profit_rial", "balance_rial"}
+
+    def test_stepwise_vector(self) -> None:
+        data = run_json(
+            "loan", "schedule", "--principal", "۵٬۵۰۰٬۰۰۰٬۰۰۰", "--rate", "18", "--months", "240",
+            "--method", "stepwise", "--step", "3", "--start", "1403/01/01",
+        )
+        inst = data["instalments"]
+        assert inst[0]["amount_rial"] == 73_577_189
+        assert inst[-2]["amount_rial"] == 129_018_046
+        assert abs(data["total_rial"] - 23_724_559_458) < 1_000
+        assert inst[0]["due"] == "1403/02/01"
+
+    def test_fee_schedule_is_labelled_fee(self) -> None:
+        r = run("loan", "schedule", "--principal", "1500000000", "--rate", "4", "--months", "84", "--method", "fee", "--grace", "6")
+        assert r.returncode == 0, r.stderr
+        assert "کارمزد" in r.stdout
+
+
+class TestPolicyCommands:
+    def test_check_passes_on_the_shipped_tree(self) -> None:
+        r = run("policy", "check")
+        assert r.returncode == 0, r.stderr
+        assert "OK" in r.stdout
+
+    def test_check_fails_on_the_misprinted_copy(self, tmp_path: Path) -> None:
+        root = tmp_path / "parameters"
+        shutil.copytree(default_root(), root)
+        f = root / "youth_fund.yaml"
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        data["caps"]["values"][-1]["value"][10]["tier_2"] = 53_100_000_000
+        f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        r = run("policy", "check", str(root))
+        assert r.returncode == 1
+        assert "tier order" in r.stderr and "53,100,000,000" in r.stderr
+
+    def test_show_a_parameter_on_a_date(self) -> None:
+        data = run_json("policy", "show", "youth_fund.min_wait_years", "--on", "۱۴۰۳/۰۵/۰۱")
+        assert data["values"] == [
+            {
+                "since": "1403/01/01",
+                "value": 3,
+                "status": "seed",
+                "source": data["values"][0]["source"],
+                "note": None,
+                "cells": {},
+            }
+        ]
+
+    def test_show_lists_cell_statuses(self) -> None:
+        r = run("policy", "show", "youth_fund.caps", "--on", "1403/08/01")
+        assert r.returncode == 0
+        assert "corrected" in r.stdout and "eghtesaad24" in r.stdout
+
+
+class TestEntitlementCommand:
+    def test_a_real_history_before_the_wait(self) -> None:
+        data = run_json(
+            "youth-fund", "entitlement", "--opened", "1403/01/15", "--on", "1404/06/01", "--tier", "1",
+            "--deposit", "1403/01/15=20000000", "--deposit", "1403/03/01=-5000000",
+        )
+        assert data["outcome"] == "not_yet_eligible"
+        assert data["eligible_on"] == "1406/01/15"
+        assert data["cap_rial"] == 16_000_000_000
