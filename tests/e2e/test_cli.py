@@ -33,7 +33,9 @@ def years(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 class TestYouthFundPlan:
     def test_1403_tehran_following_the_table(self) -> None:
-        data = run_json("youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--follow-table")
+        data = run_json(
+            "youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--follow-table"
+        )
         y = years(data)
         assert not y[1]["eligible"] and not y[2]["eligible"]
         assert y[1]["cap_rial"] is None
@@ -46,29 +48,56 @@ class TestYouthFundPlan:
         assert illustrative[0]["parameter"] == "youth_fund.deposit_table"
         assert set(illustrative[0]) >= {"code", "message_fa", "message_en", "parameter"}
         assert set(y[3]) >= {
-            "year", "ends_on", "average_rial", "reference_average_rial", "cap_rial",
-            "entitlement_rial", "eligible",
+            "year",
+            "ends_on",
+            "average_rial",
+            "reference_average_rial",
+            "cap_rial",
+            "entitlement_rial",
+            "eligible",
         }
 
     def test_tier_2_notes_the_correction(self) -> None:
-        data = run_json("youth-fund", "plan", "--opened", "1403/01/15", "--tier", "2", "--follow-table")
+        data = run_json(
+            "youth-fund", "plan", "--opened", "1403/01/15", "--tier", "2", "--follow-table"
+        )
         assert years(data)[10]["entitlement_rial"] == 31_500_000_000
         corrected = [w for w in data["warnings"] if w["code"] == "policy.corrected"]
         assert corrected and "53.1" in corrected[0]["message_en"]
 
     def test_half_the_table_gives_half(self) -> None:
         data = run_json(
-            "youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--follow-table", "--share", "50"
+            "youth-fund",
+            "plan",
+            "--opened",
+            "1403/01/15",
+            "--tier",
+            "1",
+            "--follow-table",
+            "--share",
+            "50",
         )
         assert years(data)[3]["entitlement_rial"] == 8_000_000_000
 
     def test_persian_digits_and_a_city_name(self) -> None:
-        data = run_json("youth-fund", "plan", "--opened", "۱۴۰۳/۰۱/۱۵", "--city", "تهران", "--follow-table")
+        data = run_json(
+            "youth-fund", "plan", "--opened", "۱۴۰۳/۰۱/۱۵", "--city", "تهران", "--follow-table"
+        )
         assert data["tier"] == 1
         assert years(data)[3]["entitlement_rial"] == 16_000_000_000
 
     def test_human_output_has_separators_toman_and_persian_digits(self) -> None:
-        r = run("youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--follow-table", "--digits", "fa")
+        r = run(
+            "youth-fund",
+            "plan",
+            "--opened",
+            "1403/01/15",
+            "--tier",
+            "1",
+            "--follow-table",
+            "--digits",
+            "fa",
+        )
         assert r.returncode == 0, r.stderr
         assert "۱۶٬۰۰۰٬۰۰۰٬۰۰۰" in r.stdout
         assert "تومان" in r.stdout
@@ -80,17 +109,59 @@ class TestErrors:
     @pytest.mark.parametrize(
         ("args", "needle"),
         [
-            (["youth-fund", "plan", "--opened", "1403/13/40", "--tier", "1", "--follow-table"], "date"),
-            (["youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--monthly", "-5"], "negative"),
-            (["youth-fund", "plan", "--opened", "1403/01/15", "--city", "Atlantis", "--follow-table"], "Atlantis"),
-            (["youth-fund", "plan", "--opened", "1403/01/15", "--tier", "4", "--follow-table"], "tier"),
-            (["loan", "schedule", "--principal", "-1", "--rate", "9", "--months", "12"], "negative"),
-            (["loan", "schedule", "--principal", "1000", "--rate", "x", "--months", "12"], "not a number"),
-            (["loan", "schedule", "--principal", "1000", "--rate", "9", "--months", "12", "--method", "magic"], "magic"),
+            (
+                ["youth-fund", "plan", "--opened", "1403/13/40", "--tier", "1", "--follow-table"],
+                "date",
+            ),
+            (
+                ["youth-fund", "plan", "--opened", "1403/01/15", "--tier", "1", "--monthly", "-5"],
+                "negative",
+            ),
+            (
+                [
+                    "youth-fund",
+                    "plan",
+                    "--opened",
+                    "1403/01/15",
+                    "--city",
+                    "Atlantis",
+                    "--follow-table",
+                ],
+                "Atlantis",
+            ),
+            (
+                ["youth-fund", "plan", "--opened", "1403/01/15", "--tier", "4", "--follow-table"],
+                "tier",
+            ),
+            (
+                ["loan", "schedule", "--principal", "-1", "--rate", "9", "--months", "12"],
+                "negative",
+            ),
+            (
+                ["loan", "schedule", "--principal", "1000", "--rate", "x", "--months", "12"],
+                "not a number",
+            ),
+            (
+                [
+                    "loan",
+                    "schedule",
+                    "--principal",
+                    "1000",
+                    "--rate",
+                    "9",
+                    "--months",
+                    "12",
+                    "--method",
+                    "magic",
+                ],
+                "magic",
+            ),
             (["policy", "show", "youth_fund.nothing"], "youth_fund.nothing"),
         ],
     )
-    def test_bad_input_is_a_bilingual_error_not_a_traceback(self, args: list[str], needle: str) -> None:
+    def test_bad_input_is_a_bilingual_error_not_a_traceback(
+        self, args: list[str], needle: str
+    ) -> None:
         r = run(*args)
         assert r.returncode != 0
         assert "Traceback" not in r.stderr
@@ -101,7 +172,16 @@ class TestErrors:
 class TestLoanSchedule:
     def test_simple_600_million(self) -> None:
         data = run_json(
-            "loan", "schedule", "--principal", "600000000", "--rate", "17.5", "--months", "144", "--method", "simple"
+            "loan",
+            "schedule",
+            "--principal",
+            "600000000",
+            "--rate",
+            "17.5",
+            "--months",
+            "144",
+            "--method",
+            "simple",
         )
         inst = data["instalments"]
         assert len(inst) == 144
@@ -109,12 +189,31 @@ class TestLoanSchedule:
         assert sum(i["principal_rial"] for i in inst) == 600_000_000
         assert inst[-1]["balance_rial"] == 0
         assert data["total_rial"] == sum(i["amount_rial"] for i in inst)
-        assert set(inst[0]) == {"number", "due", "amount_rial", "principal_rial", "profit_rial", "balance_rial"}
+        assert set(inst[0]) == {
+            "number",
+            "due",
+            "amount_rial",
+            "principal_rial",
+            "profit_rial",
+            "balance_rial",
+        }
 
     def test_stepwise_vector(self) -> None:
         data = run_json(
-            "loan", "schedule", "--principal", "۵٬۵۰۰٬۰۰۰٬۰۰۰", "--rate", "18", "--months", "240",
-            "--method", "stepwise", "--step", "3", "--start", "1403/01/01",
+            "loan",
+            "schedule",
+            "--principal",
+            "۵٬۵۰۰٬۰۰۰٬۰۰۰",
+            "--rate",
+            "18",
+            "--months",
+            "240",
+            "--method",
+            "stepwise",
+            "--step",
+            "3",
+            "--start",
+            "1403/01/01",
         )
         inst = data["instalments"]
         assert inst[0]["amount_rial"] == 73_577_189
@@ -123,7 +222,20 @@ class TestLoanSchedule:
         assert inst[0]["due"] == "1403/02/01"
 
     def test_fee_schedule_is_labelled_fee(self) -> None:
-        r = run("loan", "schedule", "--principal", "1500000000", "--rate", "4", "--months", "84", "--method", "fee", "--grace", "6")
+        r = run(
+            "loan",
+            "schedule",
+            "--principal",
+            "1500000000",
+            "--rate",
+            "4",
+            "--months",
+            "84",
+            "--method",
+            "fee",
+            "--grace",
+            "6",
+        )
         assert r.returncode == 0, r.stderr
         assert "کارمزد" in r.stdout
 
@@ -167,8 +279,18 @@ class TestPolicyCommands:
 class TestEntitlementCommand:
     def test_a_real_history_before_the_wait(self) -> None:
         data = run_json(
-            "youth-fund", "entitlement", "--opened", "1403/01/15", "--on", "1404/06/01", "--tier", "1",
-            "--deposit", "1403/01/15=20000000", "--deposit", "1403/03/01=-5000000",
+            "youth-fund",
+            "entitlement",
+            "--opened",
+            "1403/01/15",
+            "--on",
+            "1404/06/01",
+            "--tier",
+            "1",
+            "--deposit",
+            "1403/01/15=20000000",
+            "--deposit",
+            "1403/03/01=-5000000",
         )
         assert data["outcome"] == "not_yet_eligible"
         assert data["eligible_on"] == "1406/01/15"

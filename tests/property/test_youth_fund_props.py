@@ -40,11 +40,15 @@ def histories(draw: st.DrawFn) -> tuple[date, int, list[Event]]:
 
 
 def ent(opened: date, tier: int, events: list[Event], as_of: date) -> int:
-    return entitlement(POLICY, opened_on=opened, tier=tier, events=events, as_of=as_of).value.entitlement_rial
+    return entitlement(
+        POLICY, opened_on=opened, tier=tier, events=events, as_of=as_of
+    ).value.entitlement_rial
 
 
 @SETTINGS
-@given(histories(), st.integers(min_value=0, max_value=16), st.integers(min_value=1, max_value=10**9))
+@given(
+    histories(), st.integers(min_value=0, max_value=16), st.integers(min_value=1, max_value=10**9)
+)
 def test_entitlement_never_decreases_when_a_deposit_is_added(h, years, extra) -> None:  # type: ignore[no-untyped-def]
     opened, tier, events = h
     as_of = account_month_start(opened, 12 * years + 1)
@@ -65,7 +69,13 @@ def test_entitlement_never_decreases_as_years_pass(h, years) -> None:  # type: i
 @given(histories(), st.integers(min_value=0, max_value=16))
 def test_entitlement_never_exceeds_the_cap(h, years) -> None:  # type: ignore[no-untyped-def]
     opened, tier, events = h
-    d = entitlement(POLICY, opened_on=opened, tier=tier, events=events, as_of=account_month_start(opened, 12 * years + 1))
+    d = entitlement(
+        POLICY,
+        opened_on=opened,
+        tier=tier,
+        events=events,
+        as_of=account_month_start(opened, 12 * years + 1),
+    )
     assert 0 <= d.value.entitlement_rial <= d.value.cap_rial
     assert d.value.entitlement_rial % 1_000_000 == 0
 

@@ -83,7 +83,9 @@ def _months_to_repay(i: dict[str, Any]) -> Any:
 
     return {
         "months": months_to_repay(
-            parse_rial(str(i["principal"])), parse_percent(str(i["rate"])), parse_rial(str(i["instalment"]))
+            parse_rial(str(i["principal"])),
+            parse_percent(str(i["rate"])),
+            parse_rial(str(i["instalment"])),
         )
     }
 
@@ -93,7 +95,9 @@ def _late_penalty(i: dict[str, Any]) -> Any:
 
     return {
         "penalty_rial": late_penalty(
-            parse_rial(str(i["overdue"])), parse_percent(str(i["rate"])), days_late=int(i["days_late"])
+            parse_rial(str(i["overdue"])),
+            parse_percent(str(i["rate"])),
+            days_late=int(i["days_late"]),
         )
     }
 
@@ -123,7 +127,11 @@ def match(expected: Any, actual: Any, where: str = "$") -> list[str]:
         if not isinstance(actual, list):
             return [f"{where}: expected a list, got {actual!r}"]
         want = expected["contains"]
-        return [] if any(not match(want, a) for a in actual) else [f"{where}: no item matches {want!r}"]
+        return (
+            []
+            if any(not match(want, a) for a in actual)
+            else [f"{where}: no item matches {want!r}"]
+        )
     if isinstance(expected, dict) and isinstance(actual, list):
         out: list[str] = []
         for k, v in expected.items():
@@ -166,7 +174,9 @@ class Scenario(pytest.Item):
             try:
                 rule(self.spec["input"])
             except TashilatError as exc:
-                assert exc.code == self.spec["error"], f"error {exc.code}, wanted {self.spec['error']}"
+                assert exc.code == self.spec["error"], (
+                    f"error {exc.code}, wanted {self.spec['error']}"
+                )
                 assert exc.message_fa and exc.message_en
                 return
             raise AssertionError(f"expected error {self.spec['error']}, got none")

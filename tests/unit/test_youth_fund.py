@@ -75,7 +75,10 @@ def test_interpolated_caps_are_assumed_and_rounded_to_100_million(policy: Policy
     terms = cohort_terms(policy, parse_jalali("1400/05/01"))
     cap = cap_for_year(terms, 6, 2)  # between 3.6 (y5) and 8.5 (y15) billion
     assert cap.interpolated
-    assert cap.amount == 3_600_000_000 + (8_500_000_000 - 3_600_000_000) // 10 // 100_000_000 * 100_000_000
+    assert (
+        cap.amount
+        == 3_600_000_000 + (8_500_000_000 - 3_600_000_000) // 10 // 100_000_000 * 100_000_000
+    )
     assert Status.ASSUMED in {p.status for p in cap.provenance}
 
 
@@ -147,11 +150,15 @@ class TestHolder:
 
 class TestWithdrawal:
     def test_a_withdrawal_down_to_the_floor_is_allowed(self, policy: PolicySnapshot) -> None:
-        d = check_withdrawal(policy, opened_on=OPENED, balance=50_000_000, amount=40_000_000, on=OPENED)
+        d = check_withdrawal(
+            policy, opened_on=OPENED, balance=50_000_000, amount=40_000_000, on=OPENED
+        )
         assert d.outcome == "accepted" and d.value == 40_000_000
 
     def test_below_the_floor_is_refused_with_the_maximum(self, policy: PolicySnapshot) -> None:
-        d = check_withdrawal(policy, opened_on=OPENED, balance=50_000_000, amount=40_000_001, on=OPENED)
+        d = check_withdrawal(
+            policy, opened_on=OPENED, balance=50_000_000, amount=40_000_001, on=OPENED
+        )
         assert d.outcome == "refused"
         assert "40,000,000" in d.failed[0].message_en
         assert d.failed[0].parameter == "youth_fund.min_opening_deposit"
@@ -159,7 +166,9 @@ class TestWithdrawal:
 
 
 class TestTransfer:
-    @pytest.mark.parametrize("relation", ["spouse", "parent", "child", "sibling", "grandparent", "grandchild"])
+    @pytest.mark.parametrize(
+        "relation", ["spouse", "parent", "child", "sibling", "grandparent", "grandchild"]
+    )
     def test_close_relatives(self, policy: PolicySnapshot, relation: str) -> None:
         d = check_transfer(policy, relation=relation, on=OPENED)
         assert d.outcome == "accepted"
@@ -192,7 +201,13 @@ class TestLoanOffer:
         assert any(w.parameter == "youth_fund.loan.rate_percent" for w in d.warnings)
 
     def test_every_failed_condition_is_listed(self, policy: PolicySnapshot) -> None:
-        d = self.offer(policy, requested_rial=17_000_000_000, appraisal_rial=20_000_000_000, months=300, method="balloon")
+        d = self.offer(
+            policy,
+            requested_rial=17_000_000_000,
+            appraisal_rial=20_000_000_000,
+            months=300,
+            method="balloon",
+        )
         assert d.outcome == "refused"
         assert {r.code for r in d.failed} == {
             "loan.within_entitlement",
@@ -206,7 +221,10 @@ class TestLoanOffer:
     def test_80_percent_of_the_appraisal(self, policy: PolicySnapshot) -> None:
         d = self.offer(policy, appraisal_rial=15_000_000_000, requested_rial=12_000_000_000)
         assert d.outcome == "offered" and d.value.appraisal_limit_rial == 12_000_000_000
-        assert self.offer(policy, appraisal_rial=15_000_000_000, requested_rial=12_000_000_001).outcome == "refused"
+        assert (
+            self.offer(policy, appraisal_rial=15_000_000_000, requested_rial=12_000_000_001).outcome
+            == "refused"
+        )
 
 
 def test_date_type_is_plain_date() -> None:

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How much a figure can be trusted (PROGRAMS.md, the status table)."""
 
     SEED = "seed"

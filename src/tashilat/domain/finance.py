@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, localcontext
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 
 from tashilat.domain.errors import InvalidInput
@@ -62,7 +62,7 @@ def _context() -> Context:
     return Context(prec=PRECISION, rounding=ROUND_HALF_UP, Emax=999_999, Emin=-999_999)
 
 
-class Method(str, Enum):  # noqa: UP042 - the published API is a (str, Enum)
+class Method(StrEnum):
     """How a loan is repaid (PROGRAMS.md §5)."""
 
     SIMPLE = "simple"  # level annuity

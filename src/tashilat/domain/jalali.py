@@ -106,8 +106,8 @@ def completed_account_years(opened_on: date, on: date) -> int:
     """How many whole account years have ended before the business day ``on`` begins."""
     if on <= opened_on:
         return 0
-    y0, m0, _ = to_jalali(opened_on)
-    y1, m1, _ = to_jalali(on)
+    y0 = to_jalali(opened_on)[0]
+    y1 = to_jalali(on)[0]
     k = max(0, (y1 - y0) + 1)
     while k > 0 and account_month_start(opened_on, 12 * k + 1) > on:
         k -= 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
 
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.text import strip_number, to_persian_digits
@@ -17,7 +17,7 @@ Rial = int
 RIAL_PER_TOMAN = 10
 
 
-class Rounding(str, Enum):
+class Rounding(StrEnum):
     """How an amount is brought to a whole multiple of a unit."""
 
     HALF_UP = "half_up"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -105,7 +106,7 @@ class _Builder:
             e = self.entry(raw, f"{path}[{i}]", path, node.get("reference"))
             if e is not None:
                 entries.append(e)
-        for a, b in zip(entries, entries[1:], strict=False):
+        for a, b in pairwise(entries):
             if b.since <= a.since:
                 self.find(
                     path,
@@ -144,7 +145,9 @@ class _Builder:
 
     def entry(self, raw: Any, where: str, path: str, reference: str | None) -> Entry | None:
         if not isinstance(raw, Mapping):
-            self.find(where, "format.entry", "each value must be a mapping", "هر مقدار باید نگاشت باشد")
+            self.find(
+                where, "format.entry", "each value must be a mapping", "هر مقدار باید نگاشت باشد"
+            )
             return None
         unknown = set(raw) - ENTRY_KEYS
         if unknown:
@@ -194,7 +197,12 @@ class _Builder:
         if _is_cell(node):
             unknown = set(node) - CELL_KEYS
             if unknown:
-                self.find(where, "format.unknown_key", f"unknown cell keys {sorted(unknown)}", "کلید ناشناخته")
+                self.find(
+                    where,
+                    "format.unknown_key",
+                    f"unknown cell keys {sorted(unknown)}",
+                    "کلید ناشناخته",
+                )
             status = self.status(node["status"], f"{where}.{key}")
             if status is not None:
                 if status in NEEDS_SOURCE and not (node.get("source") or parent.source):
@@ -240,7 +248,11 @@ class _Builder:
             self.find(path, "percent.type", f"{value!r} is not a percentage", "درصد نیست")
 
     def check_deposit_table(self, value: Any, path: str, since: date) -> None:
-        if not isinstance(value, tuple) or not value or not all(_is_int(v) and v > 0 for v in value):
+        if (
+            not isinstance(value, tuple)
+            or not value
+            or not all(_is_int(v) and v > 0 for v in value)
+        ):
             self.find(
                 path,
                 "deposit_table.type",
@@ -248,7 +260,7 @@ class _Builder:
                 "جدول واریز باید فهرستی از مبالغ مثبت ریالی باشد",
             )
             return
-        for year, (a, b) in enumerate(zip(value, value[1:], strict=False), start=1):
+        for year, (a, b) in enumerate(pairwise(value), start=1):
             if b < a:
                 self.find(
                     path,
@@ -261,21 +273,36 @@ class _Builder:
 
     def check_cap_table(self, value: Any, path: str, since: date) -> None:
         if not isinstance(value, Mapping) or not value:
-            self.find(path, "cap_table.type", "cap table must map years to tiers", "جدول سقف نامعتبر")
+            self.find(
+                path, "cap_table.type", "cap table must map years to tiers", "جدول سقف نامعتبر"
+            )
             return
         rows: list[tuple[int, tuple[int, int, int]]] = []
         for year, tiers in value.items():
             if not _is_int(year) or year < 1:
-                self.find(path, "cap_table.year", f"year {year!r} is not a positive integer", "سال نامعتبر")
+                self.find(
+                    path,
+                    "cap_table.year",
+                    f"year {year!r} is not a positive integer",
+                    "سال نامعتبر",
+                )
                 continue
             if not isinstance(tiers, Mapping) or set(tiers) != set(TIERS):
                 self.find(
-                    path, "cap_table.tiers", f"year {year} must give {TIERS}", f"سال {year} سطوح ناقص"
+                    path,
+                    "cap_table.tiers",
+                    f"year {year} must give {TIERS}",
+                    f"سال {year} سطوح ناقص",
                 )
                 continue
             amounts = tuple(tiers[t] for t in TIERS)
             if not all(_is_int(a) and a > 0 for a in amounts):
-                self.find(path, "cap_table.amount", f"year {year}: caps must be positive rials", "سقف نامعتبر")
+                self.find(
+                    path,
+                    "cap_table.amount",
+                    f"year {year}: caps must be positive rials",
+                    "سقف نامعتبر",
+                )
                 continue
             t1, t2, t3 = amounts
             if not (t1 >= t2 >= t3):
@@ -289,7 +316,7 @@ class _Builder:
                 )
             rows.append((year, (t1, t2, t3)))
         rows.sort()
-        for (y0, a), (y1, b) in zip(rows, rows[1:], strict=False):
+        for (y0, a), (y1, b) in pairwise(rows):
             for i, tier in enumerate(TIERS):
                 if b[i] < a[i]:
                     self.find(
@@ -343,7 +370,9 @@ def read_tree(root: Path) -> list[tuple[str, str, Any]]:
     return out
 
 
-def build(files: Iterable[tuple[str, str, Any]], root: str = "<memory>") -> tuple[PolicySnapshot | None, list[Finding]]:
+def build(
+    files: Iterable[tuple[str, str, Any]], root: str = "<memory>"
+) -> tuple[PolicySnapshot | None, list[Finding]]:
     """Validate parsed files; a snapshot only when there are no findings."""
     files = list(files)
     b = _Builder()

@@ -11,7 +11,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from tashilat.domain.decision import Provenance, Resolved, Status
+from tashilat.domain.decision import Provenance, Resolved
 from tashilat.domain.errors import PolicyError
 from tashilat.domain.jalali import format_jalali
 

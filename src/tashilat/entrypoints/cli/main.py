@@ -33,8 +33,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-policy_app = typer.Typer(help="Policy parameters: validate and show. / پارامترهای سیاستی", no_args_is_help=True)
-youth_app = typer.Typer(help="Youth Housing Savings Fund. / صندوق پس‌انداز مسکن جوانان", no_args_is_help=True)
+policy_app = typer.Typer(
+    help="Policy parameters: validate and show. / پارامترهای سیاستی", no_args_is_help=True
+)
+youth_app = typer.Typer(
+    help="Youth Housing Savings Fund. / صندوق پس‌انداز مسکن جوانان", no_args_is_help=True
+)
 loan_app = typer.Typer(help="Loan schedules. / جدول اقساط", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 app.add_typer(youth_app, name="youth-fund")
@@ -155,7 +159,21 @@ def policy_show(
     snap = default_policy()
     param = snap.parameter(path)
     entries = [param.entry_at(parse_jalali(on, field="on"))] if on else list(param.entries)
-    data = {
+    values: list[dict[str, Any]] = [
+        {
+            "since": format_jalali(e.since),
+            "value": jsonable(e.value),
+            "status": e.provenance.status.value,
+            "source": e.provenance.source,
+            "note": e.provenance.note,
+            "cells": {
+                k: {"status": c.status.value, "source": c.source, "note": c.note}
+                for k, c in e.cells.items()
+            },
+        }
+        for e in entries
+    ]
+    data: dict[str, Any] = {
         "path": param.path,
         "kind": param.kind,
         "keyed_by": param.keyed_by,
@@ -164,20 +182,7 @@ def policy_show(
         "description_fa": param.description_fa,
         "open_question": param.open_question,
         "policy_hash": snap.hash,
-        "values": [
-            {
-                "since": format_jalali(e.since),
-                "value": jsonable(e.value),
-                "status": e.provenance.status.value,
-                "source": e.provenance.source,
-                "note": e.provenance.note,
-                "cells": {
-                    k: {"status": c.status.value, "source": c.source, "note": c.note}
-                    for k, c in e.cells.items()
-                },
-            }
-            for e in entries
-        ],
+        "values": values,
     }
     if as_json:
         _print_json(data)
@@ -188,14 +193,14 @@ def policy_show(
     if param.description_fa:
         out.print(param.description_fa, highlight=False)
     table = Table("since / از", "value / مقدار", "status / وضعیت", "source / منبع")
-    for v in data["values"]:
+    for v in values:
         value = v["value"]
         shown = f"{value:,}" if isinstance(value, int) else json.dumps(value, ensure_ascii=False)
         table.add_row(v["since"], shown, v["status"], v["source"] or "—")
         for cell, meta in v["cells"].items():
             table.add_row("", f"  {cell}", meta["status"], meta["source"] or "—")
     out.print(table)
-    for v in data["values"]:
+    for v in values:
         if v["note"]:
             out.print(f"note ({v['since']}): {v['note']}", highlight=False)
         for cell, meta in v["cells"].items():
@@ -222,7 +227,9 @@ def _resolve_tier(city: str | None, tier: str | None, opened_on: date) -> tuple[
     from tashilat.domain.programs.youth_fund.cities import city_tier
 
     found = load_city_index().lookup(city)
-    threshold = int(default_policy().resolve("youth_fund.tier_population_threshold", opened_on).value)
+    threshold = int(
+        default_policy().resolve("youth_fund.tier_population_threshold", opened_on).value
+    )
     return city_tier(found, population_threshold=threshold), f"{found.name_fa} ({found.name_en})"
 
 
@@ -230,12 +237,22 @@ def _resolve_tier(city: str | None, tier: str | None, opened_on: date) -> tuple[
 @friendly_errors
 def youth_plan(
     opened: Annotated[str, typer.Option("--opened", help="Opening date, Jalali YYYY/MM/DD")],
-    city: Annotated[str | None, typer.Option("--city", help="City name (Persian or English)")] = None,
+    city: Annotated[
+        str | None, typer.Option("--city", help="City name (Persian or English)")
+    ] = None,
     tier: Annotated[str | None, typer.Option("--tier", help="City tier 1|2|3")] = None,
-    monthly: Annotated[str | None, typer.Option("--monthly", help="Fixed monthly deposit, rial")] = None,
-    follow_table: Annotated[bool, typer.Option("--follow-table", help="Deposit the cohort table's amount")] = False,
-    share: Annotated[str | None, typer.Option("--share", help="With --follow-table: percent of the table")] = None,
-    lump_sum: Annotated[str | None, typer.Option("--lump-sum", help="Deposit on the opening day, rial")] = None,
+    monthly: Annotated[
+        str | None, typer.Option("--monthly", help="Fixed monthly deposit, rial")
+    ] = None,
+    follow_table: Annotated[
+        bool, typer.Option("--follow-table", help="Deposit the cohort table's amount")
+    ] = False,
+    share: Annotated[
+        str | None, typer.Option("--share", help="With --follow-table: percent of the table")
+    ] = None,
+    lump_sum: Annotated[
+        str | None, typer.Option("--lump-sum", help="Deposit on the opening day, rial")
+    ] = None,
     as_json: JsonOpt = False,
     digits: DigitsOpt = "latin",
 ) -> None:
@@ -253,14 +270,18 @@ def youth_plan(
         )
     if share is not None and not follow_table:
         raise InvalidInput(
-            "plan.share_without_table", "--share تنها با --follow-table.", "--share needs --follow-table."
+            "plan.share_without_table",
+            "--share تنها با --follow-table.",
+            "--share needs --follow-table.",
         )
     share_pct = _parse_int(share, "share", low=1, high=1000) if share is not None else None
     decision = plan(
         default_policy(),
         opened_on=opened_on,
         tier=tier_n,
-        monthly=parse_rial(monthly, field="monthly", allow_zero=False) if monthly is not None else None,
+        monthly=parse_rial(monthly, field="monthly", allow_zero=False)
+        if monthly is not None
+        else None,
         share_percent=(share_pct or 100) if follow_table else None,
         lump_sum=parse_rial(lump_sum, field="lump_sum") if lump_sum is not None else 0,
     )
@@ -275,7 +296,10 @@ def youth_plan(
 
 def _present_years(decision: Decision[Any], data: dict[str, Any], digits: str, title: str) -> None:
     v = decision.value
-    d = lambda s: _digits(str(s), digits)  # noqa: E731
+
+    def d(value: object) -> str:
+        return _digits(str(value), digits)
+
     header = (
         f"cohort {d(v.cohort)} · tier {d(v.tier)} · wait {d(v.min_wait_years)}–"
         f"{d(v.max_wait_years)} years · opened {format_jalali(v.opened_on, digits=digits)}"
@@ -335,15 +359,24 @@ def youth_entitlement(
         when, sep, amount = item.partition("=")
         if not sep:
             raise InvalidInput(
-                "deposit.format", f"«{item}» باید به شکل تاریخ=مبلغ باشد.", f"'{item}' must be DATE=RIAL."
+                "deposit.format",
+                f"«{item}» باید به شکل تاریخ=مبلغ باشد.",
+                f"'{item}' must be DATE=RIAL.",
             )
         raw = strip_number(amount)
         sign = -1 if raw.startswith("-") else 1
         events.append(
-            Event(parse_jalali(when, field="deposit"), sign * parse_rial(raw.lstrip("-"), field="deposit"))
+            Event(
+                parse_jalali(when, field="deposit"),
+                sign * parse_rial(raw.lstrip("-"), field="deposit"),
+            )
         )
     decision = entitlement(
-        default_policy(), opened_on=opened_on, tier=tier_n, events=events, as_of=parse_jalali(on, field="on")
+        default_policy(),
+        opened_on=opened_on,
+        tier=tier_n,
+        events=events,
+        as_of=parse_jalali(on, field="on"),
     )
     data = entitlement_json(decision)
     if city_name:
@@ -370,7 +403,9 @@ def loan_schedule(
     rate: Annotated[str, typer.Option("--rate", help="Annual rate (or fee), percent")],
     months: Annotated[str, typer.Option("--months", help="Repayment months")],
     method: Annotated[str, typer.Option("--method", help="simple | stepwise | fee")] = "simple",
-    step: Annotated[str | None, typer.Option("--step", help="Stepwise yearly rise, percent")] = None,
+    step: Annotated[
+        str | None, typer.Option("--step", help="Stepwise yearly rise, percent")
+    ] = None,
     grace: Annotated[str, typer.Option("--grace", help="Grace months before repayment")] = "0",
     start: Annotated[str | None, typer.Option("--start", help="Disbursement date, Jalali")] = None,
     as_json: JsonOpt = False,
@@ -402,7 +437,9 @@ def loan_schedule(
         )
     elif step is not None:
         raise InvalidInput(
-            "loan.step_without_stepwise", "--step تنها با روش stepwise.", "--step needs --method stepwise."
+            "loan.step_without_stepwise",
+            "--step تنها با روش stepwise.",
+            "--step needs --method stepwise.",
         )
     schedule = build_schedule(
         m,
@@ -420,7 +457,9 @@ def loan_schedule(
         _print_json(data)
         return
     label = "fee / کارمزد" if schedule.charge_label == "fee" else "profit / سود"
-    table = Table("# / قسط", "due / سررسید", "amount / مبلغ", "principal / اصل", label, "balance / مانده")
+    table = Table(
+        "# / قسط", "due / سررسید", "amount / مبلغ", "principal / اصل", label, "balance / مانده"
+    )
     for i in schedule.instalments:
         table.add_row(
             _digits(str(i.number), digits),

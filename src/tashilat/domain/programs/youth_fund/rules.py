@@ -181,7 +181,9 @@ def cap_for_year(terms: CohortTerms, year: int, tier: int) -> Cap:
     Between published points the cap is interpolated linearly and rounded down to the
     policy's unit (``assumed``); after the last point it stays at the last point."""
     if tier not in (1, 2, 3):
-        raise InvalidInput("tier.invalid", "سطح شهر باید ۱، ۲ یا ۳ باشد.", "Tier must be 1, 2 or 3.")
+        raise InvalidInput(
+            "tier.invalid", "سطح شهر باید ۱، ۲ یا ۳ باشد.", "Tier must be 1, 2 or 3."
+        )
     year = min(year, terms.max_wait_years)
     key = TIERS[tier - 1]
     points = sorted(terms.caps)
@@ -363,8 +365,7 @@ def entitlement(
             reasons.append(
                 Reason(
                     "youth_fund.frozen",
-                    f"پس از حداکثر مدت انتظار ({terms.max_wait_years} سال) امتیاز افزایش "
-                    "نمی‌یابد.",
+                    f"پس از حداکثر مدت انتظار ({terms.max_wait_years} سال) امتیاز افزایش نمی‌یابد.",
                     f"After the maximum wait ({terms.max_wait_years} years) the entitlement "
                     "no longer grows.",
                     passed=True,
