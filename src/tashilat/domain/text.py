@@ -22,7 +22,6 @@ _LETTERS = str.maketrans(
     {
         "ي": "ی",  # ARABIC LETTER YEH
         "ى": "ی",  # ARABIC LETTER ALEF MAKSURA
-        "ئ": "ئ",
         "ك": "ک",  # ARABIC LETTER KAF
         "ة": "ه",  # TEH MARBUTA
         "ۀ": "ه",  # HEH WITH YEH ABOVE
@@ -73,9 +72,10 @@ def normalize_name(text: str) -> str:
     text = _DIACRITICS.sub("", text)
     text = _INVISIBLE.sub("", text)
     # Latin transliterations: drop accents (Kermānshāh -> kermanshah).
+    # (NFKD splits ئ into ي + hamza: fold the letters again afterwards, so قائم = قایم.)
     text = "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
+    ).translate(_LETTERS)
     text = text.casefold()
     return re.sub(r"[\s\-_.'`’]+", "", text)
 

@@ -23,7 +23,9 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is None:
-        engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+        engine = create_engine(
+            config.get_main_option("sqlalchemy.url", ""), poolclass=pool.NullPool
+        )
         with engine.connect() as connection:
             _run(connection)
     else:
