@@ -1,0 +1,279 @@
+"""Users, roles, passwords, tokens, and who may do what."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from tashilat.adapters.db.models import ApiToken, Branch, Customer, User
+from tashilat.domain.errors import InvalidInput
+from tashilat.services.errors import Conflict, Forbidden, Unauthenticated, not_found
+from tashilat.services.uow import UnitOfWork
+
+ROLES = ("admin", "officer", "supervisor", "auditor", "customer")
+_hasher = PasswordHasher()
+
+# What each role may do. Branch scoping is applied on top for officers and supervisors,
+# ownership for customers.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset(
+        {
+            "users.manage",
+            "branches.manage",
+            "customers.read",
+            "customers.write",
+            "accounts.read",
+            "accounts.write",
+            "loans.read",
+            "loans.request",
+            "loans.approve",
+            "loans.disburse",
+            "loans.repay",
+            "business_date.advance",
+            "audit.read",
+        }
+    ),
+    "supervisor": frozenset(
+        {
+            "customers.read",
+            "customers.write",
+            "accounts.read",
+            "accounts.write",
+            "loans.read",
+            "loans.request",
+            "loans.approve",
+            "loans.disburse",
+            "loans.repay",
+            "business_date.advance",
+        }
+    ),
+    "officer": frozenset(
+        {
+            "customers.read",
+            "customers.write",
+            "accounts.read",
+            "accounts.write",
+            "loans.read",
+            "loans.request",
+            "loans.repay",
+        }
+    ),
+    "auditor": frozenset({"customers.read", "accounts.read", "loans.read", "audit.read"}),
+    "customer": frozenset({"accounts.read", "loans.read", "customers.read"}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    username: str
+    role: str
+    branch_id: int | None = None
+    customer_id: int | None = None
+
+    @property
+    def bank_wide(self) -> bool:
+        return self.role in ("admin", "auditor")
+
+
+SYSTEM = Actor(user_id=0, username="system", role="admin")
+
+
+def require(actor: Actor, permission: str) -> None:
+    if permission not in PERMISSIONS.get(actor.role, frozenset()):
+        raise Forbidden(
+            "auth.forbidden",
+            f"نقش «{actor.role}» اجازه این کار ({permission}) را ندارد.",
+            f"Role '{actor.role}' may not do this ({permission}).",
+        )
+
+
+def require_branch(actor: Actor, branch_id: int) -> None:
+    """Officers and supervisors act only within their branch."""
+    if actor.bank_wide or actor.role == "customer":
+        return
+    if actor.branch_id != branch_id:
+        raise Forbidden(
+            "auth.other_branch",
+            "این پرونده به شعبه دیگری تعلق دارد.",
+            "This record belongs to another branch.",
+        )
+
+
+def require_owner(actor: Actor, customer_id: int) -> None:
+    if actor.role == "customer" and actor.customer_id != customer_id:
+        raise Forbidden(
+            "auth.not_owner",
+            "شما تنها به حساب‌های خود دسترسی دارید.",
+            "Customers may see only their own accounts.",
+        )
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise InvalidInput(
+            "password.too_short",
+            "گذرواژه باید دست‌کم ۸ نویسه باشد.",
+            "The password must be at least 8 characters.",
+            field="password",
+        )
+    return _hasher.hash(password)
+
+
+def create_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    branch_code: str | None = None,
+    customer_national_id: str | None = None,
+    request_id: str = "",
+) -> User:
+    require(actor, "users.manage")
+    username = username.strip().lower()
+    if role not in ROLES:
+        raise InvalidInput(
+            "user.role",
+            f"نقش «{role}» ناشناخته است ({'، '.join(ROLES)}).",
+            f"Unknown role '{role}' ({', '.join(ROLES)}).",
+            field="role",
+        )
+    if not username or not username.replace("_", "").replace(".", "").isalnum():
+        raise InvalidInput(
+            "user.username",
+            "نام کاربری تنها حروف لاتین، رقم، نقطه و _ است.",
+            "A username is letters, digits, dots and underscores.",
+            field="username",
+        )
+    with uow:
+        s = uow.session
+        if s.scalar(select(User).where(User.username == username)):
+            raise Conflict(
+                "user.exists", f"کاربر «{username}» وجود دارد.", f"User '{username}' exists."
+            )
+        branch_id = customer_id = None
+        if role in ("officer", "supervisor"):
+            if not branch_code:
+                raise InvalidInput(
+                    "user.branch_required",
+                    "کارمند شعبه باید شعبه داشته باشد.",
+                    "Branch staff need a branch.",
+                    field="branch",
+                )
+            branch = s.scalar(select(Branch).where(Branch.code == branch_code))
+            if branch is None:
+                raise not_found("branch", "شعبه", branch_code)
+            branch_id = branch.id
+        if role == "customer":
+            cust = s.scalar(select(Customer).where(Customer.national_id == customer_national_id))
+            if cust is None:
+                raise not_found("customer", "مشتری", customer_national_id)
+            customer_id = cust.id
+        user = User(
+            username=username,
+            password_hash=hash_password(password),
+            role=role,
+            branch_id=branch_id,
+            customer_id=customer_id,
+            active=True,
+            created_at=datetime.now(UTC),
+        )
+        s.add(user)
+        s.flush()
+        uow.audit(
+            user_id=actor.user_id or None,
+            username=actor.username,
+            action="users.create",
+            target=f"user:{username}",
+            request_id=request_id,
+            outcome="ok",
+            detail=role,
+        )
+        uow.commit()
+        return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def login(uow: UnitOfWork, *, username: str, password: str, hours: int, now: datetime) -> str:
+    """A fresh bearer token for a valid username and password."""
+    bad = Unauthenticated(
+        "auth.bad_credentials",
+        "نام کاربری یا گذرواژه نادرست است.",
+        "Wrong username or password.",
+    )
+    with uow:
+        s = uow.session
+        user = s.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None or not user.active:
+            _hasher.hash("timing equaliser")  # same cost whether or not the user exists
+            raise bad
+        try:
+            _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            raise bad from None
+        token = secrets.token_urlsafe(32)
+        s.add(
+            ApiToken(
+                token_hash=_token_hash(token),
+                user_id=user.id,
+                expires_at=now + timedelta(hours=hours),
+            )
+        )
+        uow.audit(
+            user_id=user.id,
+            username=user.username,
+            action="auth.login",
+            target=f"user:{user.username}",
+            request_id="",
+            outcome="ok",
+        )
+        uow.commit()
+        return token
+
+
+def authenticate(uow: UnitOfWork, token: str, *, now: datetime) -> Actor:
+    with uow:
+        s = uow.session
+        row = s.execute(
+            select(User, ApiToken.expires_at)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == _token_hash(token))
+        ).first()
+        if row is None:
+            raise Unauthenticated(
+                "auth.invalid_token",
+                "توکن نامعتبر است؛ دوباره وارد شوید.",
+                "Invalid token; log in again.",
+            )
+        user, expires = row
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+        if expires < now or not user.active:
+            raise Unauthenticated(
+                "auth.expired_token",
+                "نشست منقضی شده است؛ دوباره وارد شوید.",
+                "Session expired; log in again.",
+            )
+        return Actor(user.id, user.username, user.role, user.branch_id, user.customer_id)
+
+
+def list_users(uow: UnitOfWork, actor: Actor, *, offset: int, limit: int) -> tuple[list[User], int]:
+    require(actor, "users.manage")
+    from sqlalchemy import func
+
+    with uow:
+        s = uow.session
+        total = s.scalar(select(func.count()).select_from(User)) or 0
+        users = list(s.scalars(select(User).order_by(User.id).offset(offset).limit(limit)))
+        return users, total

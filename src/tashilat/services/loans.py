@@ -1,0 +1,473 @@
+"""Youth-fund housing loans: request → approval by a second person → disbursement →
+schedule → repayments → late-payment charges accrued at business dates → settlement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from tashilat.adapters.db.models import Loan, LoanInstalment, YouthAccount
+from tashilat.domain.decision import Decision, PolicyReader
+from tashilat.domain.errors import InvalidInput
+from tashilat.domain.finance import late_penalty
+from tashilat.domain.jalali import format_jalali
+from tashilat.domain.ledger import split, transfer
+from tashilat.domain.programs.youth_fund.rules import entitlement
+from tashilat.domain.programs.youth_fund.servicing import LoanOffer, loan_offer
+from tashilat.services import calendar, ledger
+from tashilat.services.auth import Actor, require, require_branch, require_owner
+from tashilat.services.errors import Conflict, Forbidden, not_found, refused_from
+from tashilat.services.uow import UnitOfWork
+from tashilat.services.youth import events_of
+
+
+def principal_code(loan_id: int) -> str:
+    return f"LOAN:{loan_id}:PRINCIPAL"
+
+
+def penalty_code(loan_id: int) -> str:
+    return f"LOAN:{loan_id}:PENALTY"
+
+
+def _loan(uow: UnitOfWork, actor: Actor, loan_id: int, *, lock: bool = False) -> Loan:
+    q = select(Loan).where(Loan.id == loan_id)
+    if lock:
+        q = q.with_for_update()
+    loan = uow.session.scalar(q)
+    if loan is None:
+        raise not_found("loan", "وام", loan_id)
+    require_owner(actor, loan.customer_id)
+    require_branch(actor, loan.branch_id)
+    return loan
+
+
+def _audit(
+    uow: UnitOfWork, actor: Actor, action: str, loan_id: int, request_id: str, detail: str = ""
+) -> None:
+    uow.audit(
+        user_id=actor.user_id or None,
+        username=actor.username,
+        action=action,
+        target=f"loan:{loan_id}",
+        request_id=request_id,
+        outcome="ok",
+        detail=detail,
+    )
+
+
+def request_loan(
+    uow: UnitOfWork,
+    actor: Actor,
+    policy: PolicyReader,
+    *,
+    account_id: int,
+    amount: int,
+    months: int,
+    method: str,
+    appraisal: int,
+    request_id: str = "",
+) -> tuple[Loan, Decision[LoanOffer]]:
+    """The maker's step: the offer rule on the account's entitlement at the business date."""
+    require(actor, "loans.request")
+    with uow:
+        s = uow.session
+        acc = s.scalar(select(YouthAccount).where(YouthAccount.id == account_id).with_for_update())
+        if acc is None:
+            raise not_found("account", "حساب", account_id)
+        require_branch(actor, acc.branch_id)
+        if acc.status != "open":
+            raise Conflict("account.closed", "حساب بسته است.", "The account is closed.")
+        if acc.privilege_used:
+            raise Conflict(
+                "privilege.used",
+                "امتیاز این حساب استفاده شده است.",
+                "This account's privilege is used.",
+            )
+        pending = s.scalar(
+            select(func.count())
+            .select_from(Loan)
+            .where(
+                Loan.account_id == acc.id, Loan.status.in_(("requested", "approved", "disbursed"))
+            )
+        )
+        if pending:
+            raise Conflict(
+                "loan.pending",
+                "برای این حساب وام جاری یا در جریان هست.",
+                "This account already has a loan in progress.",
+            )
+        on = calendar.current(uow)
+        ent = entitlement(
+            policy, opened_on=acc.opened_on, tier=acc.tier, events=events_of(uow, acc), as_of=on
+        )
+        offer = loan_offer(
+            policy,
+            opened_on=acc.opened_on,
+            entitlement_rial=ent.value.entitlement_rial,
+            appraisal_rial=appraisal,
+            requested_rial=amount,
+            months=months,
+            method=method,
+            on=on,
+        )
+        if offer.outcome != "offered":
+            raise refused_from(offer, "loan.refused")
+        loan = Loan(
+            account_id=acc.id,
+            customer_id=acc.privilege_holder_id,
+            branch_id=acc.branch_id,
+            principal=amount,
+            rate_percent=offer.value.rate_percent,
+            months=months,
+            method=method,
+            appraisal=appraisal,
+            status="requested",
+            requested_by=actor.user_id,
+            requested_on=on,
+            policy_hash=policy.hash,
+        )
+        s.add(loan)
+        s.flush()
+        _audit(uow, actor, "loans.request", loan.id, request_id, str(amount))
+        uow.commit()
+        return loan, offer
+
+
+def decide(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    loan_id: int,
+    approve: bool,
+    note: str = "",
+    request_id: str = "",
+) -> Loan:
+    """The checker's step: a second staff member approves or rejects. The maker cannot."""
+    require(actor, "loans.approve")
+    with uow:
+        loan = _loan(uow, actor, loan_id, lock=True)
+        if loan.status != "requested":
+            raise Conflict(
+                "loan.state", f"وام در وضعیت {loan.status} است.", f"The loan is {loan.status}."
+            )
+        if loan.requested_by == actor.user_id:
+            raise Forbidden(
+                "loan.four_eyes",
+                "درخواست‌دهنده نمی‌تواند وام خود را تأیید کند.",
+                "The maker of a request cannot approve it (four eyes).",
+            )
+        loan.status = "approved" if approve else "rejected"
+        loan.approved_by = actor.user_id
+        loan.approved_on = calendar.current(uow)
+        loan.decision_note = note
+        _audit(
+            uow, actor, "loans.approve" if approve else "loans.reject", loan.id, request_id, note
+        )
+        uow.commit()
+        return loan
+
+
+def disburse(
+    uow: UnitOfWork, actor: Actor, policy: PolicyReader, *, loan_id: int, request_id: str
+) -> Loan:
+    """Pay the loan out: the schedule from the business date, the ledger entry, the
+    privilege consumed."""
+    from tashilat.domain.finance import Method, build_schedule
+
+    require(actor, "loans.disburse")
+    with uow:
+        s = uow.session
+        loan = _loan(uow, actor, loan_id, lock=True)
+        if loan.status != "approved":
+            raise Conflict(
+                "loan.state",
+                f"وام در وضعیت {loan.status} است (باید تأییدشده باشد).",
+                f"The loan is {loan.status}; it must be approved first.",
+            )
+        on = calendar.current(uow)
+        acc = s.get(YouthAccount, loan.account_id)
+        assert acc is not None
+        rounding = int(policy.resolve("finance.rounding_unit", on).value)
+        step = None
+        if loan.method == "stepwise":
+            step = Decimal(str(policy.resolve("finance.stepwise_step_percent", on).value))
+        schedule = build_schedule(
+            Method(loan.method),
+            loan.principal,
+            Decimal(loan.rate_percent),
+            loan.months,
+            step_percent=step,
+            start=on,
+            rounding_unit=rounding,
+        )
+        for i in schedule.instalments:
+            assert i.due is not None
+            s.add(
+                LoanInstalment(
+                    loan_id=loan.id,
+                    number=i.number,
+                    due=i.due,
+                    amount=i.amount,
+                    principal=i.principal,
+                    profit=i.profit,
+                    paid_principal=0,
+                    paid_profit=0,
+                    penalty_accrued=0,
+                    penalty_paid=0,
+                    penalty_prior=0,
+                )
+            )
+        ledger.ensure_account(
+            uow, principal_code(loan.id), f"Loan {loan.id} principal receivable", "asset"
+        )
+        ledger.ensure_account(
+            uow, penalty_code(loan.id), f"Loan {loan.id} late charges receivable", "asset"
+        )
+        ledger.post(
+            uow,
+            transfer(
+                request_id,
+                "loan.disburse",
+                on,
+                debit=principal_code(loan.id),
+                credit=ledger.SETTLEMENT,
+                amount=loan.principal,
+            ),
+            user_id=actor.user_id or None,
+        )
+        loan.status = "disbursed"
+        loan.disbursed_on = on
+        acc.privilege_used = True
+        _audit(uow, actor, "loans.disburse", loan.id, request_id, str(loan.principal))
+        uow.commit()
+        return loan
+
+
+def _accrue_instalment(
+    uow: UnitOfWork,
+    loan: Loan,
+    inst: LoanInstalment,
+    to: date,
+    points: Decimal,
+    day_count: int,
+    user_id: int | None,
+) -> int:
+    """Bring the instalment's late charge up to ``to`` (simple, from its due date, on what is
+    still unpaid; PROGRAMS.md §5). Posted once per instalment and business date."""
+    outstanding = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
+    if outstanding <= 0 or to <= inst.due:
+        return 0
+    start = inst.penalty_from or inst.due
+    days = (to - start).days
+    target = inst.penalty_prior + late_penalty(
+        outstanding,
+        Decimal(loan.rate_percent),
+        days_late=days,
+        penalty_points=points,
+        day_count=day_count,
+    )
+    increment = target - inst.penalty_accrued
+    if increment <= 0:
+        return 0
+    ledger.post(
+        uow,
+        transfer(
+            f"penalty:{inst.id}:{to.isoformat()}",
+            "loan.penalty",
+            to,
+            debit=penalty_code(loan.id),
+            credit=ledger.PENALTY_INCOME,
+            amount=increment,
+        ),
+        user_id=user_id,
+    )
+    inst.penalty_accrued = target
+    if inst.penalty_from is None:
+        inst.penalty_from = inst.due
+    return increment
+
+
+def _penalty_terms(uow: UnitOfWork, policy: PolicyReader, on: date) -> tuple[Decimal, int]:
+    points = Decimal(str(policy.resolve("finance.late_penalty_points", on).value))
+    day_count = int(policy.resolve("finance.day_count", on).value)
+    return points, day_count
+
+
+def accrue_loan(
+    uow: UnitOfWork, loan: Loan, to: date, policy: PolicyReader, user_id: int | None
+) -> int:
+    points, day_count = _penalty_terms(uow, policy, to)
+    total = 0
+    for inst in uow.session.scalars(
+        select(LoanInstalment)
+        .where(
+            LoanInstalment.loan_id == loan.id,
+            LoanInstalment.due < to,
+            LoanInstalment.paid_on.is_(None),
+        )
+        .order_by(LoanInstalment.number)
+    ):
+        total += _accrue_instalment(uow, loan, inst, to, points, day_count, user_id)
+    return total
+
+
+def accrue_all(uow: UnitOfWork, to: date, *, user_id: int | None) -> int:
+    """Late charges on every disbursed loan up to ``to`` (run when the business date moves)."""
+    from tashilat.policy import default_policy
+
+    policy = default_policy()
+    total = 0
+    for loan in uow.session.scalars(
+        select(Loan).where(Loan.status == "disbursed").order_by(Loan.id)
+    ):
+        total += accrue_loan(uow, loan, to, policy, user_id)
+    return total
+
+
+@dataclass(frozen=True)
+class Repayment:
+    loan_id: int
+    request_id: str
+    amount: int
+    penalty: int
+    profit: int
+    principal: int
+    unapplied: int
+    loan_status: str
+    replayed: bool
+
+
+def repay(
+    uow: UnitOfWork,
+    actor: Actor,
+    policy: PolicyReader,
+    *,
+    loan_id: int,
+    amount: int,
+    request_id: str,
+) -> Repayment:
+    """Apply a payment to the oldest dues first: late charges, then profit, then principal.
+    Overpayment beyond everything owed is refused; a retry posts nothing."""
+    require(actor, "loans.repay")
+    if amount <= 0:
+        raise InvalidInput(
+            "amount.not_positive",
+            "مبلغ باید مثبت باشد.",
+            "The amount must be positive.",
+            field="amount",
+        )
+    with uow:
+        s = uow.session
+        loan = _loan(uow, actor, loan_id, lock=True)
+        prior = ledger.find_entry(uow, request_id)
+        if prior is not None:
+            return Repayment(loan.id, request_id, amount, 0, 0, 0, 0, loan.status, True)
+        if loan.status != "disbursed":
+            raise Conflict(
+                "loan.state", f"وام در وضعیت {loan.status} است.", f"The loan is {loan.status}."
+            )
+        on = calendar.current(uow)
+        accrue_loan(uow, loan, on, policy, actor.user_id or None)
+        remaining = amount
+        pen = prof = princ = 0
+        owed_total = 0
+        insts = list(
+            s.scalars(
+                select(LoanInstalment)
+                .where(LoanInstalment.loan_id == loan.id, LoanInstalment.paid_on.is_(None))
+                .order_by(LoanInstalment.number)
+            )
+        )
+        for inst in insts:
+            owed_total += (
+                (inst.penalty_accrued - inst.penalty_paid)
+                + (inst.profit - inst.paid_profit)
+                + (inst.principal - inst.paid_principal)
+            )
+        if amount > owed_total:
+            raise Conflict(
+                "repayment.overpaid",
+                f"مبلغ {amount:,} ریال بیش از کل بدهی ({owed_total:,} ریال) است.",
+                f"{amount:,} rial is more than everything owed ({owed_total:,} rial).",
+            )
+        for inst in insts:
+            if remaining <= 0:
+                break
+            # re-base the late charge: what this instalment earned so far stays, the rest of
+            # the overdue amount accrues from today
+            before = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
+            take = min(remaining, inst.penalty_accrued - inst.penalty_paid)
+            inst.penalty_paid += take
+            pen += take
+            remaining -= take
+            take = min(remaining, inst.profit - inst.paid_profit)
+            inst.paid_profit += take
+            prof += take
+            remaining -= take
+            take = min(remaining, inst.principal - inst.paid_principal)
+            inst.paid_principal += take
+            princ += take
+            remaining -= take
+            after = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
+            if after != before and inst.due < on:
+                inst.penalty_prior = inst.penalty_accrued
+                inst.penalty_from = on
+            if after == 0 and inst.penalty_paid == inst.penalty_accrued:
+                inst.paid_on = on
+        legs = [
+            (ledger.SETTLEMENT, amount),
+            (principal_code(loan.id), -princ),
+            (ledger.PROFIT_INCOME, -prof),
+            (penalty_code(loan.id), -pen),
+        ]
+        ledger.post(
+            uow, split(request_id, "loan.repay", on, legs=legs), user_id=actor.user_id or None
+        )
+        open_left = s.scalar(
+            select(func.count())
+            .select_from(LoanInstalment)
+            .where(LoanInstalment.loan_id == loan.id, LoanInstalment.paid_on.is_(None))
+        )
+        if not open_left:
+            loan.status = "settled"
+            loan.settled_on = on
+        _audit(uow, actor, "loans.repay", loan.id, request_id, str(amount))
+        uow.commit()
+        return Repayment(loan.id, request_id, amount, pen, prof, princ, 0, loan.status, False)
+
+
+def get_loan(uow: UnitOfWork, actor: Actor, loan_id: int) -> tuple[Loan, list[LoanInstalment]]:
+    require(actor, "loans.read")
+    with uow:
+        loan = _loan(uow, actor, loan_id)
+        insts = list(
+            uow.session.scalars(
+                select(LoanInstalment)
+                .where(LoanInstalment.loan_id == loan.id)
+                .order_by(LoanInstalment.number)
+            )
+        )
+        return loan, insts
+
+
+def list_loans(
+    uow: UnitOfWork, actor: Actor, *, offset: int, limit: int, status: str | None = None
+) -> tuple[list[Loan], int]:
+    require(actor, "loans.read")
+    with uow:
+        q = select(Loan)
+        if actor.role == "customer":
+            q = q.where(Loan.customer_id == actor.customer_id)
+        elif not actor.bank_wide:
+            q = q.where(Loan.branch_id == actor.branch_id)
+        if status:
+            q = q.where(Loan.status == status)
+        total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0
+        return list(uow.session.scalars(q.order_by(Loan.id).offset(offset).limit(limit))), total
+
+
+def describe(loan: Loan) -> str:
+    return f"loan {loan.id} of {loan.principal:,} from {format_jalali(loan.requested_on)}"

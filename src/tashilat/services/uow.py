@@ -1,0 +1,103 @@
+"""The unit of work: one SQLAlchemy session, one transaction, checked before commit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tashilat.adapters.db.models import AuditLog, PostingRow
+from tashilat.domain.ledger import UnbalancedEntry
+
+
+class UnitOfWork:
+    """``with uow: ...; uow.commit()`` — anything not committed is rolled back.
+
+    Before commit, every journal entry written in this transaction must sum to zero. On
+    PostgreSQL a deferred constraint trigger checks the same again inside the database."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._session: Session | None = None
+        self.touched_entries: set[int] = set()
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside 'with'")
+        return self._session
+
+    def __enter__(self) -> Self:
+        self._session = self._sessions()
+        self.touched_entries = set()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+            self._session = None
+
+    def check_entries(self) -> None:
+        if not self.touched_entries:
+            return
+        self.session.flush()
+        rows = self.session.execute(
+            select(PostingRow.entry_id, func.sum(PostingRow.amount), func.count())
+            .where(PostingRow.entry_id.in_(self.touched_entries))
+            .group_by(PostingRow.entry_id)
+        ).all()
+        seen = {r[0] for r in rows}
+        for entry_id, total, n in rows:
+            if total != 0 or n < 2:
+                raise UnbalancedEntry(
+                    "ledger.unbalanced",
+                    f"سند {entry_id} تراز نیست.",
+                    f"Journal entry {entry_id} does not balance.",
+                )
+        if seen != self.touched_entries:
+            raise UnbalancedEntry(
+                "ledger.empty_entry", "سند بدون ردیف.", "A journal entry has no postings."
+            )
+
+    def audit(
+        self,
+        *,
+        user_id: int | None,
+        username: str,
+        action: str,
+        target: str,
+        request_id: str,
+        outcome: str,
+        detail: str = "",
+    ) -> None:
+        self.session.add(
+            AuditLog(
+                at=datetime.now(UTC),
+                user_id=user_id,
+                username=username,
+                action=action,
+                target=target,
+                request_id=request_id,
+                outcome=outcome,
+                detail=detail,
+            )
+        )
+
+    def commit(self) -> None:
+        self.check_entries()
+        self.session.commit()
+        self.touched_entries = set()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self.touched_entries = set()
