@@ -49,11 +49,12 @@ def post(uow: UnitOfWork, entry: JournalEntry, *, user_id: int | None) -> Journa
     with an integrity error, which the caller turns into "already posted"."""
     s = uow.session
     codes = {p.account for p in entry.postings}
-    ids = dict(
-        s.execute(
+    ids: dict[str, int] = {
+        code: id_
+        for code, id_ in s.execute(
             select(LedgerAccount.code, LedgerAccount.id).where(LedgerAccount.code.in_(codes))
-        ).tuples()
-    )
+        ).all()
+    }
     missing = codes - set(ids)
     if missing:
         for code in missing:

@@ -41,7 +41,12 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        # Whatever was not committed is rolled back. Rows read in a successful unit keep
+        # their loaded values (expunged first, so the rollback does not expire them) and can
+        # be returned to callers as plain, detached records.
         try:
+            if exc_type is None:
+                self.session.expunge_all()
             self.session.rollback()
         finally:
             self.session.close()

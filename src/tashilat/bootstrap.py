@@ -1,0 +1,47 @@
+"""Wiring: settings → engine → unit-of-work factory → policy. Nothing connects at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tashilat.adapters.db.engine import make_engine, session_factory
+from tashilat.adapters.db.migrate import upgrade
+from tashilat.policy import PolicySnapshot, default_policy
+from tashilat.services import calendar, ledger
+from tashilat.services.uow import UnitOfWork
+from tashilat.settings import Settings
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    policy: PolicySnapshot = field(default_factory=default_policy)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def build(settings: Settings | None = None) -> Container:
+    settings = settings or Settings.from_env()
+    engine = make_engine(settings.database_url)
+    return Container(settings=settings, engine=engine, sessions=session_factory(engine))
+
+
+def init_database(container: Container, *, business_date: date) -> None:
+    """Run the migrations, create the system ledger accounts and set the business date (if
+    not set yet). Safe to run again."""
+    upgrade(container.settings.database_url)
+    uow = container.uow()
+    with uow:
+        ledger.ensure_system_accounts(uow)
+        uow.commit()
+    calendar.initialise(container.uow(), business_date)
