@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,7 +27,8 @@ def assert_balanced(c: Container) -> None:
         rows = uow.session.execute(
             text(
                 "SELECT a.balance, COALESCE(-SUM(p.amount), 0) FROM youth_accounts a "
-                "LEFT JOIN postings p ON p.ledger_account_id = a.ledger_account_id GROUP BY a.id, a.balance"
+                "LEFT JOIN postings p ON p.ledger_account_id = a.ledger_account_id "
+                "GROUP BY a.id, a.balance"
             )
         ).all()
         assert all(b == s for b, s in rows), rows
@@ -65,10 +67,10 @@ def test_open_deposit_three_years_then_entitlement_and_a_loan(container: Contain
 
     # statement: running balance ends at the account balance
     a, opening, lines = youth.statement(c.uow(), w.officer, acc.id)
-    assert opening == 0 and lines[-1].balance == a.balance == sum(l.amount for l in lines)
+    assert opening == 0 and lines[-1].balance == a.balance == sum(line.amount for line in lines)
 
     # the loan: maker requests, the same person cannot approve, a second one does
-    loan, offer = loans.request_loan(
+    loan, _offer = loans.request_loan(
         c.uow(),
         w.officer,
         c.policy,

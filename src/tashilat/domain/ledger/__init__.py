@@ -79,9 +79,7 @@ def split(
     request_id: str, kind: str, on: date, *, legs: list[tuple[str, int]], memo: str = ""
 ) -> JournalEntry:
     """An entry from (account, signed amount) legs, dropping zero legs."""
-    return JournalEntry(
-        request_id, kind, on, tuple(Posting(a, x) for a, x in legs if x != 0), memo
-    )
+    return JournalEntry(request_id, kind, on, tuple(Posting(a, x) for a, x in legs if x != 0), memo)
 
 
 def reversal(entry: JournalEntry, request_id: str, on: date, memo: str = "") -> JournalEntry:
