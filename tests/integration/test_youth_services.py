@@ -93,11 +93,7 @@ def test_open_deposit_three_years_then_entitlement_and_a_loan(container: Contain
     late_n = 5
     expected_penalty = late_penalty(level, Decimal(9), days_late=30)
     for inst in insts[:12]:
-        pay_day = (
-            inst.due
-            if inst.number != late_n
-            else parse_jalali("1406/01/15").fromordinal(inst.due.toordinal() + 30)
-        )
+        pay_day = inst.due + timedelta(days=30 if inst.number == late_n else 0)
         if pay_day > calendar.get(c.uow()):
             calendar.advance(c.uow(), w.supervisor, pay_day)
         amount = inst.amount + (expected_penalty if inst.number == late_n else 0)
