@@ -474,5 +474,13 @@ def loan_schedule(
     out.print(f"{label}: {_money(schedule.total_profit, digits)}", highlight=False)
 
 
+from tashilat.entrypoints.cli.ops import date_app, db_app, serve, users_app  # noqa: E402
+
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(date_app, name="business-date")
+app.command("serve")(serve)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()

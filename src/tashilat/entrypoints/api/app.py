@@ -1,0 +1,102 @@
+"""The FastAPI application factory. Building the app connects to nothing; the container's
+engine connects on first use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tashilat import __version__
+from tashilat.bootstrap import Container
+from tashilat.domain.errors import TashilatError
+from tashilat.entrypoints.api import calculators, problems, routes
+from tashilat.services.uow import UnitOfWork
+
+DESCRIPTION = """
+**tashilat** runs Iran's worker and youth credit programs as code.
+
+Amounts are integer **rial**; dates are **Jalali** `YYYY/MM/DD`; Persian and Arabic digits
+are accepted in every field a person types. Errors are RFC 9457 problem details with
+`message_fa` and `message_en`. Log in at `/api/v1/auth/login` and send
+`Authorization: Bearer <token>`. Deposits, withdrawals and repayments honour an
+`Idempotency-Key` header.
+"""
+
+
+def _audit_failure(c: Container, request: Request, outcome: str, code: str) -> None:
+    """Refused or failed state-changing requests are audited too (in their own transaction)."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    actor = getattr(request.state, "actor", None)
+    uow = UnitOfWork(c.sessions)
+    try:
+        with uow:
+            uow.audit(
+                user_id=actor.user_id if actor else None,
+                username=actor.username if actor else "",
+                action=f"{request.method} {request.url.path}",
+                target=request.url.path,
+                request_id=getattr(request.state, "request_id", "") or "",
+                outcome=outcome,
+                detail=code,
+            )
+            uow.commit()
+    except Exception:
+        pass
+
+
+def create_app(container: Container) -> FastAPI:
+    app = FastAPI(
+        title="tashilat API",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.container = container
+    app.include_router(routes.router)
+    app.include_router(calculators.router)
+
+    @app.exception_handler(TashilatError)
+    async def _tashilat_error(request: Request, exc: TashilatError) -> JSONResponse:
+        status = problems.status_of(exc)
+        if status != 401:
+            _audit_failure(
+                container, request, "refused" if status in (403, 409, 422) else "error", exc.code
+            )
+        return problems.from_error(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return problems.from_validation(request, exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problems.from_http(request, exc)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        _audit_failure(container, request, "error", type(exc).__name__)
+        return problems.problem(
+            500,
+            "server.error",
+            "Internal error",
+            "خطای داخلی سامانه.",
+            "Internal server error.",
+            instance=str(request.url.path),
+        )
+
+    @app.get("/healthz", tags=["meta"])
+    def healthz() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "policy_hash": container.policy.hash,
+            "time": datetime.now(UTC).isoformat(),
+        }
+
+    return app

@@ -1,0 +1,443 @@
+"""``/api/v1`` — thin handlers over the services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import func, select
+
+from tashilat.adapters.db.models import AuditLog
+from tashilat.domain.jalali import format_jalali
+from tashilat.entrypoints.api import views
+from tashilat.entrypoints.api.deps import (
+    ActorDep,
+    ContainerDep,
+    IdemDep,
+    PageDep,
+    RequestIdDep,
+    jdate,
+    rial,
+)
+from tashilat.entrypoints.api.schemas import (
+    AccountIn,
+    BusinessDateIn,
+    CustomerIn,
+    DecisionIn,
+    LoanIn,
+    LoginIn,
+    MovementIn,
+    RepaymentIn,
+    TransferIn,
+    UserIn,
+)
+from tashilat.entrypoints.serialize import entitlement_json
+from tashilat.services import auth, calendar, loans, youth
+from tashilat.services.auth import require
+
+router = APIRouter(prefix="/api/v1")
+
+
+# -- auth and users ---------------------------------------------------------------------------
+
+
+@router.post("/auth/login", tags=["auth"], summary="Log in: a bearer token")
+def login(body: LoginIn, c: ContainerDep) -> dict[str, Any]:
+    token = auth.login(
+        c.uow(),
+        username=body.username,
+        password=body.password,
+        hours=c.settings.token_hours,
+        now=datetime.now(UTC),
+    )
+    return {
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_in": c.settings.token_hours * 3600,
+    }
+
+
+@router.get("/me", tags=["auth"])
+def me(actor: ActorDep) -> dict[str, Any]:
+    return {
+        "id": actor.user_id,
+        "username": actor.username,
+        "role": actor.role,
+        "branch_id": actor.branch_id,
+        "customer_id": actor.customer_id,
+    }
+
+
+@router.get("/users", tags=["users"])
+def list_users(c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
+    rows, total = auth.list_users(c.uow(), actor, offset=p.offset, limit=p.limit)
+    return views.paged([views.user(u) for u in rows], total, p.offset, p.limit)
+
+
+@router.post("/users", tags=["users"], status_code=201)
+def create_user(
+    body: UserIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
+) -> dict[str, Any]:
+    u = auth.create_user(
+        c.uow(),
+        actor,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        branch_code=body.branch_code,
+        customer_national_id=body.customer_national_id,
+        request_id=rid,
+    )
+    return views.user(u)
+
+
+# -- business date ----------------------------------------------------------------------------
+
+
+@router.get("/business-date", tags=["business date"])
+def get_business_date(c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
+    return {"date": format_jalali(calendar.get(c.uow()))}
+
+
+@router.post("/business-date", tags=["business date"], summary="Advance the business date")
+def advance_business_date(
+    body: BusinessDateIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
+) -> dict[str, Any]:
+    to = calendar.advance(c.uow(), actor, jdate(body.date, "date"), request_id=rid)
+    return {"date": format_jalali(to)}
+
+
+# -- customers --------------------------------------------------------------------------------
+
+
+@router.get("/customers", tags=["customers"])
+def list_customers(c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
+    rows, total = youth.list_customers(c.uow(), actor, offset=p.offset, limit=p.limit)
+    return views.paged([views.customer(x) for x in rows], total, p.offset, p.limit)
+
+
+@router.post("/customers", tags=["customers"], status_code=201)
+def create_customer(
+    body: CustomerIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
+) -> dict[str, Any]:
+    x = youth.create_customer(
+        c.uow(),
+        actor,
+        national_id=body.national_id,
+        name=body.name,
+        birth_date=jdate(body.birth_date, "birth_date"),
+        branch_id=body.branch_id,
+        guardian_national_id=body.guardian_national_id,
+        request_id=rid,
+    )
+    return views.customer(x)
+
+
+@router.get("/customers/{customer_id}", tags=["customers"])
+def get_customer(customer_id: int, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
+    return views.customer(youth.get_customer(c.uow(), actor, customer_id))
+
+
+# -- youth-fund accounts ------------------------------------------------------------------------
+
+
+@router.get("/accounts", tags=["accounts"])
+def list_accounts(
+    c: ContainerDep,
+    actor: ActorDep,
+    p: PageDep,
+    customer_id: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    rows, total = youth.list_accounts(
+        c.uow(), actor, offset=p.offset, limit=p.limit, customer_id=customer_id
+    )
+    return views.paged([views.account(a) for a in rows], total, p.offset, p.limit)
+
+
+@router.post("/accounts", tags=["accounts"], status_code=201, summary="Open a youth-fund account")
+def open_account(body: AccountIn, c: ContainerDep, actor: ActorDep, key: IdemDep) -> dict[str, Any]:
+    a = youth.open_account(
+        c.uow(),
+        actor,
+        c.policy,
+        customer_id=body.customer_id,
+        city=body.city,
+        opening_deposit=rial(body.opening_deposit, "opening_deposit"),
+        request_id=f"open:{key}",
+    )
+    return views.account(a)
+
+
+@router.get("/accounts/{account_id}", tags=["accounts"])
+def get_account(account_id: int, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
+    return views.account(youth.get_account(c.uow(), actor, account_id))
+
+
+def _movement(m: youth.Movement) -> dict[str, Any]:
+    return {
+        "account_id": m.account_id,
+        "request_id": m.request_id,
+        "amount_rial": m.amount,
+        "balance_rial": m.balance,
+        "business_date": format_jalali(m.business_date),
+        "replayed": m.replayed,
+    }
+
+
+@router.post(
+    "/accounts/{account_id}/deposits",
+    tags=["accounts"],
+    status_code=201,
+    summary="Deposit (honours Idempotency-Key)",
+)
+def deposit(
+    account_id: int, body: MovementIn, c: ContainerDep, actor: ActorDep, key: IdemDep
+) -> dict[str, Any]:
+    return _movement(
+        youth.deposit(
+            c.uow(),
+            actor,
+            account_id=account_id,
+            amount=rial(body.amount, "amount"),
+            request_id=f"deposit:{account_id}:{key}",
+        )
+    )
+
+
+@router.post(
+    "/accounts/{account_id}/withdrawals",
+    tags=["accounts"],
+    status_code=201,
+    summary="Withdraw (refused below the floor; honours Idempotency-Key)",
+)
+def withdraw(
+    account_id: int, body: MovementIn, c: ContainerDep, actor: ActorDep, key: IdemDep
+) -> dict[str, Any]:
+    return _movement(
+        youth.withdraw(
+            c.uow(),
+            actor,
+            c.policy,
+            account_id=account_id,
+            amount=rial(body.amount, "amount"),
+            request_id=f"withdraw:{account_id}:{key}",
+        )
+    )
+
+
+@router.get("/accounts/{account_id}/statement", tags=["accounts"])
+def statement(
+    account_id: int,
+    c: ContainerDep,
+    actor: ActorDep,
+    p: PageDep,
+    date_from: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=20)] = None,
+) -> dict[str, Any]:
+    a, opening, lines = youth.statement(
+        c.uow(),
+        actor,
+        account_id,
+        date_from=jdate(date_from, "from") if date_from else None,
+        date_to=jdate(date_to, "to") if date_to else None,
+    )
+    items = [
+        {
+            "entry_id": x.entry_id,
+            "date": format_jalali(x.business_date),
+            "kind": x.kind,
+            "amount_rial": x.amount,
+            "balance_rial": x.balance,
+        }
+        for x in lines
+    ]
+    return {
+        "account": views.account(a),
+        "opening_balance_rial": opening,
+        **views.paged(items[p.offset : p.offset + p.limit], len(items), p.offset, p.limit),
+    }
+
+
+@router.get("/accounts/{account_id}/entitlement", tags=["accounts"])
+def account_entitlement(
+    account_id: int,
+    c: ContainerDep,
+    actor: ActorDep,
+    as_of: Annotated[
+        str | None, Query(max_length=20, description="Jalali date; default the business date")
+    ] = None,
+) -> dict[str, Any]:
+    a, d = youth.account_entitlement(
+        c.uow(), actor, c.policy, account_id, as_of=jdate(as_of, "as_of") if as_of else None
+    )
+    return {"account_id": a.id, **entitlement_json(d)}
+
+
+@router.post(
+    "/accounts/{account_id}/transfer",
+    tags=["accounts"],
+    summary="Transfer the privilege to a relative",
+)
+def transfer_privilege(
+    account_id: int, body: TransferIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
+) -> dict[str, Any]:
+    t = youth.transfer_privilege(
+        c.uow(),
+        actor,
+        c.policy,
+        account_id=account_id,
+        to_national_id=body.to_national_id,
+        relation=body.relation,
+        request_id=rid,
+    )
+    return {
+        "account_id": account_id,
+        "from_customer_id": t.from_customer_id,
+        "to_customer_id": t.to_customer_id,
+        "relation": t.relation,
+        "date": format_jalali(t.business_date),
+    }
+
+
+@router.post("/accounts/{account_id}/close", tags=["accounts"])
+def close_account(
+    account_id: int, c: ContainerDep, actor: ActorDep, key: IdemDep
+) -> dict[str, Any]:
+    return _movement(
+        youth.close_account(
+            c.uow(), actor, account_id=account_id, request_id=f"close:{account_id}:{key}"
+        )
+    )
+
+
+# -- loans ------------------------------------------------------------------------------------
+
+
+@router.get("/loans", tags=["loans"])
+def list_loans(
+    c: ContainerDep,
+    actor: ActorDep,
+    p: PageDep,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+) -> dict[str, Any]:
+    rows, total = loans.list_loans(c.uow(), actor, offset=p.offset, limit=p.limit, status=status)
+    return views.paged([views.loan(x) for x in rows], total, p.offset, p.limit)
+
+
+@router.post("/loans", tags=["loans"], status_code=201, summary="Request a loan (maker)")
+def request_loan(
+    body: LoanIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
+) -> dict[str, Any]:
+    loan, offer = loans.request_loan(
+        c.uow(),
+        actor,
+        c.policy,
+        account_id=body.account_id,
+        amount=rial(body.amount, "amount"),
+        months=body.months,
+        method=body.method,
+        appraisal=rial(body.appraisal, "appraisal"),
+        request_id=rid,
+    )
+    return {
+        **views.loan(loan),
+        "reasons": [r.as_dict() for r in offer.reasons],
+        "warnings": [w.as_dict() for w in offer.warnings],
+    }
+
+
+@router.get("/loans/{loan_id}", tags=["loans"])
+def get_loan(loan_id: int, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
+    loan, insts = loans.get_loan(c.uow(), actor, loan_id)
+    owed = sum(i.principal - i.paid_principal for i in insts)
+    return {**views.loan(loan), "outstanding_principal_rial": owed}
+
+
+@router.get("/loans/{loan_id}/schedule", tags=["loans"])
+def loan_schedule(loan_id: int, c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
+    _, insts = loans.get_loan(c.uow(), actor, loan_id)
+    items = [views.instalment(i) for i in insts]
+    return views.paged(items[p.offset : p.offset + p.limit], len(items), p.offset, p.limit)
+
+
+@router.post("/loans/{loan_id}/approve", tags=["loans"], summary="Approve (checker: not the maker)")
+def approve(
+    loan_id: int, body: DecisionIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
+) -> dict[str, Any]:
+    return views.loan(
+        loans.decide(c.uow(), actor, loan_id=loan_id, approve=True, note=body.note, request_id=rid)
+    )
+
+
+@router.post("/loans/{loan_id}/reject", tags=["loans"])
+def reject(
+    loan_id: int, body: DecisionIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
+) -> dict[str, Any]:
+    return views.loan(
+        loans.decide(c.uow(), actor, loan_id=loan_id, approve=False, note=body.note, request_id=rid)
+    )
+
+
+@router.post("/loans/{loan_id}/disburse", tags=["loans"])
+def disburse(loan_id: int, c: ContainerDep, actor: ActorDep, key: IdemDep) -> dict[str, Any]:
+    return views.loan(
+        loans.disburse(c.uow(), actor, c.policy, loan_id=loan_id, request_id=f"disburse:{loan_id}")
+    )
+
+
+@router.post(
+    "/loans/{loan_id}/repayments",
+    tags=["loans"],
+    status_code=201,
+    summary="Repay (late charges, then profit, then principal; honours Idempotency-Key)",
+)
+def repay(
+    loan_id: int, body: RepaymentIn, c: ContainerDep, actor: ActorDep, key: IdemDep
+) -> dict[str, Any]:
+    r = loans.repay(
+        c.uow(),
+        actor,
+        c.policy,
+        loan_id=loan_id,
+        amount=rial(body.amount, "amount"),
+        request_id=f"repay:{loan_id}:{key}",
+    )
+    return {
+        "loan_id": r.loan_id,
+        "amount_rial": r.amount,
+        "penalty_rial": r.penalty,
+        "profit_rial": r.profit,
+        "principal_rial": r.principal,
+        "loan_status": r.loan_status,
+        "replayed": r.replayed,
+    }
+
+
+# -- audit ------------------------------------------------------------------------------------
+
+
+@router.get("/audit", tags=["audit"])
+def audit_log(c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
+    require(actor, "audit.read")
+    uow = c.uow()
+    with uow:
+        total = uow.session.scalar(select(func.count()).select_from(AuditLog)) or 0
+        rows = uow.session.scalars(
+            select(AuditLog).order_by(AuditLog.id.desc()).offset(p.offset).limit(p.limit)
+        )
+        items = [
+            {
+                "id": r.id,
+                "at": r.at.isoformat(),
+                "user_id": r.user_id,
+                "username": r.username,
+                "action": r.action,
+                "target": r.target,
+                "request_id": r.request_id,
+                "outcome": r.outcome,
+                "detail": r.detail,
+            }
+            for r in rows
+        ]
+    return views.paged(items, total, p.offset, p.limit)
