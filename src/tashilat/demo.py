@@ -16,7 +16,7 @@ from tashilat.services import auth, calendar, loans, youth
 from tashilat.services.auth import SYSTEM, Actor
 
 START = parse_jalali("1403/01/15")
-DEMO_PASSWORD = "tashilat-demo"  # noqa: S105 - demo only, printed to the console
+DEMO_PASSWORD = "tashilat-demo"
 
 BRANCHES = [
     ("0101", "شعبه مرکزی تهران", "Tehran central", "تهران"),
@@ -33,7 +33,7 @@ STAFF = [
 ]
 # national id, name, birth date, branch, city, behaviour (share of the table in percent,
 # or "lump"), month opened (0-based)
-CUSTOMERS = [
+CUSTOMERS: list[tuple[str, str, str, str, str, int | str, int]] = [
     ("0499370899", "سارا احمدی", "1378/02/10", "0101", "تهران", 100, 0),
     ("0790419904", "علی رضایی", "1376/07/21", "0101", "تهران", 50, 0),
     ("0084575948", "مریم کریمی", "1380/11/03", "0101", "کرج", 100, 1),
@@ -179,9 +179,7 @@ def seed(c: Container) -> DemoSummary:
         role="customer",
         customer_national_id="0499370899",
     )
-    return DemoSummary(
-        len(accounts), calendar.get(c.uow()), tuple(u for u, _, _ in STAFF) + ("sara",)
-    )
+    return DemoSummary(len(accounts), calendar.get(c.uow()), (*(u for u, _, _ in STAFF), "sara"))
 
 
 def _actor(c: Container, username: str) -> Actor:

@@ -10,21 +10,19 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from tashilat.domain.decision import Decision, Warning
-from tashilat.domain.errors import InvalidInput, TashilatError
+from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.domain.money import format_rial, parse_percent, parse_rial
 from tashilat.domain.text import strip_number, to_persian_digits
 from tashilat.entrypoints.serialize import entitlement_json, jsonable, plan_json, schedule_json
-from tashilat.policy import PolicyValidationError, check_policy, default_policy
+from tashilat.policy import check_policy, default_policy
 
 app = typer.Typer(
     name="tashilat",
@@ -44,32 +42,11 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(youth_app, name="youth-fund")
 app.add_typer(loan_app, name="loan")
 
-# Wide tables stay readable when piped (Rich would otherwise assume 80 columns).
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
+from tashilat.entrypoints.cli.common import err, friendly_errors, out  # noqa: E402
 
 F = TypeVar("F", bound=Callable[..., Any])
 DigitsOpt = Annotated[str, typer.Option("--digits", help="latin | fa (Persian digits)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
-
-
-def friendly_errors(fn: F) -> F:
-    """Show input and policy errors in Persian and English with a non-zero exit, never a
-    traceback."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except PolicyValidationError as exc:
-            err.print(f"[red]خطا:[/red] {exc.message_fa}", markup=True, highlight=False)
-            raise typer.Exit(1) from None
-        except TashilatError as exc:
-            err.print(f"[red]خطا:[/red] {exc.message_fa}", markup=True, highlight=False)
-            err.print(f"[red]Error:[/red] {exc.message_en}", markup=True, highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _digits(text: str, digits: str) -> str:

@@ -10,8 +10,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from tashilat.bootstrap import Container
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali
+from tashilat.entrypoints.cli.common import friendly_errors
 
 db_app = typer.Typer(help="Database schema (Alembic). / پایگاه داده", no_args_is_help=True)
 users_app = typer.Typer(help="Staff and customer logins. / کاربران", no_args_is_help=True)
@@ -21,13 +23,7 @@ out = Console()
 DEMO_URL = "sqlite:///var/demo.sqlite3"
 
 
-def _friendly():  # type: ignore[no-untyped-def]
-    from tashilat.entrypoints.cli.main import friendly_errors
-
-    return friendly_errors
-
-
-def _container(url: str | None = None):  # type: ignore[no-untyped-def]
+def _container(url: str | None = None) -> Container:
     from tashilat.bootstrap import build
     from tashilat.settings import Settings
 
@@ -58,7 +54,7 @@ def db_init(
     """Migrate, create the system ledger accounts and set the first business date."""
     from tashilat.bootstrap import init_database
 
-    @_friendly()
+    @friendly_errors
     def run() -> None:
         c = _container(url)
         init_database(c, business_date=parse_jalali(business_date, field="business_date"))
@@ -84,7 +80,7 @@ def users_create(
     from tashilat.services import auth
     from tashilat.services.auth import SYSTEM
 
-    @_friendly()
+    @friendly_errors
     def run() -> None:
         password = os.environ.get("TASHILAT_NEW_PASSWORD") or getpass.getpass(
             "Password / گذرواژه: "
@@ -109,7 +105,7 @@ def date_show(url: Annotated[str | None, typer.Option("--url")] = None) -> None:
     """The current business date."""
     from tashilat.services import calendar
 
-    @_friendly()
+    @friendly_errors
     def run() -> None:
         out.print(format_jalali(calendar.get(_container(url).uow())))
 
@@ -129,7 +125,7 @@ def date_advance(
     from tashilat.services import calendar
     from tashilat.services.auth import Actor
 
-    @_friendly()
+    @friendly_errors
     def run() -> None:
         c = _container(url)
         uow = c.uow()
