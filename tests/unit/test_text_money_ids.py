@@ -104,3 +104,12 @@ class TestIban:
 
     def test_wrong_length(self) -> None:
         assert not iban_is_valid("IR82054010268002081790900")
+
+
+def test_absurd_amounts_are_refused_before_they_reach_a_database() -> None:
+    from tashilat.domain.money import MAX_RIAL
+
+    assert parse_rial(str(MAX_RIAL)) == MAX_RIAL
+    with pytest.raises(InvalidInput) as exc:
+        parse_rial(str(MAX_RIAL + 1))
+    assert exc.value.code == "amount.too_large"

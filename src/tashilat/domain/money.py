@@ -15,6 +15,9 @@ from tashilat.domain.text import strip_number, to_persian_digits
 
 Rial = int
 RIAL_PER_TOMAN = 10
+# Ten quadrillion rial: far above any real amount, far below BIGINT's limit, so sums of
+# many amounts stay exact in every database.
+MAX_RIAL = 10**16
 
 
 class Rounding(StrEnum):
@@ -64,6 +67,13 @@ def parse_rial(text: str | int, *, field: str = "amount", allow_zero: bool = Tru
                 field=field,
             )
         value = int(raw)
+    if value > MAX_RIAL:
+        raise InvalidInput(
+            "amount.too_large",
+            f"مبلغ {value:,} ریال از سقف پذیرفتنی ({MAX_RIAL:,} ریال) بیشتر است.",
+            f"Amount {value:,} rial is above the largest accepted ({MAX_RIAL:,} rial).",
+            field=field,
+        )
     if value < 0 or (value == 0 and not allow_zero):
         raise InvalidInput(
             "amount.not_positive" if value == 0 else "amount.negative",

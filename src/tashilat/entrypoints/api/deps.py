@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tashilat.bootstrap import Container
@@ -18,6 +18,8 @@ from tashilat.services.auth import Actor
 from tashilat.services.errors import Unauthenticated
 
 bearer = HTTPBearer(auto_error=False)
+
+Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="A record id")]
 
 
 def container(request: Request) -> Container:

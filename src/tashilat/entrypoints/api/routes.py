@@ -12,6 +12,7 @@ from tashilat.adapters.db.models import AuditLog
 from tashilat.domain.jalali import format_jalali
 from tashilat.entrypoints.api import views
 from tashilat.entrypoints.api.deps import (
+    Id,
     ActorDep,
     ContainerDep,
     IdemDep,
@@ -135,7 +136,7 @@ def create_customer(
 
 
 @router.get("/customers/{customer_id}", tags=["customers"])
-def get_customer(customer_id: int, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
+def get_customer(customer_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     return views.customer(youth.get_customer(c.uow(), actor, customer_id))
 
 
@@ -147,7 +148,7 @@ def list_accounts(
     c: ContainerDep,
     actor: ActorDep,
     p: PageDep,
-    customer_id: Annotated[int | None, Query(ge=1)] = None,
+    customer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> dict[str, Any]:
     rows, total = youth.list_accounts(
         c.uow(), actor, offset=p.offset, limit=p.limit, customer_id=customer_id
@@ -170,7 +171,7 @@ def open_account(body: AccountIn, c: ContainerDep, actor: ActorDep, key: IdemDep
 
 
 @router.get("/accounts/{account_id}", tags=["accounts"])
-def get_account(account_id: int, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
+def get_account(account_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     return views.account(youth.get_account(c.uow(), actor, account_id))
 
 
@@ -192,7 +193,7 @@ def _movement(m: youth.Movement) -> dict[str, Any]:
     summary="Deposit (honours Idempotency-Key)",
 )
 def deposit(
-    account_id: int, body: MovementIn, c: ContainerDep, actor: ActorDep, key: IdemDep
+    account_id: Id, body: MovementIn, c: ContainerDep, actor: ActorDep, key: IdemDep
 ) -> dict[str, Any]:
     return _movement(
         youth.deposit(
@@ -212,7 +213,7 @@ def deposit(
     summary="Withdraw (refused below the floor; honours Idempotency-Key)",
 )
 def withdraw(
-    account_id: int, body: MovementIn, c: ContainerDep, actor: ActorDep, key: IdemDep
+    account_id: Id, body: MovementIn, c: ContainerDep, actor: ActorDep, key: IdemDep
 ) -> dict[str, Any]:
     return _movement(
         youth.withdraw(
@@ -228,7 +229,7 @@ def withdraw(
 
 @router.get("/accounts/{account_id}/statement", tags=["accounts"])
 def statement(
-    account_id: int,
+    account_id: Id,
     c: ContainerDep,
     actor: ActorDep,
     p: PageDep,
@@ -261,7 +262,7 @@ def statement(
 
 @router.get("/accounts/{account_id}/entitlement", tags=["accounts"])
 def account_entitlement(
-    account_id: int,
+    account_id: Id,
     c: ContainerDep,
     actor: ActorDep,
     as_of: Annotated[
@@ -280,7 +281,7 @@ def account_entitlement(
     summary="Transfer the privilege to a relative",
 )
 def transfer_privilege(
-    account_id: int, body: TransferIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
+    account_id: Id, body: TransferIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
     t = youth.transfer_privilege(
         c.uow(),
@@ -301,9 +302,7 @@ def transfer_privilege(
 
 
 @router.post("/accounts/{account_id}/close", tags=["accounts"])
-def close_account(
-    account_id: int, c: ContainerDep, actor: ActorDep, key: IdemDep
-) -> dict[str, Any]:
+def close_account(account_id: Id, c: ContainerDep, actor: ActorDep, key: IdemDep) -> dict[str, Any]:
     return _movement(
         youth.close_account(
             c.uow(), actor, account_id=account_id, request_id=f"close:{account_id}:{key}"
@@ -348,14 +347,14 @@ def request_loan(
 
 
 @router.get("/loans/{loan_id}", tags=["loans"])
-def get_loan(loan_id: int, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
+def get_loan(loan_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     loan, insts = loans.get_loan(c.uow(), actor, loan_id)
     owed = sum(i.principal - i.paid_principal for i in insts)
     return {**views.loan(loan), "outstanding_principal_rial": owed}
 
 
 @router.get("/loans/{loan_id}/schedule", tags=["loans"])
-def loan_schedule(loan_id: int, c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
+def loan_schedule(loan_id: Id, c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
     _, insts = loans.get_loan(c.uow(), actor, loan_id)
     items = [views.instalment(i) for i in insts]
     return views.paged(items[p.offset : p.offset + p.limit], len(items), p.offset, p.limit)
@@ -363,7 +362,7 @@ def loan_schedule(loan_id: int, c: ContainerDep, actor: ActorDep, p: PageDep) ->
 
 @router.post("/loans/{loan_id}/approve", tags=["loans"], summary="Approve (checker: not the maker)")
 def approve(
-    loan_id: int, body: DecisionIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
+    loan_id: Id, body: DecisionIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
     return views.loan(
         loans.decide(c.uow(), actor, loan_id=loan_id, approve=True, note=body.note, request_id=rid)
@@ -372,7 +371,7 @@ def approve(
 
 @router.post("/loans/{loan_id}/reject", tags=["loans"])
 def reject(
-    loan_id: int, body: DecisionIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
+    loan_id: Id, body: DecisionIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
     return views.loan(
         loans.decide(c.uow(), actor, loan_id=loan_id, approve=False, note=body.note, request_id=rid)
@@ -380,7 +379,7 @@ def reject(
 
 
 @router.post("/loans/{loan_id}/disburse", tags=["loans"])
-def disburse(loan_id: int, c: ContainerDep, actor: ActorDep, key: IdemDep) -> dict[str, Any]:
+def disburse(loan_id: Id, c: ContainerDep, actor: ActorDep, key: IdemDep) -> dict[str, Any]:
     return views.loan(
         loans.disburse(c.uow(), actor, c.policy, loan_id=loan_id, request_id=f"disburse:{loan_id}")
     )
@@ -393,7 +392,7 @@ def disburse(loan_id: int, c: ContainerDep, actor: ActorDep, key: IdemDep) -> di
     summary="Repay (late charges, then profit, then principal; honours Idempotency-Key)",
 )
 def repay(
-    loan_id: int, body: RepaymentIn, c: ContainerDep, actor: ActorDep, key: IdemDep
+    loan_id: Id, body: RepaymentIn, c: ContainerDep, actor: ActorDep, key: IdemDep
 ) -> dict[str, Any]:
     r = loans.repay(
         c.uow(),
