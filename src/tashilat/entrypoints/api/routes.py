@@ -12,9 +12,9 @@ from tashilat.adapters.db.models import AuditLog
 from tashilat.domain.jalali import format_jalali
 from tashilat.entrypoints.api import views
 from tashilat.entrypoints.api.deps import (
-    Id,
     ActorDep,
     ContainerDep,
+    Id,
     IdemDep,
     PageDep,
     RequestIdDep,
