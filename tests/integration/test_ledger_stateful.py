@@ -4,6 +4,7 @@ is ever below its floor."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -92,13 +93,12 @@ class LedgerMachine(RuleBasedStateMachine):
         acc = self.accounts[i % len(self.accounts)]
         self.n += 1
         key = f"d{self.n}"
-        try:
+        # a closed account refuses
+        with contextlib.suppress(TashilatError):
             youth.deposit(
                 self.c.uow(), self.w.officer, account_id=acc, amount=amount, request_id=key
             )
             self.keys.append((acc, key, amount))
-        except TashilatError:
-            pass  # a closed account refuses
 
     @precondition(lambda self: self.keys)
     @rule(j=st.integers(min_value=0, max_value=1000))
@@ -120,7 +120,8 @@ class LedgerMachine(RuleBasedStateMachine):
         from tashilat.services import youth
 
         self.n += 1
-        try:
+        # below the floor, or closed: refused, and nothing changes
+        with contextlib.suppress(TashilatError):
             youth.withdraw(
                 self.c.uow(),
                 self.w.officer,
@@ -129,8 +130,6 @@ class LedgerMachine(RuleBasedStateMachine):
                 amount=amount,
                 request_id=f"w{self.n}",
             )
-        except TashilatError:
-            pass  # below the floor, or closed: refused, and nothing changes
 
     @precondition(lambda self: self.accounts)
     @rule(i=st.integers(min_value=0, max_value=5))
@@ -138,15 +137,13 @@ class LedgerMachine(RuleBasedStateMachine):
         from tashilat.services import youth
 
         self.n += 1
-        try:
+        with contextlib.suppress(TashilatError):
             youth.close_account(
                 self.c.uow(),
                 self.w.officer,
                 account_id=self.accounts[i % len(self.accounts)],
                 request_id=f"c{self.n}",
             )
-        except TashilatError:
-            pass
 
     @rule()
     def next_month(self) -> None:
@@ -167,7 +164,8 @@ class LedgerMachine(RuleBasedStateMachine):
             )
             rows = s.execute(
                 text(
-                    "SELECT a.balance, a.min_balance, a.status, COALESCE(-SUM(p.amount), 0) FROM youth_accounts a "
+                    "SELECT a.balance, a.min_balance, a.status, COALESCE(-SUM(p.amount), 0) "
+                    "FROM youth_accounts a "
                     "LEFT JOIN postings p ON p.ledger_account_id = a.ledger_account_id "
                     "GROUP BY a.id, a.balance, a.min_balance, a.status"
                 )
