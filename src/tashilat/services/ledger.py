@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 
 from tashilat.adapters.db.models import JournalEntryRow, LedgerAccount, PostingRow
 from tashilat.domain.ledger import JournalEntry
@@ -44,43 +44,68 @@ def find_entry(uow: UnitOfWork, request_id: str) -> JournalEntryRow | None:
     )
 
 
-def post(uow: UnitOfWork, entry: JournalEntry, *, user_id: int | None) -> JournalEntryRow:
-    """Write a (balanced by construction) entry. The unique ``request_id`` makes a retry fail
-    with an integrity error, which the caller turns into "already posted"."""
+# Ledger account ids never change once created; the ids of accounts already seen are kept
+# per database so that the hot path (a deposit) does not look them up every time.
+_ID_CACHE: dict[str, dict[str, int]] = {}
+
+
+def account_ids(uow: UnitOfWork, codes: set[str]) -> dict[str, int]:
     s = uow.session
-    codes = {p.account for p in entry.postings}
-    ids: dict[str, int] = {
-        code: id_
+    cache = _ID_CACHE.setdefault(str(s.get_bind().engine.url), {})
+    ids = {c: cache[c] for c in codes if c in cache}
+    unknown = codes - set(ids)
+    if unknown:
         for code, id_ in s.execute(
-            select(LedgerAccount.code, LedgerAccount.id).where(LedgerAccount.code.in_(codes))
-        ).all()
-    }
-    missing = codes - set(ids)
-    if missing:
-        for code in missing:
+            select(LedgerAccount.code, LedgerAccount.id).where(LedgerAccount.code.in_(unknown))
+        ).all():
+            ids[code] = id_
+        for code in codes - set(ids):
             name, type_ = SYSTEM_ACCOUNTS.get(code, (code, "asset"))
             ids[code] = ensure_account(uow, code, name, type_).id
+        # only accounts that are committed may be cached: remember them after commit
+        uow.after_commit(lambda: cache.update(ids))
+    return ids
+
+
+_ENTRIES: Table = JournalEntryRow.__table__  # type: ignore[assignment]
+_POSTINGS: Table = PostingRow.__table__  # type: ignore[assignment]
+# Built once: the hot path only binds parameters (no statement construction per call).
+_INSERT_ENTRY = insert(_ENTRIES).returning(_ENTRIES.c.id)
+_INSERT_POSTINGS = insert(_POSTINGS)
+
+
+def post(uow: UnitOfWork, entry: JournalEntry, *, user_id: int | None) -> int:
+    """Write a (balanced by construction) entry; returns its id. The unique ``request_id``
+    makes a retry fail with an integrity error, which the caller turns into "already
+    posted". Core statements on the session's connection: no ORM bookkeeping here."""
+    s = uow.session
+    ids = account_ids(uow, {p.account for p in entry.postings})
     reverses_id = None
     if entry.reverses:
         original = find_entry(uow, entry.reverses)
         reverses_id = original.id if original else None
-    row = JournalEntryRow(
-        request_id=entry.request_id,
-        kind=entry.kind,
-        business_date=entry.business_date,
-        memo=entry.memo,
-        reverses_id=reverses_id,
-        created_by=user_id,
-        created_at=datetime.now(UTC),
+    conn = s.connection()
+    entry_id = conn.execute(
+        _INSERT_ENTRY,
+        {
+            "request_id": entry.request_id,
+            "kind": entry.kind,
+            "business_date": entry.business_date,
+            "memo": entry.memo,
+            "reverses_id": reverses_id,
+            "created_by": user_id,
+            "created_at": datetime.now(UTC),
+        },
+    ).scalar_one()
+    conn.execute(
+        _INSERT_POSTINGS,
+        [
+            {"entry_id": entry_id, "ledger_account_id": ids[p.account], "amount": p.amount}
+            for p in entry.postings
+        ],
     )
-    s.add(row)
-    s.flush()
-    s.add_all(
-        PostingRow(entry_id=row.id, ledger_account_id=ids[p.account], amount=p.amount)
-        for p in entry.postings
-    )
-    uow.touched_entries.add(row.id)
-    return row
+    uow.touched_entries.add(entry_id)
+    return int(entry_id)
 
 
 def raw_balance(uow: UnitOfWork, code: str) -> int:

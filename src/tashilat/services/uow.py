@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tashilat.adapters.db.models import AuditLog, PostingRow
 from tashilat.domain.ledger import UnbalancedEntry
+
+_INSERT_AUDIT = insert(AuditLog.__table__)  # type: ignore[arg-type]
 
 
 class UnitOfWork:
@@ -23,6 +26,7 @@ class UnitOfWork:
         self._sessions = sessions
         self._session: Session | None = None
         self.touched_entries: set[int] = set()
+        self._after_commit: list[Callable[[], None]] = []
 
     @property
     def session(self) -> Session:
@@ -33,6 +37,7 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self._session = self._sessions()
         self.touched_entries = set()
+        self._after_commit = []
         return self
 
     def __exit__(
@@ -52,8 +57,13 @@ class UnitOfWork:
             self.session.close()
             self._session = None
 
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        self._after_commit.append(fn)
+
     def check_entries(self) -> None:
-        if not self.touched_entries:
+        """The zero-sum check for databases that cannot do it themselves (SQLite).
+        PostgreSQL checks every entry in a deferred constraint trigger at commit."""
+        if not self.touched_entries or self.session.get_bind().dialect.name == "postgresql":
             return
         self.session.flush()
         rows = self.session.execute(
@@ -85,24 +95,29 @@ class UnitOfWork:
         outcome: str,
         detail: str = "",
     ) -> None:
-        self.session.add(
-            AuditLog(
-                at=datetime.now(UTC),
-                user_id=user_id,
-                username=username,
-                action=action,
-                target=target,
-                request_id=request_id,
-                outcome=outcome,
-                detail=detail,
-            )
+        self.session.connection().execute(
+            _INSERT_AUDIT,
+            {
+                "at": datetime.now(UTC),
+                "user_id": user_id,
+                "username": username,
+                "action": action,
+                "target": target,
+                "request_id": request_id,
+                "outcome": outcome,
+                "detail": detail,
+            },
         )
 
     def commit(self) -> None:
         self.check_entries()
         self.session.commit()
         self.touched_entries = set()
+        callbacks, self._after_commit = self._after_commit, []
+        for fn in callbacks:
+            fn()
 
     def rollback(self) -> None:
         self.session.rollback()
         self.touched_entries = set()
+        self._after_commit = []

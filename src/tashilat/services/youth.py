@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tashilat.adapters.db.models import (
     Branch,
+    BusinessDate,
     Customer,
     JournalEntryRow,
     LedgerAccount,
@@ -140,6 +141,33 @@ def _account(uow: UnitOfWork, actor: Actor, account_id: int, *, lock: bool = Fal
     require_owner(actor, acc.customer_id)
     require_branch(actor, acc.branch_id)
     return acc
+
+
+_ACCOUNTS: Table = YouthAccount.__table__  # type: ignore[assignment]
+_CREDIT = (
+    update(_ACCOUNTS)
+    .where(_ACCOUNTS.c.id == bindparam("account_id"), _ACCOUNTS.c.status == "open")
+    .values(balance=_ACCOUNTS.c.balance + bindparam("amount"))
+    .returning(_ACCOUNTS.c.balance)
+)
+
+
+def _account_on(uow: UnitOfWork, actor: Actor, account_id: int) -> tuple[YouthAccount, date]:
+    """The account and the business date in one query (the hot path of every movement)."""
+    today = select(BusinessDate.current).where(BusinessDate.id == 1).scalar_subquery()
+    row = uow.session.execute(
+        select(YouthAccount, today).where(YouthAccount.id == account_id)
+    ).first()
+    if row is None:
+        _account(uow, actor, account_id)  # raises the precise error
+        calendar.current(uow)
+        raise AssertionError("unreachable")
+    acc, on = row
+    if on is None:
+        calendar.current(uow)  # raises: the business date is not set
+    require_owner(actor, acc.customer_id)
+    require_branch(actor, acc.branch_id)
+    return acc, on
 
 
 def _require_open(acc: YouthAccount) -> None:
@@ -320,11 +348,13 @@ def deposit(
     for attempt in range(2):
         try:
             with uow:
-                acc = _account(uow, actor, account_id)
-                if ledger.find_entry(uow, request_id):
+                acc, on = _account_on(uow, actor, account_id)
+                # A first attempt goes straight to the insert: the journal's unique request
+                # id decides whether it is new. Only a retry (or a closed account) looks up
+                # the earlier result.
+                if (attempt or acc.status != "open") and ledger.find_entry(uow, request_id):
                     return _replay(uow, acc, request_id, amount, "youth.deposit")
                 _require_open(acc)
-                on = calendar.current(uow)
                 code = f"YF:{acc.number}"
                 # the entry first: its unique request id serialises retries of one request
                 ledger.post(
@@ -339,12 +369,11 @@ def deposit(
                     ),
                     user_id=actor.user_id or None,
                 )
-                balance = uow.session.execute(
-                    update(YouthAccount)
-                    .where(YouthAccount.id == acc.id, YouthAccount.status == "open")
-                    .values(balance=YouthAccount.balance + amount)
-                    .returning(YouthAccount.balance)
-                ).scalar_one()
+                balance = (
+                    uow.session.connection()
+                    .execute(_CREDIT, {"account_id": acc.id, "amount": amount})
+                    .scalar_one()
+                )
                 uow.audit(
                     user_id=actor.user_id or None,
                     username=actor.username,
@@ -385,11 +414,10 @@ def withdraw(
     for attempt in range(2):
         try:
             with uow:
-                acc = _account(uow, actor, account_id)
-                if ledger.find_entry(uow, request_id):
+                acc, on = _account_on(uow, actor, account_id)
+                if (attempt or acc.status != "open") and ledger.find_entry(uow, request_id):
                     return _replay(uow, acc, request_id, amount, "youth.withdraw")
                 _require_open(acc)
-                on = calendar.current(uow)
                 code = f"YF:{acc.number}"
                 ledger.post(
                     uow,
