@@ -23,9 +23,9 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     seed(c)
     app = create_app(c)
     with TestClient(app) as client:
-        token = client.post("/api/v1/auth/login", json={"username": "admin", "password": DEMO_PASSWORD}).json()[
-            "access_token"
-        ]
+        token = client.post(
+            "/api/v1/auth/login", json={"username": "admin", "password": DEMO_PASSWORD}
+        ).json()["access_token"]
     yield app, token
     c.dispose()
 
@@ -40,7 +40,9 @@ def test_no_server_errors(demo_app) -> None:  # type: ignore[no-untyped-def]
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         def run(case) -> None:  # type: ignore[no-untyped-def]
             case.call_and_validate(headers=headers, checks=[not_a_server_error])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import jdatetime
 
@@ -21,6 +22,7 @@ MIN_YEAR = 1300
 MAX_YEAR = 1500
 
 
+@lru_cache(maxsize=512)
 def is_leap(year: int) -> bool:
     """Whether a Jalali year is leap (Esfand has 30 days). 1403 is leap."""
     return bool(jdatetime.date(year, 1, 1).isleap())
@@ -36,6 +38,10 @@ def days_in_month(year: int, month: int) -> int:
     return 30 if is_leap(year) else 29
 
 
+# Conversions are pure and jdatetime's constructor consults the process locale on every
+# call, so they are memoised: a month-end over many accounts converts the same few thousand
+# days again and again.
+@lru_cache(maxsize=65536)
 def from_jalali(year: int, month: int, day: int) -> date:
     """The Gregorian ``date`` of a Jalali day; ``InvalidInput`` when it does not exist."""
     if not MIN_YEAR <= year <= MAX_YEAR or not 1 <= month <= 12:
@@ -46,6 +52,7 @@ def from_jalali(year: int, month: int, day: int) -> date:
     return date(g.year, g.month, g.day)
 
 
+@lru_cache(maxsize=65536)
 def to_jalali(d: date) -> tuple[int, int, int]:
     j = jdatetime.date.fromgregorian(date=d)
     return int(j.year), int(j.month), int(j.day)
@@ -71,6 +78,7 @@ def format_jalali(d: date, *, digits: str = "latin") -> str:
     return to_persian_digits(text) if digits == "fa" else text
 
 
+@lru_cache(maxsize=65536)
 def add_months(d: date, months: int) -> date:
     """Add Jalali months keeping the day of month, clamped to the month's last day:
     ``1403/06/31 + 1 month = 1403/07/30``; ``1403/12/30 + 12 months = 1404/12/29``."""

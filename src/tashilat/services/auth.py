@@ -268,6 +268,15 @@ def authenticate(uow: UnitOfWork, token: str, *, now: datetime) -> Actor:
         return Actor(user.id, user.username, user.role, user.branch_id, user.customer_id)
 
 
+def logout(uow: UnitOfWork, token: str) -> None:
+    """Revoke a token (it stops working everywhere within the API's token-cache TTL)."""
+    from sqlalchemy import delete
+
+    with uow:
+        uow.session.execute(delete(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+        uow.commit()
+
+
 def list_users(uow: UnitOfWork, actor: Actor, *, offset: int, limit: int) -> tuple[list[User], int]:
     require(actor, "users.manage")
     from sqlalchemy import func

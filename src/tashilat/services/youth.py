@@ -538,8 +538,7 @@ def account_entitlement(
     """The Foundation rule on the account's real history at the business date."""
     require(actor, "accounts.read")
     with uow:
-        acc = _account(uow, actor, account_id)
-        today = calendar.current(uow)
+        acc, today = _account_on(uow, actor, account_id)
         on = as_of or today
         if on > today:
             raise InvalidInput(

@@ -15,6 +15,7 @@ from tashilat import __version__
 from tashilat.bootstrap import Container
 from tashilat.domain.errors import TashilatError
 from tashilat.entrypoints.api import calculators, problems, routes
+from tashilat.entrypoints.api.deps import TokenCache
 from tashilat.services.uow import UnitOfWork
 
 DESCRIPTION = """
@@ -50,7 +51,7 @@ def _audit_failure(c: Container, request: Request, outcome: str, code: str) -> N
         pass
 
 
-def create_app(container: Container) -> FastAPI:
+def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAPI:
     app = FastAPI(
         title="tashilat API",
         version=__version__,
@@ -59,6 +60,7 @@ def create_app(container: Container) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.container = container
+    app.state.token_cache = TokenCache(ttl_seconds=token_cache_seconds)
     app.include_router(routes.router)
     app.include_router(calculators.router)
 

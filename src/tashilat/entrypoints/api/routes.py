@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import func, select
 
 from tashilat.adapters.db.models import AuditLog
@@ -59,6 +59,14 @@ def login(body: LoginIn, c: ContainerDep) -> dict[str, Any]:
     }
 
 
+@router.post("/auth/logout", tags=["auth"], status_code=204, summary="Revoke this token")
+def logout(request: Request, c: ContainerDep, actor: ActorDep) -> Response:
+    token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    auth.logout(c.uow(), token)
+    request.app.state.token_cache.clear()
+    return Response(status_code=204)
+
+
 @router.get("/me", tags=["auth"])
 def me(actor: ActorDep) -> dict[str, Any]:
     return {
@@ -72,7 +80,7 @@ def me(actor: ActorDep) -> dict[str, Any]:
 
 @router.get("/users", tags=["users"])
 def list_users(c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
-    rows, total = auth.list_users(c.uow(), actor, offset=p.offset, limit=p.limit)
+    rows, total = auth.list_users(c.reader(), actor, offset=p.offset, limit=p.limit)
     return views.paged([views.user(u) for u in rows], total, p.offset, p.limit)
 
 
@@ -98,7 +106,7 @@ def create_user(
 
 @router.get("/business-date", tags=["business date"])
 def get_business_date(c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    return {"date": format_jalali(calendar.get(c.uow()))}
+    return {"date": format_jalali(calendar.get(c.reader()))}
 
 
 @router.post("/business-date", tags=["business date"], summary="Advance the business date")
@@ -114,7 +122,7 @@ def advance_business_date(
 
 @router.get("/customers", tags=["customers"])
 def list_customers(c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
-    rows, total = youth.list_customers(c.uow(), actor, offset=p.offset, limit=p.limit)
+    rows, total = youth.list_customers(c.reader(), actor, offset=p.offset, limit=p.limit)
     return views.paged([views.customer(x) for x in rows], total, p.offset, p.limit)
 
 
@@ -137,7 +145,7 @@ def create_customer(
 
 @router.get("/customers/{customer_id}", tags=["customers"])
 def get_customer(customer_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    return views.customer(youth.get_customer(c.uow(), actor, customer_id))
+    return views.customer(youth.get_customer(c.reader(), actor, customer_id))
 
 
 # -- youth-fund accounts ------------------------------------------------------------------------
@@ -151,7 +159,7 @@ def list_accounts(
     customer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> dict[str, Any]:
     rows, total = youth.list_accounts(
-        c.uow(), actor, offset=p.offset, limit=p.limit, customer_id=customer_id
+        c.reader(), actor, offset=p.offset, limit=p.limit, customer_id=customer_id
     )
     return views.paged([views.account(a) for a in rows], total, p.offset, p.limit)
 
@@ -172,7 +180,7 @@ def open_account(body: AccountIn, c: ContainerDep, actor: ActorDep, key: IdemDep
 
 @router.get("/accounts/{account_id}", tags=["accounts"])
 def get_account(account_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    return views.account(youth.get_account(c.uow(), actor, account_id))
+    return views.account(youth.get_account(c.reader(), actor, account_id))
 
 
 def _movement(m: youth.Movement) -> dict[str, Any]:
@@ -237,7 +245,7 @@ def statement(
     date_to: Annotated[str | None, Query(alias="to", max_length=20)] = None,
 ) -> dict[str, Any]:
     a, opening, lines = youth.statement(
-        c.uow(),
+        c.reader(),
         actor,
         account_id,
         date_from=jdate(date_from, "from") if date_from else None,
@@ -270,7 +278,7 @@ def account_entitlement(
     ] = None,
 ) -> dict[str, Any]:
     a, d = youth.account_entitlement(
-        c.uow(), actor, c.policy, account_id, as_of=jdate(as_of, "as_of") if as_of else None
+        c.reader(), actor, c.policy, account_id, as_of=jdate(as_of, "as_of") if as_of else None
     )
     return {"account_id": a.id, **entitlement_json(d)}
 
@@ -320,7 +328,7 @@ def list_loans(
     p: PageDep,
     status: Annotated[str | None, Query(max_length=20)] = None,
 ) -> dict[str, Any]:
-    rows, total = loans.list_loans(c.uow(), actor, offset=p.offset, limit=p.limit, status=status)
+    rows, total = loans.list_loans(c.reader(), actor, offset=p.offset, limit=p.limit, status=status)
     return views.paged([views.loan(x) for x in rows], total, p.offset, p.limit)
 
 
@@ -348,14 +356,14 @@ def request_loan(
 
 @router.get("/loans/{loan_id}", tags=["loans"])
 def get_loan(loan_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    loan, insts = loans.get_loan(c.uow(), actor, loan_id)
+    loan, insts = loans.get_loan(c.reader(), actor, loan_id)
     owed = sum(i.principal - i.paid_principal for i in insts)
     return {**views.loan(loan), "outstanding_principal_rial": owed}
 
 
 @router.get("/loans/{loan_id}/schedule", tags=["loans"])
 def loan_schedule(loan_id: Id, c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
-    _, insts = loans.get_loan(c.uow(), actor, loan_id)
+    _, insts = loans.get_loan(c.reader(), actor, loan_id)
     items = [views.instalment(i) for i in insts]
     return views.paged(items[p.offset : p.offset + p.limit], len(items), p.offset, p.limit)
 
@@ -419,7 +427,7 @@ def repay(
 @router.get("/audit", tags=["audit"])
 def audit_log(c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
     require(actor, "audit.read")
-    uow = c.uow()
+    uow = c.reader()
     with uow:
         total = uow.session.scalar(select(func.count()).select_from(AuditLog)) or 0
         rows = uow.session.scalars(

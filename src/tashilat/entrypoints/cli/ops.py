@@ -150,6 +150,9 @@ def serve(
     ] = False,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Server processes (1 = in-process)")
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (docs at /docs). With --demo and no TASHILAT_DATABASE_URL, a demo
     SQLite database under var/ is created and filled with three years of history."""
@@ -179,4 +182,16 @@ def serve(
 
         upgrade(c.settings.database_url)
     out.print(f"API docs: http://{host}:{port}/docs")
-    uvicorn.run(create_app(c), host=host, port=port, log_level="info")
+    if workers > 1:
+        os.environ["TASHILAT_DATABASE_URL"] = c.settings.database_url
+        c.dispose()
+        uvicorn.run(
+            "tashilat.entrypoints.api.asgi:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(create_app(c), host=host, port=port, log_level="info")

@@ -1,0 +1,144 @@
+"""p50 and p99 latency of the entitlement endpoint under a steady 200 requests a second,
+sent from this process to a server in another process on loopback (issue 3).
+
+The server is ``tashilat serve`` on a fresh PostgreSQL database filled with the demo data;
+requests go out on a fixed schedule (open loop: a slow answer does not slow the sender), so
+queueing shows up in the tail. The same load against ``/healthz`` in the same run is the
+baseline: what the server and the loopback cost without any of tashilat's work.
+
+    .venv/bin/python -m bench.entitlement_latency [--rate 200] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+import httpx
+
+from bench.common import fresh_pg_database, machine
+from tashilat.bootstrap import build
+from tashilat.demo import DEMO_PASSWORD, seed
+from tashilat.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def load(
+    url: str, headers: dict[str, str], rate: int, seconds: float
+) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+
+        async def one() -> None:
+            nonlocal errors
+            t0 = time.perf_counter()
+            try:
+                r = await client.get(url, headers=headers)
+                if r.status_code != 200:
+                    errors += 1
+            except httpx.HTTPError:
+                errors += 1
+            latencies.append((time.perf_counter() - t0) * 1000)
+
+        tasks = []
+        start = time.perf_counter()
+        n = int(rate * seconds)
+        for i in range(n):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one()))
+        await asyncio.gather(*tasks)
+    return latencies, errors
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p / 100 * len(xs)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rate", type=int, default=200)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument(
+        "--workers", type=int, default=2, help="server processes (this machine has 2 cores)"
+    )
+    args = ap.parse_args()
+    with fresh_pg_database() as db:
+        c = build(Settings(database_url=db))
+        seed(c)
+        c.dispose()
+        port = free_port()
+        env = {**os.environ, "TASHILAT_DATABASE_URL": db}
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tashilat",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(200):
+                try:
+                    httpx.get(base + "/healthz", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            token = httpx.post(
+                base + "/api/v1/auth/login", json={"username": "officer", "password": DEMO_PASSWORD}
+            ).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            url = base + "/api/v1/accounts/1/entitlement"
+            check = httpx.get(url, headers=headers).json()
+            asyncio.run(load(url, headers, args.rate, 3))  # warm-up
+            results = {}
+            for name, target in (("healthz (baseline)", base + "/healthz"), ("entitlement", url)):
+                lat, errors = asyncio.run(load(target, headers, args.rate, args.seconds))
+                results[name] = (statistics.median(lat), pct(lat, 99), max(lat), len(lat), errors)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    print(f"machine: {machine()}")
+    print(
+        f"load: {args.rate} requests/s for {args.seconds:.0f} s each, open loop, from a second process; "
+        f"server: tashilat serve --workers {args.workers}"
+    )
+    print(
+        f"entitlement of account 1: {check['entitlement_rial']:,} rial ({check['outcome']}), "
+        f"{check['completed_years']} complete years of history"
+    )
+    for name, (p50, p99, mx, n, errors) in results.items():
+        print(
+            f"{name}: p50 {p50:.1f} ms  p99 {p99:.1f} ms  max {mx:.1f} ms  ({n} requests, {errors} errors)"
+        )
+    base_p99 = results["healthz (baseline)"][1]
+    print(
+        f"entitlement p99 / baseline p99: {results['entitlement'][1] / base_p99:.1f}x (target p99 <= 20 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
