@@ -111,6 +111,208 @@ def _resolve(i: dict[str, Any]) -> Any:
     }
 
 
+# -- issue 5: wages, affordability, article 149, construction insurance ------------------
+
+
+def _dj(d: Any) -> Any:
+    from tashilat.entrypoints.serialize import decision_envelope
+
+    return {**jsonable(d.value), **decision_envelope(d)}
+
+
+def _worker(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.wages.income import WorkerProfile
+
+    return WorkerProfile(
+        married=bool(i.get("married", False)),
+        children=int(i.get("children", 0)),
+        years_of_service=int(i.get("years_of_service", 0)),
+        base_wage=parse_rial(str(i["wage"])) if "wage" in i else None,
+        other_income=parse_rial(str(i.get("other_income", 0))),
+    )
+
+
+def _pct_or_none(i: dict[str, Any], key: str) -> Decimal | None:
+    return parse_percent(str(i[key])) if key in i else None
+
+
+def _wages_income(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.wages.income import monthly_income
+
+    return _dj(monthly_income(default_policy(), _worker(i), parse_jalali(str(i["as_of"]))))
+
+
+def _afford_burden(i: dict[str, Any]) -> Any:
+    from tashilat.domain.finance import build_schedule
+    from tashilat.domain.programs.wages.affordability import Repayment, instalment_burden
+
+    if "principal" in i and "instalment" in i:
+        r = Repayment.fixed_instalment(
+            parse_rial(str(i["principal"])), parse_percent(str(i["rate"])), int(i["instalment"])
+        )
+    elif "principal" in i:
+        r = Repayment.from_schedule(
+            build_schedule(
+                i.get("method", "simple"),
+                parse_rial(str(i["principal"])),
+                parse_percent(str(i["rate"])),
+                int(i["months"]),
+            )
+        )
+    else:
+        r = Repayment.constant(parse_rial(str(i["instalment"])), int(i.get("months", 1)))
+    return _dj(
+        instalment_burden(
+            default_policy(),
+            _worker(i),
+            r,
+            on=parse_jalali(str(i["as_of"])),
+            wage_rise_percent=Decimal(str(i.get("wage_rise", 0))),
+            limit_percent=_pct_or_none(i, "limit"),
+            basis=str(i.get("basis", "gross")),
+        )
+    )
+
+
+def _afford_max_loan(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.wages.affordability import max_affordable_loan
+
+    return _dj(
+        max_affordable_loan(
+            default_policy(),
+            _worker(i),
+            on=parse_jalali(str(i["as_of"])),
+            annual_rate=parse_percent(str(i["rate"])),
+            months=int(i["months"]),
+            limit_percent=_pct_or_none(i, "limit"),
+            basis=str(i.get("basis", "gross")),
+        )
+    )
+
+
+def _afford_months(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.wages.affordability import repayment_term
+
+    return _dj(
+        repayment_term(
+            default_policy(),
+            principal=parse_rial(str(i["principal"])),
+            annual_rate=parse_percent(str(i["rate"])),
+            instalment=parse_rial(str(i["instalment"])),
+            on=parse_jalali(str(i.get("as_of", "1403/07/01"))),
+        )
+    )
+
+
+def _afford_rent(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.wages.affordability import rent_burden
+
+    return _dj(
+        rent_burden(
+            default_policy(),
+            _worker(i),
+            on=parse_jalali(str(i["as_of"])),
+            rent=parse_rial(str(i["rent"])) if "rent" in i else None,
+            limit_percent=_pct_or_none(i, "limit"),
+            basis=str(i.get("basis", "gross")),
+        )
+    )
+
+
+def _afford_allowance(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.wages.affordability import allowance_needed
+
+    return _dj(
+        allowance_needed(
+            default_policy(),
+            _worker(i),
+            on=parse_jalali(str(i["as_of"])),
+            rent=parse_rial(str(i["rent"])) if "rent" in i else None,
+            target_percent=_pct_or_none(i, "target"),
+        )
+    )
+
+
+def _article149(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.wages.article149 import Workshop, employer_obligations
+
+    return _dj(
+        employer_obligations(
+            default_policy(),
+            Workshop(int(i["workers"]), bool(i.get("cooperative", False)), i.get("large")),
+            on=parse_jalali(str(i["as_of"])),
+        )
+    )
+
+
+def _permit(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.construction.contributions import Permit
+
+    return Permit(
+        dated=parse_jalali(str(i["date"])),
+        permit_fees=parse_rial(str(i.get("permit_fees", 0))),
+        density_fees=parse_rial(str(i.get("density_fees", 0))),
+        demolition_renovation_fees=parse_rial(str(i.get("demolition_renovation_fees", 0))),
+        major_repair_fees=parse_rial(str(i.get("major_repair_fees", 0))),
+        area_m2=Decimal(str(i["area_m2"])) if "area_m2" in i else None,
+        daily_wage=parse_rial(str(i["daily_wage"])) if "daily_wage" in i else None,
+        reference=str(i.get("reference", "")),
+    )
+
+
+def _construction_contribution(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.construction.contributions import permit_contribution
+
+    return _dj(permit_contribution(default_policy(), _permit(i)))
+
+
+def _construction_batch(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.construction.contributions import batch_contribution
+
+    return _dj(batch_contribution(default_policy(), [_permit(p) for p in i["permits"]]))
+
+
+def _construction_worker(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.construction.contributions import worker_contribution
+
+    return _dj(
+        worker_contribution(
+            default_policy(),
+            on=parse_jalali(str(i["as_of"])),
+            base=parse_rial(str(i["base"])) if "base" in i else None,
+            workers=int(i.get("workers", 1)),
+            months=int(i.get("months", 1)),
+        )
+    )
+
+
+def _construction_project(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.construction.projection import FundInputs, project_fund
+
+    def pct(key: str) -> Decimal:
+        return Decimal(str(i.get(key, 0)))
+
+    return _dj(
+        project_fund(
+            default_policy(),
+            FundInputs(
+                start_year=int(i["start_year"]),
+                years=int(i["years"]),
+                per_capita_cost=parse_rial(str(i["per_capita_cost"])),
+                permit_revenue=parse_rial(str(i["permit_revenue"])),
+                insured=int(i["insured"]) if "insured" in i else None,
+                insured_trend_percent=pct("insured_trend"),
+                cost_trend_percent=pct("cost_trend"),
+                permit_trend_percent=pct("permit_trend"),
+                worker_contributions=parse_rial(str(i["worker_contributions"]))
+                if "worker_contributions" in i
+                else None,
+                worker_trend_percent=pct("worker_trend"),
+            ),
+        )
+    )
+
+
 RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "youth_fund.plan": _plan,
     "youth_fund.entitlement": _entitlement,
@@ -118,6 +320,17 @@ RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "loan.months_to_repay": _months_to_repay,
     "loan.late_penalty": _late_penalty,
     "policy.resolve": _resolve,
+    "wages.income": _wages_income,
+    "wages.article149": _article149,
+    "afford.burden": _afford_burden,
+    "afford.max_loan": _afford_max_loan,
+    "afford.months": _afford_months,
+    "afford.rent": _afford_rent,
+    "afford.allowance": _afford_allowance,
+    "construction.contribution": _construction_contribution,
+    "construction.batch": _construction_batch,
+    "construction.worker": _construction_worker,
+    "construction.project": _construction_project,
 }
 
 

@@ -41,6 +41,11 @@ loan_app = typer.Typer(help="Loan schedules. / جدول اقساط", no_args_is_
 app.add_typer(policy_app, name="policy")
 app.add_typer(youth_app, name="youth-fund")
 app.add_typer(loan_app, name="loan")
+from tashilat.entrypoints.cli.programs import afford_app, construction_app, wages_app  # noqa: E402
+
+app.add_typer(wages_app, name="wages")
+app.add_typer(afford_app, name="afford")
+app.add_typer(construction_app, name="construction")
 
 from tashilat.entrypoints.cli.common import err, friendly_errors, out  # noqa: E402
 
