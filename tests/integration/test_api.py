@@ -130,6 +130,13 @@ def test_three_years_of_table_deposits_give_16_billion_like_the_cli(api: tuple[A
     r = CliRunner().invoke(cli_app, args)
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["entitlement_rial"] == ent["entitlement_rial"]
+    st = a.call("officer", "GET", f"/api/v1/accounts/{acc_id}/structures")
+    assert len(st["months"]) == 36 and st["months"][0]["structure_rial"] == table[0]
+    assert [y["average_rial"] for y in st["yearly_averages"]] == [
+        130_000_000,
+        380_400_000,
+        650_000_000,
+    ]
     stmt = a.call("officer", "GET", f"/api/v1/accounts/{acc_id}/statement?limit=500")
     assert (
         stmt["total"] == 36 and stmt["items"][-1]["balance_rial"] == stmt["account"]["balance_rial"]

@@ -552,6 +552,49 @@ def account_entitlement(
         )
 
 
+@dataclass(frozen=True)
+class Structures:
+    account: YouthAccount
+    as_of: date
+    months: list[tuple[int, date, int]]  # (month number, first day, structure)
+    yearly_averages: list[int]
+    mode: str
+
+
+def account_structures(
+    uow: UnitOfWork,
+    actor: Actor,
+    policy: PolicyReader,
+    account_id: int,
+    *,
+    as_of: date | None = None,
+) -> Structures:
+    """The month-end view from the ledger: each complete account month's structure and each
+    complete year's average, at any business date (PROGRAMS.md §1.3)."""
+    from tashilat.domain.jalali import account_month_start, completed_account_months
+    from tashilat.domain.programs.youth_fund.rules import monthly_structures, yearly_averages
+
+    require(actor, "accounts.read")
+    with uow:
+        acc, today = _account_on(uow, actor, account_id)
+        on = as_of or today
+        if on > today:
+            raise InvalidInput(
+                "structures.future",
+                f"تاریخ {format_jalali(on)} پس از تاریخ کاری است.",
+                f"{format_jalali(on)} is after the business date.",
+                field="as_of",
+            )
+        mode = str(policy.resolve("youth_fund.monthly_structure", acc.opened_on).value)
+        n = completed_account_months(acc.opened_on, on)
+        events = [e for e in events_of(uow, acc) if e.on < on]
+        values = monthly_structures(acc.opened_on, events, n, mode)
+        months = [
+            (i + 1, account_month_start(acc.opened_on, i + 1), v) for i, v in enumerate(values)
+        ]
+        return Structures(acc, on, months, yearly_averages(values), mode)
+
+
 def transfer_privilege(
     uow: UnitOfWork,
     actor: Actor,

@@ -283,6 +283,36 @@ def account_entitlement(
     return {"account_id": a.id, **entitlement_json(d)}
 
 
+@router.get(
+    "/accounts/{account_id}/structures",
+    tags=["accounts"],
+    summary="Monthly structures and yearly averages from the ledger",
+)
+def account_structures(
+    account_id: Id,
+    c: ContainerDep,
+    actor: ActorDep,
+    as_of: Annotated[
+        str | None, Query(max_length=20, description="Jalali date; default the business date")
+    ] = None,
+) -> dict[str, Any]:
+    st = youth.account_structures(
+        c.reader(), actor, c.policy, account_id, as_of=jdate(as_of, "as_of") if as_of else None
+    )
+    return {
+        "account_id": st.account.id,
+        "as_of": format_jalali(st.as_of),
+        "mode": st.mode,
+        "months": [
+            {"month": m, "starts_on": format_jalali(d), "structure_rial": v}
+            for m, d, v in st.months
+        ],
+        "yearly_averages": [
+            {"year": i + 1, "average_rial": a} for i, a in enumerate(st.yearly_averages)
+        ],
+    }
+
+
 @router.post(
     "/accounts/{account_id}/transfer",
     tags=["accounts"],
