@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
@@ -121,23 +122,36 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=20)
-    print(f"machine: {machine()}")
-    print(
-        f"load: {args.rate} requests/s for {args.seconds:.0f} s each, open loop, from a second process; "
-        f"server: tashilat serve --workers {args.workers}"
-    )
-    print(
-        f"entitlement of account 1: {check['entitlement_rial']:,} rial ({check['outcome']}), "
-        f"{check['completed_years']} complete years of history"
-    )
-    for name, (p50, p99, mx, n, errors) in results.items():
-        print(
-            f"{name}: p50 {p50:.1f} ms  p99 {p99:.1f} ms  max {mx:.1f} ms  ({n} requests, {errors} errors)"
-        )
     base_p99 = results["healthz (baseline)"][1]
-    print(
-        f"entitlement p99 / baseline p99: {results['entitlement'][1] / base_p99:.1f}x (target p99 <= 20 ms)"
-    )
+    lines = [
+        "## Entitlement endpoint latency under load",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"Command: `.venv/bin/python -m bench.entitlement_latency --rate {args.rate} --seconds {args.seconds:.0f} "
+        f"--workers {args.workers}`",
+        "",
+        f"{args.rate} requests a second for {args.seconds:.0f} s per endpoint, open loop (a slow answer does not",
+        "slow the sender), from a second process over loopback, against `tashilat serve --workers "
+        f"{args.workers}` on PostgreSQL with the demo data. Account 1: "
+        f"{check['entitlement_rial']:,} rial ({check['outcome']}) from {check['completed_years']} complete years "
+        "of history. `/healthz` under the same load is the baseline (server and loopback only).",
+        "",
+        "| endpoint | p50 ms | p99 ms | max ms | requests | errors |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, (p50, p99, mx, n, errors) in results.items():
+        lines.append(f"| {name} | {p50:.1f} | {p99:.1f} | {mx:.1f} | {n} | {errors} |")
+    lines += [
+        "",
+        f"Entitlement p99 is **{results['entitlement'][1]:.1f} ms** (target ≤ 20 ms), "
+        f"{results['entitlement'][1] / base_p99:.1f}× the baseline's p99.",
+    ]
+    report = "\n".join(lines) + "\n"
+    print(report)
+    out = Path(__file__).parent / "results" / "entitlement_latency.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(report, encoding="utf-8")
 
 
 if __name__ == "__main__":

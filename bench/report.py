@@ -1,0 +1,54 @@
+"""Run every benchmark and regenerate BENCHMARKS.md from their result files.
+
+.venv/bin/python -m bench.report            # run all, then assemble
+.venv/bin/python -m bench.report --assemble # only assemble bench/results/*.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+# (module, arguments, result file) in report order
+BENCHES = [
+    ("bench.deposits", ["--deposits", "1000", "--rounds", "5"], "deposits.md"),
+    ("bench.entitlement_latency", ["--rate", "200", "--seconds", "20"], "entitlement_latency.md"),
+    ("bench.month_end", [], "month_end.md"),
+    ("bench.introductions", [], "introductions.md"),
+]
+
+HEADER = """# Benchmarks
+
+Measured on this project's machines: 2 cores and 24 GiB, shared and noisy. Every figure is
+therefore reported as a ratio against a baseline measured in the same run, with the
+absolute numbers beside it. Timing targets live here, never in unit tests. Regenerate the
+whole file with `.venv/bin/python -m bench.report` (PostgreSQL from
+`TASHILAT_BENCH_POSTGRES_URL`, default `postgresql://postgres@127.0.0.1:5432/postgres`).
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--assemble", action="store_true", help="only assemble existing results")
+    args = ap.parse_args()
+    if not args.assemble:
+        for module, extra, _ in BENCHES:
+            if not (ROOT / (module.replace(".", "/") + ".py")).exists():
+                continue
+            print(f"== {module}", flush=True)
+            subprocess.run([sys.executable, "-m", module, *extra], cwd=ROOT, check=True)
+    parts = [HEADER]
+    for _, _, name in BENCHES:
+        f = RESULTS / name
+        if f.exists():
+            parts.append(f.read_text(encoding="utf-8"))
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(parts), encoding="utf-8")
+    print(f"wrote {ROOT / 'BENCHMARKS.md'}")
+
+
+if __name__ == "__main__":
+    main()
