@@ -313,7 +313,73 @@ def _construction_project(i: dict[str, Any]) -> Any:
     )
 
 
+def _employment_check(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.employment.rules import Applicant, PriorLoan, check_application
+
+    prior = [
+        PriorLoan(
+            str(p["code"]),
+            parse_jalali(str(p["date"])),
+            str(p.get("bank", "B1")),
+            "A1",
+            int(p["amount"]),
+        )
+        for p in i.get("prior", [])
+    ]
+    d = check_application(
+        default_policy(),
+        on=parse_jalali(str(i["as_of"])),
+        applicant=Applicant(
+            "0499370899",
+            legal_entity=bool(i.get("legal", False)),
+            clients_hired=int(i.get("clients", 0)),
+        ),
+        amount=parse_rial(str(i["amount"])),
+        approved_category=bool(i.get("approved_category", False)),
+        prior_loans=prior,
+        bank_code=i.get("bank"),
+        business_active_and_hiring=bool(i.get("active", False)),
+    )
+    return {**jsonable(d.value), "outcome": d.outcome, "reasons": [r.as_dict() for r in d.reasons]}
+
+
+def _employment_guarantees(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.employment.rules import Offered, check_guarantees
+
+    d = check_guarantees(
+        default_policy(),
+        on=parse_jalali(str(i["as_of"])),
+        amount=parse_rial(str(i["amount"])),
+        applicant_national_id="0499370899",
+        offered=Offered(
+            credit_grade=i.get("grade"),
+            promissory_note=bool(i.get("note", False)),
+            guarantors=tuple(i.get("guarantors", [])),
+        ),
+    )
+    return {
+        **jsonable(d.value),
+        "outcome": d.outcome,
+        "warnings": [w.as_dict() for w in d.warnings],
+    }
+
+
+def _employment_exempt(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.employment.rules import exempt_from_monthly_limit
+
+    d = exempt_from_monthly_limit(
+        default_policy(),
+        on=parse_jalali(str(i["as_of"])),
+        amount=parse_rial(str(i["amount"])),
+        mandated=bool(i["mandated"]),
+    )
+    return {"outcome": d.outcome}
+
+
 RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "employment.check": _employment_check,
+    "employment.guarantees": _employment_guarantees,
+    "employment.monthly_limit": _employment_exempt,
     "youth_fund.plan": _plan,
     "youth_fund.entitlement": _entitlement,
     "loan.schedule": _schedule,

@@ -1,0 +1,1 @@
+"""Employment-generating qard al-hasan loans (PROGRAMS.md §2)."""
