@@ -13,7 +13,7 @@ from tashilat.adapters.db.models import Branch, User
 from tashilat.bootstrap import Container, init_database
 from tashilat.domain.jalali import add_months, parse_jalali
 from tashilat.services import auth, calendar, loans, youth
-from tashilat.services.auth import SYSTEM, Actor
+from tashilat.services.auth import SYSTEM, Actor, actor_of
 
 START = parse_jalali("1403/01/15")
 DEMO_PASSWORD = "tashilat-demo"
@@ -187,7 +187,7 @@ def _actor(c: Container, username: str) -> Actor:
     with uow:
         u = uow.session.scalar(select(User).where(User.username == username))
         assert u is not None
-        return Actor(u.id, u.username, u.role, u.branch_id, u.customer_id)
+        return actor_of(u)
 
 
 def _branch_ids(c: Container) -> dict[str, int]:

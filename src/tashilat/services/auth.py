@@ -11,12 +11,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from tashilat.adapters.db.models import ApiToken, Branch, Customer, User
+from tashilat.adapters.db.models import Agency, AgentBank, ApiToken, Branch, Customer, User
 from tashilat.domain.errors import InvalidInput
 from tashilat.services.errors import Conflict, Forbidden, Unauthenticated, not_found
 from tashilat.services.uow import UnitOfWork
 
-ROLES = ("admin", "officer", "supervisor", "auditor", "customer")
+ROLES = ("admin", "officer", "supervisor", "auditor", "customer", "agency_officer", "bank_officer")
 _hasher = PasswordHasher()
 
 # What each role may do. Branch scoping is applied on top for officers and supervisors,
@@ -37,7 +37,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "loans.repay",
             "business_date.advance",
             "audit.read",
+            "employment.manage",
+            "employment.read",
+            "employment.submit",
+            "employment.introduce",
+            "employment.approve",
+            "employment.disburse",
+            "employment.repay",
+            "employment.reject",
         }
+    ),
+    "agency_officer": frozenset(
+        {"employment.read", "employment.submit", "employment.introduce", "employment.reject"}
+    ),
+    "bank_officer": frozenset(
+        {"employment.read", "employment.approve", "employment.repay", "employment.reject"}
     ),
     "supervisor": frozenset(
         {
@@ -51,6 +65,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "loans.disburse",
             "loans.repay",
             "business_date.advance",
+            "employment.read",
+            "employment.disburse",
         }
     ),
     "officer": frozenset(
@@ -64,8 +80,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "loans.repay",
         }
     ),
-    "auditor": frozenset({"customers.read", "accounts.read", "loans.read", "audit.read"}),
-    "customer": frozenset({"accounts.read", "loans.read", "customers.read"}),
+    "auditor": frozenset(
+        {"customers.read", "accounts.read", "loans.read", "audit.read", "employment.read"}
+    ),
+    "customer": frozenset({"accounts.read", "loans.read", "customers.read", "employment.submit"}),
 }
 
 
@@ -76,6 +94,8 @@ class Actor:
     role: str
     branch_id: int | None = None
     customer_id: int | None = None
+    agency_id: int | None = None
+    bank_id: int | None = None
 
     @property
     def bank_wide(self) -> bool:
@@ -135,6 +155,8 @@ def create_user(
     role: str,
     branch_code: str | None = None,
     customer_national_id: str | None = None,
+    agency_code: str | None = None,
+    bank_code: str | None = None,
     request_id: str = "",
 ) -> User:
     require(actor, "users.manage")
@@ -177,12 +199,25 @@ def create_user(
             if cust is None:
                 raise not_found("customer", "مشتری", customer_national_id)
             customer_id = cust.id
+        agency_id = bank_id = None
+        if role == "agency_officer" or agency_code:
+            agency = s.scalar(select(Agency).where(Agency.code == agency_code))
+            if agency is None:
+                raise not_found("agency", "دستگاه حمایتی", agency_code)
+            agency_id = agency.id
+        if role == "bank_officer" or bank_code:
+            bank = s.scalar(select(AgentBank).where(AgentBank.code == bank_code))
+            if bank is None:
+                raise not_found("bank", "بانک عامل", bank_code)
+            bank_id = bank.id
         user = User(
             username=username,
             password_hash=hash_password(password),
             role=role,
             branch_id=branch_id,
             customer_id=customer_id,
+            agency_id=agency_id,
+            bank_id=bank_id,
             active=True,
             created_at=datetime.now(UTC),
         )
@@ -265,7 +300,19 @@ def authenticate(uow: UnitOfWork, token: str, *, now: datetime) -> Actor:
                 "نشست منقضی شده است؛ دوباره وارد شوید.",
                 "Session expired; log in again.",
             )
-        return Actor(user.id, user.username, user.role, user.branch_id, user.customer_id)
+        return actor_of(user)
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(
+        user.id,
+        user.username,
+        user.role,
+        user.branch_id,
+        user.customer_id,
+        user.agency_id,
+        user.bank_id,
+    )
 
 
 def logout(uow: UnitOfWork, token: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -246,28 +247,28 @@ def disburse(
         return loan
 
 
-def _accrue_instalment(
+def accrue_charge(
     uow: UnitOfWork,
-    loan: Loan,
-    inst: LoanInstalment,
+    inst: Any,
+    *,
     to: date,
+    rate: Decimal,
     points: Decimal,
     day_count: int,
+    receivable: str,
+    request_prefix: str,
     user_id: int | None,
 ) -> int:
-    """Bring the instalment's late charge up to ``to`` (simple, from its due date, on what is
-    still unpaid; PROGRAMS.md §5). Posted once per instalment and business date."""
+    """Bring an instalment's late charge up to ``to``: (contract rate + points) a year,
+    simple, from its due date, on what is still unpaid (PROGRAMS.md §5). Posted once per
+    instalment and business date (the request id says which), so a rerun posts nothing."""
     outstanding = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
     if outstanding <= 0 or to <= inst.due:
         return 0
     start = inst.penalty_from or inst.due
     days = (to - start).days
     target = inst.penalty_prior + late_penalty(
-        outstanding,
-        Decimal(loan.rate_percent),
-        days_late=days,
-        penalty_points=points,
-        day_count=day_count,
+        outstanding, rate, days_late=days, penalty_points=points, day_count=day_count
     )
     increment = target - inst.penalty_accrued
     if increment <= 0:
@@ -275,10 +276,10 @@ def _accrue_instalment(
     ledger.post(
         uow,
         transfer(
-            f"penalty:{inst.id}:{to.isoformat()}",
+            f"{request_prefix}:{inst.id}:{to.isoformat()}",
             "loan.penalty",
             to,
-            debit=penalty_code(loan.id),
+            debit=receivable,
             credit=ledger.PENALTY_INCOME,
             amount=increment,
         ),
@@ -288,6 +289,48 @@ def _accrue_instalment(
     if inst.penalty_from is None:
         inst.penalty_from = inst.due
     return increment
+
+
+def apply_payment(insts: list[Any], amount: int, on: date) -> tuple[int, int, int]:
+    """Spread a payment over unpaid instalments, oldest first: late charge, then profit or
+    fee, then principal. Returns (charge, profit, principal) taken. An instalment whose
+    overdue amount changes starts a new stretch of late charge from ``on``."""
+    remaining = amount
+    pen = prof = princ = 0
+    for inst in insts:
+        if remaining <= 0:
+            break
+        before = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
+        take = min(remaining, inst.penalty_accrued - inst.penalty_paid)
+        inst.penalty_paid += take
+        pen += take
+        remaining -= take
+        take = min(remaining, inst.profit - inst.paid_profit)
+        inst.paid_profit += take
+        prof += take
+        remaining -= take
+        take = min(remaining, inst.principal - inst.paid_principal)
+        inst.paid_principal += take
+        princ += take
+        remaining -= take
+        after = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
+        if after != before and inst.due < on:
+            inst.penalty_prior = inst.penalty_accrued
+            inst.penalty_from = on
+        if after == 0 and inst.penalty_paid == inst.penalty_accrued:
+            inst.paid_on = on
+    return pen, prof, princ
+
+
+def owed(insts: list[Any]) -> int:
+    return int(
+        sum(
+            (i.penalty_accrued - i.penalty_paid)
+            + (i.profit - i.paid_profit)
+            + (i.principal - i.paid_principal)
+            for i in insts
+        )
+    )
 
 
 def _penalty_terms(uow: UnitOfWork, policy: PolicyReader, on: date) -> tuple[Decimal, int]:
@@ -310,7 +353,17 @@ def accrue_loan(
         )
         .order_by(LoanInstalment.number)
     ):
-        total += _accrue_instalment(uow, loan, inst, to, points, day_count, user_id)
+        total += accrue_charge(
+            uow,
+            inst,
+            to=to,
+            rate=Decimal(loan.rate_percent),
+            points=points,
+            day_count=day_count,
+            receivable=penalty_code(loan.id),
+            request_prefix="penalty",
+            user_id=user_id,
+        )
     return total
 
 
@@ -371,9 +424,6 @@ def repay(
             )
         on = calendar.current(uow)
         accrue_loan(uow, loan, on, policy, actor.user_id or None)
-        remaining = amount
-        pen = prof = princ = 0
-        owed_total = 0
         insts = list(
             s.scalars(
                 select(LoanInstalment)
@@ -381,42 +431,14 @@ def repay(
                 .order_by(LoanInstalment.number)
             )
         )
-        for inst in insts:
-            owed_total += (
-                (inst.penalty_accrued - inst.penalty_paid)
-                + (inst.profit - inst.paid_profit)
-                + (inst.principal - inst.paid_principal)
-            )
+        owed_total = owed(insts)
         if amount > owed_total:
             raise Conflict(
                 "repayment.overpaid",
                 f"مبلغ {amount:,} ریال بیش از کل بدهی ({owed_total:,} ریال) است.",
                 f"{amount:,} rial is more than everything owed ({owed_total:,} rial).",
             )
-        for inst in insts:
-            if remaining <= 0:
-                break
-            # re-base the late charge: what this instalment earned so far stays, the rest of
-            # the overdue amount accrues from today
-            before = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
-            take = min(remaining, inst.penalty_accrued - inst.penalty_paid)
-            inst.penalty_paid += take
-            pen += take
-            remaining -= take
-            take = min(remaining, inst.profit - inst.paid_profit)
-            inst.paid_profit += take
-            prof += take
-            remaining -= take
-            take = min(remaining, inst.principal - inst.paid_principal)
-            inst.paid_principal += take
-            princ += take
-            remaining -= take
-            after = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
-            if after != before and inst.due < on:
-                inst.penalty_prior = inst.penalty_accrued
-                inst.penalty_from = on
-            if after == 0 and inst.penalty_paid == inst.penalty_accrued:
-                inst.paid_on = on
+        pen, prof, princ = apply_payment(insts, amount, on)
         legs = [
             (ledger.SETTLEMENT, amount),
             (principal_code(loan.id), -princ),

@@ -123,7 +123,7 @@ def date_advance(
 
     from tashilat.adapters.db.models import User
     from tashilat.services import calendar
-    from tashilat.services.auth import Actor
+    from tashilat.services.auth import actor_of
 
     @friendly_errors
     def run() -> None:
@@ -135,7 +135,7 @@ def date_advance(
                 raise InvalidInput(
                     "user.unknown", f"کاربر «{username}» نیست.", f"No user '{username}'."
                 )
-            actor = Actor(u.id, u.username, u.role, u.branch_id, u.customer_id)
+            actor = actor_of(u)
         new = calendar.advance(
             c.uow(), actor, parse_jalali(to, field="to"), request_id=f"cli:{datetime.now(UTC)}"
         )
