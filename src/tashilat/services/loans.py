@@ -288,7 +288,7 @@ def accrue_charge(
     inst.penalty_accrued = target
     if inst.penalty_from is None:
         inst.penalty_from = inst.due
-    return increment
+    return int(increment)
 
 
 def apply_payment(insts: list[Any], amount: int, on: date) -> tuple[int, int, int]:
