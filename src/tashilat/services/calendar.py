@@ -41,7 +41,7 @@ def initialise(uow: UnitOfWork, on: date) -> None:
 def advance(uow: UnitOfWork, actor: Actor, to: date, *, request_id: str = "") -> date:
     """Move the business date forward to ``to`` and accrue late-payment charges up to it."""
     require(actor, "business_date.advance")
-    from tashilat.services import loans
+    from tashilat.services import employment, loans
 
     with uow:
         row = uow.session.execute(
@@ -65,6 +65,7 @@ def advance(uow: UnitOfWork, actor: Actor, to: date, *, request_id: str = "") ->
         row.changed_by = actor.user_id or None
         row.changed_at = datetime.now(UTC)
         accrued = loans.accrue_all(uow, to, user_id=actor.user_id or None)
+        accrued += employment.accrue_all(uow, to, user_id=actor.user_id or None)
         uow.audit(
             user_id=actor.user_id or None,
             username=actor.username,

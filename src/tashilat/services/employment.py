@@ -1,0 +1,1252 @@
+"""Employment-generating loans end to end (PROGRAMS.md §2): agencies, allocations,
+approved categories, agent banks and their monthly SAMAT limits, applications from
+submission to settlement, guarantees, the local SAMAT registry.
+
+Limits that many requests compete for are enforced by the database inside the transaction:
+allocations and the category/repeat shares by conditional updates under CHECK constraints,
+one loan per person by the primary key of ``employment_slots``, the monthly limit by a
+conditional update under a CHECK constraint. Reservation then posting, as in two-phase
+transfers: introducing reserves, disbursing posts, rejecting or withdrawing releases.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tashilat.adapters.db.models import (
+    Agency,
+    AgentBank,
+    Allocation,
+    Applicant,
+    ApprovedCategory,
+    BankMonthlyLimit,
+    EmploymentApplication,
+    EmploymentInstalment,
+    EmploymentSlot,
+    Guarantee,
+    SamatLoan,
+)
+from tashilat.domain.decision import Decision, PolicyReader
+from tashilat.domain.errors import InvalidInput
+from tashilat.domain.finance import fee_schedule
+from tashilat.domain.ids import parse_national_id
+from tashilat.domain.jalali import add_months, format_jalali, from_jalali, jalali_year, to_jalali
+from tashilat.domain.ledger import split, transfer
+from tashilat.domain.programs.employment import rules
+from tashilat.services import calendar, ledger
+from tashilat.services.auth import Actor, require
+from tashilat.services.errors import Conflict, Forbidden, Refused, not_found, refused_from
+from tashilat.services.loans import accrue_charge, apply_payment, owed
+from tashilat.services.uow import UnitOfWork
+
+OPEN_STATES = ("submitted", "agency_review", "introduced", "bank_review", "approved")
+RESERVING_STATES = ("introduced", "bank_review", "approved")
+
+
+def principal_code(app_id: int) -> str:
+    return f"EMP:{app_id}:PRINCIPAL"
+
+
+def penalty_code(app_id: int) -> str:
+    return f"EMP:{app_id}:PENALTY"
+
+
+def _audit(
+    uow: UnitOfWork, actor: Actor, action: str, target: str, rid: str, detail: str = ""
+) -> None:
+    uow.audit(
+        user_id=actor.user_id or None,
+        username=actor.username,
+        action=action,
+        target=target,
+        request_id=rid,
+        outcome="ok",
+        detail=detail,
+    )
+
+
+# -- set-up: agencies, banks, allocations, categories, limits, SAMAT history ------------------
+
+
+def create_agency(
+    uow: UnitOfWork, actor: Actor, *, code: str, name_fa: str, name_en: str
+) -> Agency:
+    require(actor, "employment.manage")
+    with uow:
+        if uow.session.scalar(select(Agency.id).where(Agency.code == code)):
+            raise Conflict("agency.exists", f"دستگاه {code} وجود دارد.", f"Agency {code} exists.")
+        a = Agency(code=code, name_fa=name_fa, name_en=name_en)
+        uow.session.add(a)
+        uow.session.flush()
+        _audit(uow, actor, "employment.agency.create", f"agency:{code}", "")
+        uow.commit()
+        return a
+
+
+def create_bank(
+    uow: UnitOfWork, actor: Actor, *, code: str, name_fa: str, name_en: str
+) -> AgentBank:
+    require(actor, "employment.manage")
+    with uow:
+        if uow.session.scalar(select(AgentBank.id).where(AgentBank.code == code)):
+            raise Conflict("bank.exists", f"بانک {code} وجود دارد.", f"Bank {code} exists.")
+        b = AgentBank(code=code, name_fa=name_fa, name_en=name_en)
+        uow.session.add(b)
+        uow.session.flush()
+        _audit(uow, actor, "employment.bank.create", f"bank:{code}", "")
+        uow.commit()
+        return b
+
+
+def _agency(uow: UnitOfWork, code: str) -> Agency:
+    a = uow.session.scalar(select(Agency).where(Agency.code == code))
+    if a is None:
+        raise not_found("agency", "دستگاه حمایتی", code)
+    return a
+
+
+def _bank(uow: UnitOfWork, code: str) -> AgentBank:
+    b = uow.session.scalar(select(AgentBank).where(AgentBank.code == code))
+    if b is None:
+        raise not_found("bank", "بانک عامل", code)
+    return b
+
+
+def set_allocation(
+    uow: UnitOfWork,
+    actor: Actor,
+    policy: PolicyReader,
+    *,
+    agency_code: str,
+    province: str,
+    year: int,
+    amount: int,
+) -> Allocation:
+    """An agency's resources for a province and year; the approved-category and repeat
+    shares are fixed from the policy in force at the start of the year (or of the rules)."""
+    require(actor, "employment.manage")
+    if amount <= 0:
+        raise InvalidInput(
+            "allocation.amount",
+            "مبلغ تخصیص باید مثبت باشد.",
+            "An allocation must be positive.",
+            field="amount",
+        )
+    on = max(from_jalali(year, 1, 1), from_jalali(1403, 2, 25))
+    t = rules.terms(policy, on)
+    with uow:
+        a = _agency(uow, agency_code)
+        existing = uow.session.scalar(
+            select(Allocation).where(
+                Allocation.agency_id == a.id,
+                Allocation.province == province,
+                Allocation.year == year,
+            )
+        )
+        if existing is not None:
+            raise Conflict(
+                "allocation.exists",
+                "تخصیص این دستگاه، استان و سال ثبت شده است.",
+                "This agency already has an allocation for the province and year.",
+            )
+        row = Allocation(
+            agency_id=a.id,
+            province=province,
+            year=year,
+            amount=amount,
+            category_cap=rules.category_cap(amount, t.category_share_percent),
+            repeat_cap=rules.category_cap(amount, t.repeat_share_percent),
+            reserved=0,
+            posted=0,
+            category_reserved=0,
+            category_posted=0,
+            repeat_reserved=0,
+            repeat_posted=0,
+            policy_hash=policy.hash,
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        _audit(uow, actor, "employment.allocation.set", f"allocation:{row.id}", "", str(amount))
+        uow.commit()
+        return row
+
+
+def add_category(
+    uow: UnitOfWork, actor: Actor, *, agency_code: str, year: int, code: str, name_fa: str
+) -> None:
+    require(actor, "employment.manage")
+    with uow:
+        a = _agency(uow, agency_code)
+        uow.session.add(ApprovedCategory(agency_id=a.id, year=year, code=code, name_fa=name_fa))
+        _audit(uow, actor, "employment.category.add", f"agency:{agency_code}", "", code)
+        uow.commit()
+
+
+def set_monthly_limit(
+    uow: UnitOfWork, actor: Actor, *, bank_code: str, year: int, month: int, amount: int
+) -> None:
+    require(actor, "employment.manage")
+    if not 1 <= month <= 12 or amount < 0:
+        raise InvalidInput("limit.invalid", "ماه یا مبلغ نامعتبر است.", "Invalid month or amount.")
+    with uow:
+        b = _bank(uow, bank_code)
+        uow.session.add(
+            BankMonthlyLimit(
+                bank_id=b.id, year=year, month=month, amount=amount, used=0, exempt_used=0
+            )
+        )
+        _audit(
+            uow, actor, "employment.limit.set", f"bank:{bank_code}", "", f"{year}/{month}:{amount}"
+        )
+        uow.commit()
+
+
+def import_samat_loan(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    national_id: str,
+    bank_code: str,
+    agency_code: str,
+    amount: int,
+    disbursed_on: date,
+    tracking_code: str | None = None,
+) -> SamatLoan:
+    """Record a historical employment loan in the local SAMAT registry (it holds the
+    person's first-loan slot, so "one loan per person" counts it)."""
+    require(actor, "employment.manage")
+    nid = parse_national_id(national_id)
+    with uow:
+        code = tracking_code or _next_code(uow, disbursed_on)
+        loan = SamatLoan(
+            tracking_code=code,
+            national_id=nid,
+            bank_code=bank_code,
+            agency_code=agency_code,
+            amount=amount,
+            disbursed_on=disbursed_on,
+            imported=True,
+        )
+        uow.session.add(loan)
+        uow.session.flush()
+        taken = uow.session.scalar(
+            select(func.count())
+            .select_from(EmploymentSlot)
+            .where(EmploymentSlot.national_id == nid)
+        )
+        uow.session.add(
+            EmploymentSlot(
+                national_id=nid,
+                slot=min(2, (taken or 0) + 1),
+                state="posted",
+                samat_loan_id=loan.id,
+            )
+        )
+        _audit(uow, actor, "employment.samat.import", f"samat:{code}", "")
+        uow.commit()
+        return loan
+
+
+def _next_code(uow: UnitOfWork, on: date) -> str:
+    n = (uow.session.scalar(select(func.count()).select_from(SamatLoan)) or 0) + 1
+    code = f"SAMAT-{jalali_year(on)}-{n:07d}"
+    while uow.session.scalar(select(SamatLoan.id).where(SamatLoan.tracking_code == code)):
+        n += 1
+        code = f"SAMAT-{jalali_year(on)}-{n:07d}"
+    return code
+
+
+def prior_loans(uow: UnitOfWork, national_id: str) -> list[rules.PriorLoan]:
+    rows = uow.session.scalars(
+        select(SamatLoan)
+        .where(SamatLoan.national_id == national_id)
+        .order_by(SamatLoan.disbursed_on)
+    )
+    return [
+        rules.PriorLoan(r.tracking_code, r.disbursed_on, r.bank_code, r.agency_code, r.amount)
+        for r in rows
+    ]
+
+
+# -- the application's life ---------------------------------------------------------------
+
+
+def _app(
+    uow: UnitOfWork, actor: Actor, app_id: int, *, lock: bool = False
+) -> EmploymentApplication:
+    q = select(EmploymentApplication).where(EmploymentApplication.id == app_id)
+    if lock:
+        q = q.with_for_update()
+    app = uow.session.scalar(q)
+    if app is None:
+        raise not_found("application", "درخواست", app_id)
+    _scope(uow, actor, app)
+    return app
+
+
+def _scope(uow: UnitOfWork, actor: Actor, app: EmploymentApplication) -> None:
+    if actor.bank_wide:
+        return
+    if actor.role == "agency_officer" and actor.agency_id == app.agency_id:
+        return
+    if (
+        actor.role in ("bank_officer", "supervisor")
+        and actor.bank_id is not None
+        and actor.bank_id == app.bank_id
+    ):
+        return
+    if actor.role == "customer":
+        applicant = uow.session.get(Applicant, app.applicant_id)
+        from tashilat.adapters.db.models import Customer
+
+        cust = uow.session.get(Customer, actor.customer_id) if actor.customer_id else None
+        if applicant is not None and cust is not None and cust.national_id == applicant.national_id:
+            return
+    raise Forbidden(
+        "employment.scope", "این درخواست در حوزه شما نیست.", "This application is not yours to see."
+    )
+
+
+def _check(
+    uow: UnitOfWork,
+    policy: PolicyReader,
+    app: EmploymentApplication,
+    applicant: Applicant,
+    on: date,
+    bank_code: str | None = None,
+) -> Decision[rules.Eligibility]:
+    return rules.check_application(
+        policy,
+        on=on,
+        applicant=rules.Applicant(applicant.national_id, applicant.legal_entity, app.clients_hired),
+        amount=app.amount,
+        approved_category=app.approved_category,
+        prior_loans=prior_loans(uow, applicant.national_id),
+        bank_code=bank_code,
+        business_active_and_hiring=app.repeat,
+    )
+
+
+def submit(
+    uow: UnitOfWork,
+    actor: Actor,
+    policy: PolicyReader,
+    *,
+    national_id: str,
+    name: str,
+    province: str,
+    agency_code: str,
+    amount: int,
+    jobs: int,
+    category_code: str | None = None,
+    legal_entity: bool = False,
+    clients_hired: int = 0,
+    mandated: bool = True,
+    repeat_business_active: bool = False,
+    description: str = "",
+    request_id: str = "",
+) -> tuple[EmploymentApplication, Decision[rules.Eligibility]]:
+    """The applicant's business plan. Refused at once, with every reason, when the amount is
+    above the cap in force or the person already had an employment loan."""
+    require(actor, "employment.submit")
+    nid = parse_national_id(national_id)
+    if jobs < 1:
+        raise InvalidInput(
+            "plan.jobs",
+            "طرح باید دست‌کم یک شغل ایجاد کند.",
+            "A plan creates at least one job.",
+            field="jobs",
+        )
+    with uow:
+        s = uow.session
+        on = calendar.current(uow)
+        if actor.role == "customer":
+            from tashilat.adapters.db.models import Customer
+
+            cust = s.get(Customer, actor.customer_id) if actor.customer_id else None
+            if cust is None or cust.national_id != nid:
+                raise Forbidden(
+                    "employment.not_self",
+                    "تنها برای خودتان می‌توانید درخواست دهید.",
+                    "You can only apply for yourself.",
+                )
+        agency = _agency(uow, agency_code)
+        if actor.role == "agency_officer" and actor.agency_id != agency.id:
+            raise Forbidden(
+                "employment.other_agency",
+                "این دستگاه، دستگاه شما نیست.",
+                "This is not your agency.",
+            )
+        approved = False
+        if category_code:
+            approved = (
+                s.scalar(
+                    select(ApprovedCategory.id).where(
+                        ApprovedCategory.agency_id == agency.id,
+                        ApprovedCategory.year == jalali_year(on),
+                        ApprovedCategory.code == category_code,
+                    )
+                )
+                is not None
+            )
+        applicant = s.scalar(select(Applicant).where(Applicant.national_id == nid))
+        if applicant is None:
+            applicant = Applicant(
+                national_id=nid,
+                name=" ".join(name.split()),
+                legal_entity=legal_entity,
+                province=province,
+            )
+            s.add(applicant)
+            s.flush()
+        app = EmploymentApplication(
+            applicant_id=applicant.id,
+            agency_id=agency.id,
+            province=province,
+            category_code=category_code,
+            approved_category=approved,
+            repeat=repeat_business_active,
+            mandated=mandated,
+            amount=amount,
+            jobs=jobs,
+            clients_hired=clients_hired,
+            description=description,
+            state="submitted",
+            submitted_on=on,
+            submitted_by=actor.user_id or None,
+            policy_hash=policy.hash,
+        )
+        decision = _check(uow, policy, app, applicant, on)
+        if decision.outcome != "eligible" and not (
+            decision.value.repeat and _only_bank_missing(decision)
+        ):
+            raise refused_from(decision, "employment.refused")
+        s.add(app)
+        s.flush()
+        _audit(uow, actor, "employment.submit", f"application:{app.id}", request_id, str(amount))
+        uow.commit()
+        return app, decision
+
+
+def _only_bank_missing(d: Decision[rules.Eligibility]) -> bool:
+    """A repeat applicant's bank is known only at introduction; do not refuse for it yet."""
+    return all(r.passed or r.code == "repeat.same_bank" for r in d.reasons)
+
+
+def start_review(
+    uow: UnitOfWork, actor: Actor, *, app_id: int, request_id: str = ""
+) -> EmploymentApplication:
+    require(actor, "employment.introduce")
+    with uow:
+        app = _app(uow, actor, app_id, lock=True)
+        if app.state != "submitted":
+            raise Conflict(
+                "application.state",
+                f"درخواست در وضعیت {app.state} است.",
+                f"The application is {app.state}.",
+            )
+        app.state = "agency_review"
+        _audit(uow, actor, "employment.review", f"application:{app.id}", request_id)
+        uow.commit()
+        return app
+
+
+def introduce(
+    uow: UnitOfWork,
+    actor: Actor,
+    policy: PolicyReader,
+    *,
+    app_id: int,
+    bank_code: str,
+    request_id: str = "",
+) -> EmploymentApplication:
+    """The agency introduces the applicant to a bank: the person's loan slot and the
+    allocation (and the approved-category or repeat share) are reserved in one transaction,
+    by the database, so concurrent introductions can never over-reserve."""
+    require(actor, "employment.introduce")
+    with uow:
+        s = uow.session
+        app = _app(uow, actor, app_id, lock=True)
+        if app.state not in ("submitted", "agency_review"):
+            raise Conflict(
+                "application.state",
+                f"درخواست در وضعیت {app.state} است.",
+                f"The application is {app.state}.",
+            )
+        if actor.role == "agency_officer" and actor.agency_id != app.agency_id:
+            raise Forbidden(
+                "employment.other_agency",
+                "این درخواست از دستگاه شما نیست.",
+                "This application is not your agency's.",
+            )
+        on = calendar.current(uow)
+        bank = _bank(uow, bank_code)
+        applicant = s.get(Applicant, app.applicant_id)
+        assert applicant is not None
+        decision = _check(uow, policy, app, applicant, on, bank_code=bank_code)
+        if decision.outcome != "eligible":
+            raise refused_from(decision, "employment.refused")
+        slot = 2 if decision.value.repeat else 1
+        try:
+            with s.begin_nested():
+                s.add(
+                    EmploymentSlot(
+                        national_id=applicant.national_id,
+                        slot=slot,
+                        state="reserved",
+                        application_id=app.id,
+                    )
+                )
+                s.flush()
+        except IntegrityError:
+            holder = s.scalar(
+                select(EmploymentSlot).where(
+                    EmploymentSlot.national_id == applicant.national_id, EmploymentSlot.slot == slot
+                )
+            )
+            raise _slot_taken(uow, applicant.national_id, holder) from None
+        year = jalali_year(on)
+        alloc = s.scalar(
+            select(Allocation).where(
+                Allocation.agency_id == app.agency_id,
+                Allocation.province == app.province,
+                Allocation.year == year,
+            )
+        )
+        if alloc is None:
+            raise Refused(
+                "allocation.missing",
+                f"دستگاه برای استان {app.province} در سال {year} تخصیصی ندارد.",
+                f"The agency has no allocation for {app.province} in {year}.",
+            )
+        amount = app.amount
+        cat = amount if app.approved_category else 0
+        rep = amount if decision.value.repeat else 0
+        t = Allocation
+        done = s.execute(
+            update(t)
+            .where(
+                t.id == alloc.id,
+                t.reserved + t.posted + amount <= t.amount,
+                t.category_reserved + t.category_posted + cat <= t.category_cap,
+                t.repeat_reserved + t.repeat_posted + rep <= t.repeat_cap,
+            )
+            .values(
+                reserved=t.reserved + amount,
+                category_reserved=t.category_reserved + cat,
+                repeat_reserved=t.repeat_reserved + rep,
+            )
+            .returning(t.id)
+        ).scalar_one_or_none()
+        if done is None:
+            uow.rollback()
+            raise _allocation_refusal(uow, alloc.id, amount, cat, rep)
+        app.state = "introduced"
+        app.bank_id = bank.id
+        app.allocation_id = alloc.id
+        app.repeat = decision.value.repeat
+        app.introduced_on = on
+        app.introduced_by = actor.user_id or None
+        _audit(uow, actor, "employment.introduce", f"application:{app.id}", request_id, bank_code)
+        uow.commit()
+        return app
+
+
+def _slot_taken(uow: UnitOfWork, nid: str, holder: EmploymentSlot | None) -> Refused:
+    if holder is not None and holder.samat_loan_id is not None:
+        loan = uow.session.get(SamatLoan, holder.samat_loan_id)
+        if loan is not None:
+            when = format_jalali(loan.disbursed_on)
+            return Refused(
+                "employment.one_loan_per_person",
+                "متقاضی پیش‌تر تسهیلات اشتغال‌زایی گرفته است "
+                f"(کد سمات {loan.tracking_code}، {when}). "
+                "دریافت مجدد، حتی با طرح جدید یا معرفی دستگاه دیگر، ممکن نیست.",
+                "The applicant already had an employment loan "
+                f"(SAMAT {loan.tracking_code}, {when}). A second loan, even with a new plan or "
+                "through another agency or bank, is not allowed.",
+                details={"samat_code": loan.tracking_code, "disbursed_on": when},
+            )
+    return Refused(
+        "employment.application_in_progress",
+        "برای این کد ملی درخواست دیگری در جریان است؛ هر فرد تنها یک تسهیلات اشتغال‌زایی می‌گیرد.",
+        "Another application for this national ID is in progress; "
+        "a person gets one employment loan.",
+        details={"application_id": holder.application_id if holder else None},
+    )
+
+
+def _allocation_refusal(uow: UnitOfWork, alloc_id: int, amount: int, cat: int, rep: int) -> Refused:
+    a = uow.session.get(Allocation, alloc_id, populate_existing=True)
+    assert a is not None
+    free = a.amount - a.reserved - a.posted
+    if amount > free:
+        return Refused(
+            "allocation.exhausted",
+            f"مانده تخصیص دستگاه ({free:,} ریال) برای {amount:,} ریال کافی نیست.",
+            f"The agency's allocation has {free:,} rial left, not enough for {amount:,}.",
+            details={"free_rial": free},
+        )
+    if cat:
+        left = a.category_cap - a.category_reserved - a.category_posted
+        return Refused(
+            "allocation.category_share",
+            f"سهم ۴۰ درصدی رسته‌های مصوب از تخصیص ({a.category_cap:,} ریال) پر شده است؛ "
+            f"مانده {left:,} ریال.",
+            f"The approved categories' 40% share of the allocation ({a.category_cap:,} rial) is "
+            f"used up; {left:,} rial left.",
+            details={"category_left_rial": left},
+        )
+    left = a.repeat_cap - a.repeat_reserved - a.repeat_posted
+    return Refused(
+        "allocation.repeat_share",
+        f"سهم وام‌های مجدد از تخصیص پر شده است (مانده {left:,} ریال).",
+        f"The repeat loans' share of the allocation is used up ({left:,} rial left).",
+    )
+
+
+def add_guarantee(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    app_id: int,
+    kind: str,
+    national_id: str | None = None,
+    grade: str | None = None,
+    request_id: str = "",
+) -> Guarantee:
+    require(actor, "employment.approve")
+    if kind not in ("credit_score", "promissory_note", "guarantor"):
+        raise InvalidInput(
+            "guarantee.kind",
+            f"نوع ضمانت «{kind}» ناشناخته است.",
+            f"Unknown guarantee '{kind}'.",
+            field="kind",
+        )
+    nid = parse_national_id(national_id or "", field="national_id") if kind == "guarantor" else None
+    if kind == "credit_score" and (grade or "").upper() not in rules.GRADES:
+        raise InvalidInput(
+            "guarantee.grade",
+            "رتبه اعتباری باید A تا E باشد.",
+            "The grade must be A to E.",
+            field="grade",
+        )
+    with uow:
+        app = _app(uow, actor, app_id, lock=True)
+        if app.state not in ("introduced", "bank_review"):
+            raise Conflict(
+                "application.state",
+                f"درخواست در وضعیت {app.state} است.",
+                f"The application is {app.state}.",
+            )
+        app.state = "bank_review"
+        g = Guarantee(
+            application_id=app.id, kind=kind, national_id=nid, grade=(grade or "").upper() or None
+        )
+        uow.session.add(g)
+        uow.session.flush()
+        _audit(uow, actor, "employment.guarantee", f"application:{app.id}", request_id, kind)
+        uow.commit()
+        return g
+
+
+def offered(uow: UnitOfWork, app_id: int) -> rules.Offered:
+    rows = list(uow.session.scalars(select(Guarantee).where(Guarantee.application_id == app_id)))
+    grades = [r.grade for r in rows if r.kind == "credit_score" and r.grade]
+    return rules.Offered(
+        credit_grade=min(grades) if grades else None,
+        promissory_note=any(r.kind == "promissory_note" for r in rows),
+        guarantors=tuple(r.national_id for r in rows if r.kind == "guarantor" and r.national_id),
+    )
+
+
+def guarantee_status(
+    uow: UnitOfWork, actor: Actor, policy: PolicyReader, app_id: int
+) -> Decision[Any]:
+    require(actor, "employment.read")
+    with uow:
+        app = _app(uow, actor, app_id)
+        applicant = uow.session.get(Applicant, app.applicant_id)
+        assert applicant is not None
+        return rules.check_guarantees(
+            policy,
+            on=calendar.current(uow),
+            amount=app.amount,
+            applicant_national_id=applicant.national_id,
+            offered=offered(uow, app.id),
+        )
+
+
+def approve(
+    uow: UnitOfWork, actor: Actor, policy: PolicyReader, *, app_id: int, request_id: str = ""
+) -> EmploymentApplication:
+    """The bank checks guarantees, credit and SAMAT, and approves."""
+    require(actor, "employment.approve")
+    with uow:
+        s = uow.session
+        app = _app(uow, actor, app_id, lock=True)
+        if app.state not in ("introduced", "bank_review"):
+            raise Conflict(
+                "application.state",
+                f"درخواست در وضعیت {app.state} است.",
+                f"The application is {app.state}.",
+            )
+        if actor.role == "bank_officer" and actor.bank_id != app.bank_id:
+            raise Forbidden(
+                "employment.other_bank",
+                "این درخواست به بانک شما معرفی نشده است.",
+                "This application was introduced to another bank.",
+            )
+        applicant = s.get(Applicant, app.applicant_id)
+        assert applicant is not None
+        on = calendar.current(uow)
+        g = rules.check_guarantees(
+            policy,
+            on=on,
+            amount=app.amount,
+            applicant_national_id=applicant.national_id,
+            offered=offered(uow, app.id),
+        )
+        if g.outcome != "met":
+            raise Refused(
+                "guarantee.missing",
+                " ".join(r.message_fa for r in g.reasons),
+                " ".join(r.message_en for r in g.reasons),
+                reasons=g.reasons,
+            )
+        holder = s.scalar(select(EmploymentSlot).where(EmploymentSlot.application_id == app.id))
+        if holder is None:
+            raise Conflict(
+                "samat.slot_missing",
+                "رزرو سمات برای این درخواست یافت نشد.",
+                "No SAMAT reservation holds this application.",
+            )
+        app.state = "approved"
+        app.approved_on = on
+        app.approved_by = actor.user_id or None
+        _audit(uow, actor, "employment.approve", f"application:{app.id}", request_id)
+        uow.commit()
+        return app
+
+
+@dataclass(frozen=True)
+class Disbursement:
+    application: EmploymentApplication
+    samat_code: str | None
+    exempt: bool
+    waiting_for: str | None
+
+
+def disburse(
+    uow: UnitOfWork, actor: Actor, policy: PolicyReader, *, app_id: int, request_id: str = ""
+) -> Disbursement:
+    """A second person pays the approved loan: the bank's monthly limit (mandated loans under
+    3 billion are paid beyond it), the SAMAT code, the fee schedule, the ledger, and the
+    reservations turned into postings. When the limit is used up the loan waits for next
+    month (the answer says so) and nothing changes but the note of the month it waits for."""
+    require(actor, "employment.disburse")
+    with uow:
+        s = uow.session
+        app = _app(uow, actor, app_id, lock=True)
+        if app.state != "approved":
+            raise Conflict(
+                "application.state",
+                f"درخواست در وضعیت {app.state} است (باید تأییدشده باشد).",
+                f"The application is {app.state}; it must be approved.",
+            )
+        if app.approved_by == actor.user_id:
+            raise Forbidden(
+                "employment.four_eyes",
+                "تأییدکننده نمی‌تواند پرداخت را نیز انجام دهد.",
+                "The approver cannot also disburse (four eyes).",
+            )
+        on = calendar.current(uow)
+        y, m, _ = to_jalali(on)
+        ex = rules.exempt_from_monthly_limit(
+            policy, on=on, amount=app.amount, mandated=app.mandated
+        )
+        limit = s.scalar(
+            select(BankMonthlyLimit).where(
+                BankMonthlyLimit.bank_id == app.bank_id,
+                BankMonthlyLimit.year == y,
+                BankMonthlyLimit.month == m,
+            )
+        )
+        if limit is not None:
+            t = BankMonthlyLimit
+            if ex.value:
+                s.execute(
+                    update(t).where(t.id == limit.id).values(exempt_used=t.exempt_used + app.amount)
+                )
+            else:
+                ok = s.execute(
+                    update(t)
+                    .where(t.id == limit.id, t.used + app.amount <= t.amount)
+                    .values(used=t.used + app.amount)
+                    .returning(t.id)
+                ).scalar_one_or_none()
+                if ok is None:
+                    uow.rollback()
+                    ny, nm, _ = to_jalali(add_months(from_jalali(y, m, 1), 1))
+                    waiting = f"{ny:04d}/{nm:02d}"
+                    with uow:
+                        fresh = _app(uow, actor, app_id, lock=True)
+                        fresh.waiting_for_month = waiting
+                        _audit(
+                            uow,
+                            actor,
+                            "employment.disburse.queued",
+                            f"application:{app_id}",
+                            request_id,
+                            waiting,
+                        )
+                        uow.commit()
+                    raise Refused(
+                        "monthly_limit.used",
+                        f"سقف ماهانه بانک در سمات برای {y}/{m:02d} پر شده است؛ "
+                        f"پرداخت به ماه {waiting} "
+                        "موکول شد.",
+                        f"The bank's monthly SAMAT limit for {y}/{m:02d} is used up; "
+                        "the loan waits for "
+                        f"{waiting}.",
+                        reasons=ex.reasons,
+                        details={"waiting_for": waiting},
+                    )
+        applicant = s.get(Applicant, app.applicant_id)
+        assert applicant is not None
+        agency = s.get(Agency, app.agency_id)
+        bank = s.get(AgentBank, app.bank_id)
+        assert agency is not None and bank is not None
+        code = _next_code(uow, on)
+        loan = SamatLoan(
+            tracking_code=code,
+            national_id=applicant.national_id,
+            bank_code=bank.code,
+            agency_code=agency.code,
+            amount=app.amount,
+            disbursed_on=on,
+            imported=False,
+        )
+        s.add(loan)
+        s.flush()
+        s.execute(
+            update(EmploymentSlot)
+            .where(EmploymentSlot.application_id == app.id)
+            .values(state="posted", samat_loan_id=loan.id)
+        )
+        cat = app.amount if app.approved_category else 0
+        rep = app.amount if app.repeat else 0
+        t2 = Allocation
+        s.execute(
+            update(t2)
+            .where(t2.id == app.allocation_id)
+            .values(
+                reserved=t2.reserved - app.amount,
+                posted=t2.posted + app.amount,
+                category_reserved=t2.category_reserved - cat,
+                category_posted=t2.category_posted + cat,
+                repeat_reserved=t2.repeat_reserved - rep,
+                repeat_posted=t2.repeat_posted + rep,
+            )
+        )
+        rt = rules.terms(policy, on)
+        rounding = int(str(policy.resolve("finance.rounding_unit", on).value))
+        sched = fee_schedule(
+            app.amount,
+            rt.fee_percent,
+            rt.term_months,
+            grace_months=rt.grace_months,
+            start=on,
+            rounding_unit=rounding,
+        )
+        for i in sched.instalments:
+            assert i.due is not None
+            s.add(
+                EmploymentInstalment(
+                    application_id=app.id,
+                    number=i.number,
+                    due=i.due,
+                    amount=i.amount,
+                    principal=i.principal,
+                    profit=i.profit,
+                    paid_principal=0,
+                    paid_profit=0,
+                    penalty_accrued=0,
+                    penalty_paid=0,
+                    penalty_prior=0,
+                )
+            )
+        ledger.ensure_account(
+            uow, principal_code(app.id), f"Employment loan {app.id} principal", "asset"
+        )
+        ledger.ensure_account(
+            uow, penalty_code(app.id), f"Employment loan {app.id} late charges", "asset"
+        )
+        ledger.post(
+            uow,
+            transfer(
+                f"emp-disburse:{app.id}",
+                "employment.disburse",
+                on,
+                debit=principal_code(app.id),
+                credit=ledger.SETTLEMENT,
+                amount=app.amount,
+            ),
+            user_id=actor.user_id or None,
+        )
+        app.state = "disbursed"
+        app.disbursed_on = on
+        app.disbursed_by = actor.user_id or None
+        app.samat_loan_id = loan.id
+        app.waiting_for_month = None
+        _audit(uow, actor, "employment.disburse", f"application:{app.id}", request_id, code)
+        uow.commit()
+        return Disbursement(app, code, bool(ex.value), None)
+
+
+def reject(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    app_id: int,
+    reason: str,
+    withdraw: bool = False,
+    request_id: str = "",
+) -> EmploymentApplication:
+    """Reject (agency or bank) or withdraw: releases the slot and every reservation."""
+    require(actor, "employment.reject" if not withdraw else "employment.submit")
+    with uow:
+        s = uow.session
+        app = _app(uow, actor, app_id, lock=True)
+        if app.state not in OPEN_STATES:
+            raise Conflict(
+                "application.state",
+                f"درخواست در وضعیت {app.state} است.",
+                f"The application is {app.state}.",
+            )
+        if app.state in RESERVING_STATES and app.allocation_id is not None:
+            cat = app.amount if app.approved_category else 0
+            rep = app.amount if app.repeat else 0
+            t = Allocation
+            s.execute(
+                update(t)
+                .where(t.id == app.allocation_id)
+                .values(
+                    reserved=t.reserved - app.amount,
+                    category_reserved=t.category_reserved - cat,
+                    repeat_reserved=t.repeat_reserved - rep,
+                )
+            )
+        s.execute(
+            delete(EmploymentSlot).where(
+                EmploymentSlot.application_id == app.id, EmploymentSlot.state == "reserved"
+            )
+        )
+        app.state = "withdrawn" if withdraw else "rejected"
+        app.reasons = json.dumps([reason], ensure_ascii=False)
+        app.closed_on = calendar.current(uow)
+        _audit(
+            uow,
+            actor,
+            "employment.withdraw" if withdraw else "employment.reject",
+            f"application:{app.id}",
+            request_id,
+            reason,
+        )
+        uow.commit()
+        return app
+
+
+# -- repayments and late charges ----------------------------------------------------------------
+
+
+def _penalty_terms(policy: PolicyReader, on: date) -> tuple[Decimal, int]:
+    return (
+        Decimal(str(policy.resolve("finance.late_penalty_points", on).value)),
+        int(str(policy.resolve("finance.day_count", on).value)),
+    )
+
+
+def accrue(
+    uow: UnitOfWork, app: EmploymentApplication, to: date, policy: PolicyReader, user_id: int | None
+) -> int:
+    points, day_count = _penalty_terms(policy, to)
+    fee = rules.terms(policy, app.disbursed_on or to).fee_percent
+    total = 0
+    for inst in uow.session.scalars(
+        select(EmploymentInstalment)
+        .where(
+            EmploymentInstalment.application_id == app.id,
+            EmploymentInstalment.due < to,
+            EmploymentInstalment.paid_on.is_(None),
+        )
+        .order_by(EmploymentInstalment.number)
+    ):
+        total += accrue_charge(
+            uow,
+            inst,
+            to=to,
+            rate=fee,
+            points=points,
+            day_count=day_count,
+            receivable=penalty_code(app.id),
+            request_prefix="emp-penalty",
+            user_id=user_id,
+        )
+    return total
+
+
+def accrue_all(uow: UnitOfWork, to: date, *, user_id: int | None) -> int:
+    from tashilat.policy import default_policy
+
+    policy = default_policy()
+    return sum(
+        accrue(uow, app, to, policy, user_id)
+        for app in uow.session.scalars(
+            select(EmploymentApplication).where(
+                EmploymentApplication.state.in_(("disbursed", "repaying"))
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class EmploymentRepayment:
+    application_id: int
+    amount: int
+    penalty: int
+    fee: int
+    principal: int
+    state: str
+    replayed: bool
+
+
+def repay(
+    uow: UnitOfWork,
+    actor: Actor,
+    policy: PolicyReader,
+    *,
+    app_id: int,
+    amount: int,
+    request_id: str,
+) -> EmploymentRepayment:
+    require(actor, "employment.repay")
+    if amount <= 0:
+        raise InvalidInput(
+            "amount.not_positive",
+            "مبلغ باید مثبت باشد.",
+            "The amount must be positive.",
+            field="amount",
+        )
+    with uow:
+        s = uow.session
+        app = _app(uow, actor, app_id, lock=True)
+        if ledger.find_entry(uow, request_id) is not None:
+            return EmploymentRepayment(app.id, amount, 0, 0, 0, app.state, True)
+        if app.state not in ("disbursed", "repaying"):
+            raise Conflict(
+                "application.state",
+                f"درخواست در وضعیت {app.state} است.",
+                f"The application is {app.state}.",
+            )
+        on = calendar.current(uow)
+        accrue(uow, app, on, policy, actor.user_id or None)
+        insts = list(
+            s.scalars(
+                select(EmploymentInstalment)
+                .where(
+                    EmploymentInstalment.application_id == app.id,
+                    EmploymentInstalment.paid_on.is_(None),
+                )
+                .order_by(EmploymentInstalment.number)
+            )
+        )
+        total = owed(insts)
+        if amount > total:
+            raise Conflict(
+                "repayment.overpaid",
+                f"مبلغ {amount:,} ریال بیش از کل بدهی ({total:,} ریال) است.",
+                f"{amount:,} rial is more than everything owed ({total:,} rial).",
+            )
+        pen, fee, princ = apply_payment(insts, amount, on)
+        legs = [
+            (ledger.SETTLEMENT, amount),
+            (principal_code(app.id), -princ),
+            (ledger.FEE_INCOME, -fee),
+            (penalty_code(app.id), -pen),
+        ]
+        ledger.post(
+            uow, split(request_id, "employment.repay", on, legs=legs), user_id=actor.user_id or None
+        )
+        left = s.scalar(
+            select(func.count())
+            .select_from(EmploymentInstalment)
+            .where(
+                EmploymentInstalment.application_id == app.id,
+                EmploymentInstalment.paid_on.is_(None),
+            )
+        )
+        app.state = "repaying" if left else "settled"
+        if not left:
+            app.closed_on = on
+        _audit(uow, actor, "employment.repay", f"application:{app.id}", request_id, str(amount))
+        uow.commit()
+        return EmploymentRepayment(app.id, amount, pen, fee, princ, app.state, False)
+
+
+# -- reading and reports ------------------------------------------------------------------
+
+
+def get(
+    uow: UnitOfWork, actor: Actor, app_id: int
+) -> tuple[EmploymentApplication, Applicant, list[Any]]:
+    require(actor, "employment.read")
+    with uow:
+        app = _app(uow, actor, app_id)
+        applicant = uow.session.get(Applicant, app.applicant_id)
+        assert applicant is not None
+        insts = list(
+            uow.session.scalars(
+                select(EmploymentInstalment)
+                .where(EmploymentInstalment.application_id == app.id)
+                .order_by(EmploymentInstalment.number)
+            )
+        )
+        return app, applicant, insts
+
+
+def samat_code(uow: UnitOfWork, app: EmploymentApplication) -> str | None:
+    if app.samat_loan_id is None:
+        return None
+    loan = uow.session.get(SamatLoan, app.samat_loan_id)
+    return loan.tracking_code if loan else None
+
+
+def list_applications(
+    uow: UnitOfWork, actor: Actor, *, offset: int, limit: int, state: str | None = None
+) -> tuple[list[EmploymentApplication], int]:
+    require(actor, "employment.read")
+    with uow:
+        q = select(EmploymentApplication)
+        if actor.role == "agency_officer":
+            q = q.where(EmploymentApplication.agency_id == actor.agency_id)
+        elif actor.role in ("bank_officer", "supervisor"):
+            q = q.where(EmploymentApplication.bank_id == actor.bank_id)
+        elif not actor.bank_wide:
+            raise Forbidden("employment.scope", "دسترسی ندارید.", "Not allowed.")
+        if state:
+            q = q.where(EmploymentApplication.state == state)
+        total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0
+        return list(
+            uow.session.scalars(q.order_by(EmploymentApplication.id).offset(offset).limit(limit))
+        ), total
+
+
+def allocation_report(
+    uow: UnitOfWork, actor: Actor, *, year: int | None = None
+) -> list[dict[str, Any]]:
+    """Allocation use by agency and province, with the approved-category share."""
+    require(actor, "employment.read")
+    with uow:
+        q = select(Allocation, Agency).join(Agency, Agency.id == Allocation.agency_id)
+        if year:
+            q = q.where(Allocation.year == year)
+        if actor.role == "agency_officer":
+            q = q.where(Allocation.agency_id == actor.agency_id)
+        out = []
+        for a, ag in uow.session.execute(q.order_by(Agency.code, Allocation.province)).all():
+            out.append(
+                {
+                    "agency": ag.code,
+                    "agency_name": ag.name_fa,
+                    "province": a.province,
+                    "year": a.year,
+                    "amount_rial": a.amount,
+                    "reserved_rial": a.reserved,
+                    "posted_rial": a.posted,
+                    "free_rial": a.amount - a.reserved - a.posted,
+                    "category_cap_rial": a.category_cap,
+                    "category_used_rial": a.category_reserved + a.category_posted,
+                    "repeat_cap_rial": a.repeat_cap,
+                    "repeat_used_rial": a.repeat_reserved + a.repeat_posted,
+                }
+            )
+        return out
+
+
+def category_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
+    require(actor, "employment.read")
+    with uow:
+        rows = uow.session.execute(
+            select(
+                Agency.code,
+                EmploymentApplication.category_code,
+                EmploymentApplication.state,
+                func.count(),
+                func.sum(EmploymentApplication.amount),
+            )
+            .join(Agency, Agency.id == EmploymentApplication.agency_id)
+            .group_by(Agency.code, EmploymentApplication.category_code, EmploymentApplication.state)
+            .order_by(Agency.code, EmploymentApplication.category_code, EmploymentApplication.state)
+        ).all()
+        return [
+            {"agency": a, "category": c or "", "state": st, "count": n, "amount_rial": int(x or 0)}
+            for a, c, st, n, x in rows
+        ]
+
+
+def pipeline_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
+    require(actor, "employment.read")
+    with uow:
+        rows = uow.session.execute(
+            select(
+                EmploymentApplication.state, func.count(), func.sum(EmploymentApplication.amount)
+            )
+            .group_by(EmploymentApplication.state)
+            .order_by(EmploymentApplication.state)
+        ).all()
+        return [{"state": st, "count": n, "amount_rial": int(x or 0)} for st, n, x in rows]
+
+
+def speed_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
+    """Median days from submission to disbursement per agency and bank (the circular's
+    "speed up by year end")."""
+    import statistics
+
+    require(actor, "employment.read")
+    with uow:
+        rows = uow.session.execute(
+            select(
+                Agency.code,
+                AgentBank.code,
+                EmploymentApplication.submitted_on,
+                EmploymentApplication.disbursed_on,
+            )
+            .join(Agency, Agency.id == EmploymentApplication.agency_id)
+            .join(AgentBank, AgentBank.id == EmploymentApplication.bank_id)
+            .where(EmploymentApplication.disbursed_on.is_not(None))
+        ).all()
+    groups: dict[tuple[str, str], list[int]] = {}
+    for agency, bank, sub, dis in rows:
+        if dis is None:
+            continue
+        groups.setdefault((agency, bank), []).append((dis - sub).days)
+    return [
+        {"agency": a, "bank": b, "loans": len(v), "median_days": statistics.median(v)}
+        for (a, b), v in sorted(groups.items())
+    ]
+
+
+def explain(decision: Decision[Any]) -> list[dict[str, Any]]:
+    return [r.as_dict() for r in decision.reasons]
+
+
+def reasons_of(app: EmploymentApplication) -> list[str]:
+    return list(json.loads(app.reasons)) if app.reasons else []
