@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any
 
 from tashilat.domain.decision import Decision
+from tashilat.domain.errors import TashilatError
 from tashilat.domain.jalali import format_jalali
 
 
@@ -92,3 +93,24 @@ def schedule_json(s: Any) -> dict[str, Any]:
         "total_rial": s.total,
         "total_profit_rial": s.total_profit,
     }
+
+
+def decision_json(d: Decision[Any]) -> dict[str, Any]:
+    """The issue-5 ``--json`` contract (wages, affordability, construction): the value's
+    fields plus ``outcome``, ``as_of``, ``policy_hash``, ``reasons`` and ``warnings``."""
+    data: dict[str, Any] = jsonable(d.value)
+    return {**data, **decision_envelope(d)}
+
+
+def contribution_json(
+    d: Decision[Any], worker: Decision[Any] | None, worker_error: TashilatError | None
+) -> dict[str, Any]:
+    """One permit's owner's share (``decision_json``) with the worker's share under
+    ``worker``: its own decision, or ``{"error": …}`` when it could not be computed."""
+    data = decision_json(d)
+    data["worker"] = (
+        decision_json(worker)
+        if worker is not None
+        else {"error": worker_error.as_dict() if worker_error else None}
+    )
+    return data

@@ -796,18 +796,18 @@ def disburse(
                     uow.rollback()
                     ny, nm, _ = to_jalali(add_months(from_jalali(y, m, 1), 1))
                     waiting = f"{ny:04d}/{nm:02d}"
-                    with uow:
-                        fresh = _app(uow, actor, app_id, lock=True)
-                        fresh.waiting_for_month = waiting
-                        _audit(
-                            uow,
-                            actor,
-                            "employment.disburse.queued",
-                            f"application:{app_id}",
-                            request_id,
-                            waiting,
-                        )
-                        uow.commit()
+                    # nothing is paid; only the month the loan waits for is noted
+                    fresh = _app(uow, actor, app_id, lock=True)
+                    fresh.waiting_for_month = waiting
+                    _audit(
+                        uow,
+                        actor,
+                        "employment.disburse.queued",
+                        f"application:{app_id}",
+                        request_id,
+                        waiting,
+                    )
+                    uow.commit()
                     raise Refused(
                         "monthly_limit.used",
                         f"سقف ماهانه بانک در سمات برای {y}/{m:02d} پر شده است؛ "

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tashilat import __version__
 from tashilat.bootstrap import Container
 from tashilat.domain.errors import TashilatError
-from tashilat.entrypoints.api import calculators, problems, routes
+from tashilat.entrypoints.api import calculators, employment, problems, programs, routes
 from tashilat.entrypoints.api.deps import TokenCache
 from tashilat.services.uow import UnitOfWork
 
@@ -63,6 +63,8 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
     app.state.token_cache = TokenCache(ttl_seconds=token_cache_seconds)
     app.include_router(routes.router)
     app.include_router(calculators.router)
+    app.include_router(programs.router)
+    app.include_router(employment.router)
 
     @app.exception_handler(TashilatError)
     async def _tashilat_error(request: Request, exc: TashilatError) -> JSONResponse:

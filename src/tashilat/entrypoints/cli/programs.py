@@ -30,7 +30,7 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali, start_of_year
 from tashilat.domain.money import parse_percent, parse_rial
 from tashilat.domain.text import strip_number, to_persian_digits
-from tashilat.entrypoints.serialize import decision_envelope, jsonable
+from tashilat.entrypoints.serialize import contribution_json, decision_json
 
 wages_app = typer.Typer(
     help="Worker wages and Labour Law article 149. / دستمزد کارگران و ماده ۱۴۹ قانون کار",
@@ -143,8 +143,7 @@ def _limit(text: str | None, field: str = "limit") -> Decimal | None:
 
 
 def _decision_json(d: Decision[Any]) -> dict[str, Any]:
-    data: dict[str, Any] = jsonable(d.value)
-    return {**data, **decision_envelope(d)}
+    return decision_json(d)
 
 
 def _chart_path(path: Path | None) -> str | None:
@@ -977,13 +976,7 @@ def construction_contribution(
     except TashilatError as exc:
         worker_error = exc
     if as_json:
-        data = _decision_json(d)
-        data["worker"] = (
-            _decision_json(worker)
-            if worker is not None
-            else {"error": worker_error.as_dict() if worker_error else None}
-        )
-        m._print_json(data)
+        m._print_json(contribution_json(d, worker, worker_error))
         return
     v = d.value
     _header(
