@@ -29,8 +29,13 @@ class Api:
             headers["Authorization"] = f"Bearer {self.tokens[who]}"
         r = self.client.request(method, url, headers=headers, **kw)
         assert r.status_code == expect, f"{method} {url} → {r.status_code}: {r.text}"
-        return r.json() if r.headers.get("content-type", "").startswith(("application/json",
-                                                                          "application/problem")) else r
+        return (
+            r.json()
+            if r.headers.get("content-type", "").startswith(
+                ("application/json", "application/problem")
+            )
+            else r
+        )
 
 
 @pytest.fixture
@@ -40,28 +45,60 @@ def emp(container: Container) -> Iterator[tuple[Api, EmpWorld]]:
         yield Api(client), ew
 
 
-def plan(nid: str, amount: int, *, agency: str = "A1", category: str | None = None, mandated: bool = True) -> dict:
-    return {"national_id": nid, "name": "متقاضی", "province": "تهران", "agency_code": agency, "amount": amount,
-            "jobs": 2, "category_code": category, "mandated": mandated}
+def plan(
+    nid: str, amount: int, *, agency: str = "A1", category: str | None = None, mandated: bool = True
+) -> dict:
+    return {
+        "national_id": nid,
+        "name": "متقاضی",
+        "province": "تهران",
+        "agency_code": agency,
+        "amount": amount,
+        "jobs": 2,
+        "category_code": category,
+        "mandated": mandated,
+    }
 
 
 def test_the_acceptance_scenario(emp: tuple[Api, EmpWorld]) -> None:
     a, _ = emp
     nid = "0499370899"
     # a 2.5-billion plan in an approved category is told the two guarantee bundles
-    app = a.call("agency1", "POST", "/api/v1/employment/applications", expect=201,
-                 json=plan(nid, 2_500_000_000, category="C1"))
+    app = a.call(
+        "agency1",
+        "POST",
+        "/api/v1/employment/applications",
+        expect=201,
+        json=plan(nid, 2_500_000_000, category="C1"),
+    )
     assert app["approved_category"] and app["state"] == "submitted"
     bundles = app["guarantee_bundles"]
-    assert [b["bundle"] for b in bundles] == [["credit_score", "promissory_note", "guarantor"],
-                                               ["guarantor", "guarantor"]]
+    assert [b["bundle"] for b in bundles] == [
+        ["credit_score", "promissory_note", "guarantor"],
+        ["guarantor", "guarantor"],
+    ]
     app_id = app["id"]
-    a.call("agency1", "POST", f"/api/v1/employment/applications/{app_id}/introduce", json={"bank_code": "B1"})
+    a.call(
+        "agency1",
+        "POST",
+        f"/api/v1/employment/applications/{app_id}/introduce",
+        json={"bank_code": "B1"},
+    )
     # supplies two guarantors
-    a.call("bank1", "POST", f"/api/v1/employment/applications/{app_id}/guarantees", expect=201,
-           json={"kind": "guarantor", "national_id": "0790419904"})
-    g = a.call("bank1", "POST", f"/api/v1/employment/applications/{app_id}/guarantees", expect=201,
-               json={"kind": "guarantor", "national_id": "0084575948"})
+    a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app_id}/guarantees",
+        expect=201,
+        json={"kind": "guarantor", "national_id": "0790419904"},
+    )
+    g = a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app_id}/guarantees",
+        expect=201,
+        json={"kind": "guarantor", "national_id": "0084575948"},
+    )
     assert g["outcome"] == "met" and g["met_bundle"] == ["guarantor", "guarantor"]
     a.call("bank1", "POST", f"/api/v1/employment/applications/{app_id}/approve")
     paid = a.call("payer1", "POST", f"/api/v1/employment/applications/{app_id}/disburse")
@@ -70,11 +107,18 @@ def test_the_acceptance_scenario(emp: tuple[Api, EmpWorld]) -> None:
     assert sched["total"] == 6 + 84  # grace months, then the 1403 term
     assert sum(i["principal_rial"] for i in sched["items"]) == 2_500_000_000
     # a second application by the same national ID in 1403 through another agency
-    r = a.call("agency2", "POST", "/api/v1/employment/applications", expect=422,
-               json=plan(nid, 1_000_000_000, agency="A2"))
+    r = a.call(
+        "agency2",
+        "POST",
+        "/api/v1/employment/applications",
+        expect=422,
+        json=plan(nid, 1_000_000_000, agency="A2"),
+    )
     assert r["code"] == "employment.refused"
     assert paid["samat_code"] in r["message_en"] and paid["disbursed_on"] in r["message_en"]
-    assert any(x["code"] == "employment.one_loan_per_person" and not x["passed"] for x in r["reasons"])
+    assert any(
+        x["code"] == "employment.one_loan_per_person" and not x["passed"] for x in r["reasons"]
+    )
     alloc = a.call("admin", "GET", "/api/v1/employment/reports/allocations")["items"]
     a1 = next(x for x in alloc if x["agency"] == "A1")
     assert a1["posted_rial"] == 2_500_000_000 and a1["category_used_rial"] == 2_500_000_000
@@ -84,22 +128,49 @@ def test_the_acceptance_scenario(emp: tuple[Api, EmpWorld]) -> None:
 def test_the_monthly_limit_and_the_mandated_exemption(emp: tuple[Api, EmpWorld]) -> None:
     a, ew = emp
     c = ew.w.c
-    employment.set_monthly_limit(c.uow(), ew.w.admin, bank_code="B1", year=1403, month=9, amount=1_000_000_000)
+    employment.set_monthly_limit(
+        c.uow(), ew.w.admin, bank_code="B1", year=1403, month=9, amount=1_000_000_000
+    )
     ids = []
-    for i, (amount, cat) in enumerate([(1_000_000_000, None), (2_000_000_000, "C1"), (3_000_000_000, "C1")]):
+    for i, (amount, cat) in enumerate(
+        [(1_000_000_000, None), (2_000_000_000, "C1"), (3_000_000_000, "C1")]
+    ):
         nid = national_id(100 + i)
-        app = a.call("agency1", "POST", "/api/v1/employment/applications", expect=201,
-                     json=plan(nid, amount, category=cat))
-        a.call("agency1", "POST", f"/api/v1/employment/applications/{app['id']}/introduce", json={"bank_code": "B1"})
+        app = a.call(
+            "agency1",
+            "POST",
+            "/api/v1/employment/applications",
+            expect=201,
+            json=plan(nid, amount, category=cat),
+        )
+        a.call(
+            "agency1",
+            "POST",
+            f"/api/v1/employment/applications/{app['id']}/introduce",
+            json={"bank_code": "B1"},
+        )
         for g in (national_id(900 + i), national_id(950 + i)):
-            a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/guarantees", expect=201,
-                   json={"kind": "guarantor", "national_id": g})
-        a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/guarantees", expect=201,
-               json={"kind": "promissory_note"})
+            a.call(
+                "bank1",
+                "POST",
+                f"/api/v1/employment/applications/{app['id']}/guarantees",
+                expect=201,
+                json={"kind": "guarantor", "national_id": g},
+            )
+        a.call(
+            "bank1",
+            "POST",
+            f"/api/v1/employment/applications/{app['id']}/guarantees",
+            expect=201,
+            json={"kind": "promissory_note"},
+        )
         a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/approve")
         ids.append(app["id"])
     # the first uses the month's whole limit
-    assert a.call("payer1", "POST", f"/api/v1/employment/applications/{ids[0]}/disburse")["state"] == "disbursed"
+    assert (
+        a.call("payer1", "POST", f"/api/v1/employment/applications/{ids[0]}/disburse")["state"]
+        == "disbursed"
+    )
     # a mandated 2-billion loan is still paid
     two = a.call("payer1", "POST", f"/api/v1/employment/applications/{ids[1]}/disburse")
     assert two["state"] == "disbursed" and two["exempt_from_monthly_limit"]
@@ -110,69 +181,168 @@ def test_the_monthly_limit_and_the_mandated_exemption(emp: tuple[Api, EmpWorld])
     assert waiting["state"] == "approved" and waiting["waiting_for_month"] == "1403/10"
     # next month (no limit set for it) it is paid
     a.call("supervisor", "POST", "/api/v1/business-date", json={"date": "1403/10/01"})
-    assert a.call("payer1", "POST", f"/api/v1/employment/applications/{ids[2]}/disburse")["state"] == "disbursed"
+    assert (
+        a.call("payer1", "POST", f"/api/v1/employment/applications/{ids[2]}/disburse")["state"]
+        == "disbursed"
+    )
 
 
 def test_rejection_releases_every_reservation(emp: tuple[Api, EmpWorld]) -> None:
     a, _ = emp
-    app = a.call("agency1", "POST", "/api/v1/employment/applications", expect=201,
-                 json=plan("0499370899", 3_000_000_000, category="C1"))
-    a.call("agency1", "POST", f"/api/v1/employment/applications/{app['id']}/introduce", json={"bank_code": "B1"})
-    a1 = next(x for x in a.call("admin", "GET", "/api/v1/employment/reports/allocations")["items"]
-              if x["agency"] == "A1")
+    app = a.call(
+        "agency1",
+        "POST",
+        "/api/v1/employment/applications",
+        expect=201,
+        json=plan("0499370899", 3_000_000_000, category="C1"),
+    )
+    a.call(
+        "agency1",
+        "POST",
+        f"/api/v1/employment/applications/{app['id']}/introduce",
+        json={"bank_code": "B1"},
+    )
+    a1 = next(
+        x
+        for x in a.call("admin", "GET", "/api/v1/employment/reports/allocations")["items"]
+        if x["agency"] == "A1"
+    )
     assert a1["reserved_rial"] == 3_000_000_000 and a1["category_used_rial"] == 3_000_000_000
-    r = a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/reject",
-               json={"reason": "طرح توجیه اقتصادی ندارد"})
+    r = a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app['id']}/reject",
+        json={"reason": "طرح توجیه اقتصادی ندارد"},
+    )
     assert r["state"] == "rejected" and r["reasons"] == ["طرح توجیه اقتصادی ندارد"]
-    a1 = next(x for x in a.call("admin", "GET", "/api/v1/employment/reports/allocations")["items"]
-              if x["agency"] == "A1")
+    a1 = next(
+        x
+        for x in a.call("admin", "GET", "/api/v1/employment/reports/allocations")["items"]
+        if x["agency"] == "A1"
+    )
     assert a1["reserved_rial"] == 0 and a1["category_used_rial"] == 0
     # the person may now apply again through another agency
-    again = a.call("agency2", "POST", "/api/v1/employment/applications", expect=201,
-                   json=plan("0499370899", 1_000_000_000, agency="A2"))
-    a.call("agency2", "POST", f"/api/v1/employment/applications/{again['id']}/introduce", json={"bank_code": "B2"})
+    again = a.call(
+        "agency2",
+        "POST",
+        "/api/v1/employment/applications",
+        expect=201,
+        json=plan("0499370899", 1_000_000_000, agency="A2"),
+    )
+    a.call(
+        "agency2",
+        "POST",
+        f"/api/v1/employment/applications/{again['id']}/introduce",
+        json={"bank_code": "B2"},
+    )
 
 
 def test_roles_and_four_eyes(emp: tuple[Api, EmpWorld]) -> None:
     a, _ = emp
-    app = a.call("agency1", "POST", "/api/v1/employment/applications", expect=201, json=plan("0499370899", 10**9))
-    a.call("agency2", "POST", f"/api/v1/employment/applications/{app['id']}/introduce", expect=403,
-           json={"bank_code": "B1"})
-    a.call("agency1", "POST", f"/api/v1/employment/applications/{app['id']}/introduce", json={"bank_code": "B1"})
+    app = a.call(
+        "agency1",
+        "POST",
+        "/api/v1/employment/applications",
+        expect=201,
+        json=plan("0499370899", 10**9),
+    )
+    a.call(
+        "agency2",
+        "POST",
+        f"/api/v1/employment/applications/{app['id']}/introduce",
+        expect=403,
+        json={"bank_code": "B1"},
+    )
+    a.call(
+        "agency1",
+        "POST",
+        f"/api/v1/employment/applications/{app['id']}/introduce",
+        json={"bank_code": "B1"},
+    )
     a.call("bank2", "POST", f"/api/v1/employment/applications/{app['id']}/approve", expect=403)
-    a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/approve", expect=422)  # no guarantees
-    a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/guarantees", expect=201,
-           json={"kind": "guarantor", "national_id": "0790419904"})
+    a.call(
+        "bank1", "POST", f"/api/v1/employment/applications/{app['id']}/approve", expect=422
+    )  # no guarantees
+    a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app['id']}/guarantees",
+        expect=201,
+        json={"kind": "guarantor", "national_id": "0790419904"},
+    )
     a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/approve")
-    a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/disburse", expect=403)  # not a payer
+    a.call(
+        "bank1", "POST", f"/api/v1/employment/applications/{app['id']}/disburse", expect=403
+    )  # not a payer
     a.call("officer", "GET", "/api/v1/employment/applications", expect=403)
     assert a.call("bank2", "GET", "/api/v1/employment/applications")["total"] == 0
 
 
 def test_repayments_with_the_fee_labelled_as_fee(emp: tuple[Api, EmpWorld]) -> None:
-    a, ew = emp
-    app = a.call("agency1", "POST", "/api/v1/employment/applications", expect=201, json=plan("0499370899", 10**9))
-    a.call("agency1", "POST", f"/api/v1/employment/applications/{app['id']}/introduce", json={"bank_code": "B1"})
-    a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/guarantees", expect=201,
-           json={"kind": "guarantor", "national_id": "0790419904"})
+    a, _ = emp
+    app = a.call(
+        "agency1",
+        "POST",
+        "/api/v1/employment/applications",
+        expect=201,
+        json=plan("0499370899", 10**9),
+    )
+    a.call(
+        "agency1",
+        "POST",
+        f"/api/v1/employment/applications/{app['id']}/introduce",
+        json={"bank_code": "B1"},
+    )
+    a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app['id']}/guarantees",
+        expect=201,
+        json={"kind": "guarantor", "national_id": "0790419904"},
+    )
     a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/approve")
     a.call("payer1", "POST", f"/api/v1/employment/applications/{app['id']}/disburse")
-    first = a.call("bank1", "GET", f"/api/v1/employment/applications/{app['id']}/schedule?limit=1")["items"][0]
+    first = a.call("bank1", "GET", f"/api/v1/employment/applications/{app['id']}/schedule?limit=1")[
+        "items"
+    ][0]
     assert first["principal_rial"] == 0 and first["fee_rial"] > 0  # a grace month: the fee only
     a.call("supervisor", "POST", "/api/v1/business-date", json={"date": first["due"]})
-    r = a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/repayments", expect=201,
-               json={"amount": first["amount_rial"]}, headers={"Idempotency-Key": "k1"})
+    r = a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app['id']}/repayments",
+        expect=201,
+        json={"amount": first["amount_rial"]},
+        headers={"Idempotency-Key": "k1"},
+    )
     assert r["fee_rial"] == first["fee_rial"] and r["state"] == "repaying"
-    again = a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/repayments", expect=201,
-                   json={"amount": first["amount_rial"]}, headers={"Idempotency-Key": "k1"})
+    again = a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app['id']}/repayments",
+        expect=201,
+        json={"amount": first["amount_rial"]},
+        headers={"Idempotency-Key": "k1"},
+    )
     assert again["replayed"]
 
 
 def test_the_citizen_check_needs_no_login(emp: tuple[Api, EmpWorld]) -> None:
     a, _ = emp
-    r = a.call(None, "GET", "/api/v1/employment/check",
-               params={"amount": "۲٬۵۰۰٬۰۰۰٬۰۰۰", "approved_category": True, "guarantors": 1, "date": "1403/09/01"})
-    assert r["eligibility"]["outcome"] == "eligible" and r["eligibility"]["cap_rial"] == 3_000_000_000
+    r = a.call(
+        None,
+        "GET",
+        "/api/v1/employment/check",
+        params={
+            "amount": "۲٬۵۰۰٬۰۰۰٬۰۰۰",
+            "approved_category": True,
+            "guarantors": 1,
+            "date": "1403/09/01",
+        },
+    )
+    assert (
+        r["eligibility"]["outcome"] == "eligible" and r["eligibility"]["cap_rial"] == 3_000_000_000
+    )
     assert r["guarantees"]["outcome"] == "missing"
     missing = [b["missing"] for b in r["guarantees"]["bundles"]]
     assert missing == [["credit_score", "promissory_note"], ["guarantor"]]
@@ -180,9 +350,16 @@ def test_the_citizen_check_needs_no_login(emp: tuple[Api, EmpWorld]) -> None:
 
 def test_reports_and_csv(emp: tuple[Api, EmpWorld]) -> None:
     a, _ = emp
-    a.call("agency1", "POST", "/api/v1/employment/applications", expect=201, json=plan("0499370899", 10**9))
+    a.call(
+        "agency1",
+        "POST",
+        "/api/v1/employment/applications",
+        expect=201,
+        json=plan("0499370899", 10**9),
+    )
     assert a.call("admin", "GET", "/api/v1/employment/reports/pipeline")["items"] == [
-        {"state": "submitted", "count": 1, "amount_rial": 10**9}]
+        {"state": "submitted", "count": 1, "amount_rial": 10**9}
+    ]
     r = a.call("admin", "GET", "/api/v1/employment/reports/allocations?format=csv")
     assert r.headers["content-type"].startswith("text/csv") and "agency" in r.text
     assert a.call("admin", "GET", "/api/v1/employment/reports/speed")["items"] == []
