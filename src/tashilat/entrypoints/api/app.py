@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tashilat import __version__
 from tashilat.bootstrap import Container
 from tashilat.domain.errors import TashilatError
+from tashilat.entrypoints import web
 from tashilat.entrypoints.api import calculators, employment, problems, programs, routes
 from tashilat.entrypoints.api.deps import TokenCache
 from tashilat.services.uow import UnitOfWork
@@ -65,6 +66,7 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
     app.include_router(calculators.router)
     app.include_router(programs.router)
     app.include_router(employment.router)
+    app.include_router(web.router)
 
     @app.exception_handler(TashilatError)
     async def _tashilat_error(request: Request, exc: TashilatError) -> JSONResponse:

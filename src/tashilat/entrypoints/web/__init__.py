@@ -1,0 +1,39 @@
+"""Server-rendered Persian web pages (issue 6): RTL, Jalali dates, Persian digits by
+default, a Persian/English switch, light progressive enhancement with htmx, everything
+(the Vazirmatn font included) served by the app itself.
+
+Layout:
+
+* ``core`` — templates, display preferences, the signed-in person (an HttpOnly session
+  cookie holding an API token), CSRF, forms, errors rendered as pages (``WebRoute``);
+* ``menu`` — the menu registry: page modules add their own entries;
+* ``svg`` — small inline charts drawn on the server;
+* ``pages/`` — one module per area, each with its own ``router``: ``citizen``
+  (calculators), ``policy`` (the policy browser), ``session`` (login), ``staff``
+  (bank staff), ``customer`` (an account holder's own pages).
+
+**Adding an area** (the employment-loan pipeline and allocation dashboard, for one): write
+``pages/<area>.py`` with ``router = APIRouter(prefix=..., route_class=WebRoute)``, register
+its menu entries with ``menu.add(MenuItem(..., section="staff", roles=...))`` (or
+``section="public"`` for a citizens' page), put its templates under ``templates/<area>/``
+extending ``base.html`` and using ``_macros.html``, and append the module to ``PAGES``
+below. Use the ``StaffPage``/``PublicPage`` dependencies for access and ``CheckedForm``
+for CSRF-checked posts; nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from fastapi import APIRouter
+from fastapi.staticfiles import StaticFiles
+
+from tashilat.entrypoints.web.core import STATIC_DIR, WebRoute
+from tashilat.entrypoints.web.pages import citizen, customer, policy, session, staff
+
+PAGES: tuple[ModuleType, ...] = (citizen, policy, session, staff, customer)
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+for _module in PAGES:
+    router.include_router(_module.router, include_in_schema=False)
+router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

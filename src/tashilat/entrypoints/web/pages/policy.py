@@ -1,0 +1,104 @@
+"""The policy browser: every parameter with its dated values, the status of each value (and
+of each cell whose status differs, such as the corrected 1403 year-10 cap), its source and
+notes; and the findings of the policy validator."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from tashilat.entrypoints.web.core import PublicPage, WebRoute, render
+from tashilat.policy import Finding, check_policy
+
+router = APIRouter(route_class=WebRoute)
+
+PROGRAMS: dict[str, tuple[str, str]] = {
+    "youth_fund": ("صندوق پس‌انداز مسکن جوانان", "Youth Housing Savings Fund"),
+    "employment": ("تسهیلات اشتغال‌زایی", "Employment-generating loans"),
+    "wages": ("دستمزد و توان پرداخت", "Wages and affordability"),
+    "construction": ("بیمه کارگران ساختمانی", "Construction workers' insurance"),
+    "finance": ("قواعد مالی مشترک", "Shared finance rules"),
+}
+
+
+@lru_cache(maxsize=1)
+def _findings(root: str) -> tuple[Finding, ...]:
+    """The validator's findings on the policy data the app runs on (read once)."""
+    return tuple(check_policy(root))
+
+
+def _is_cap_table(value: Any) -> bool:
+    return isinstance(value, Mapping) and all(
+        isinstance(v, Mapping) and {"tier_1", "tier_2", "tier_3"} <= set(v) for v in value.values()
+    )
+
+
+def _entry_view(entry: Any) -> dict[str, Any]:
+    value = entry.value
+    kind = "scalar"
+    if _is_cap_table(value):
+        kind = "caps"
+    elif isinstance(value, Mapping):
+        kind = "mapping"
+    elif isinstance(value, list | tuple):
+        kind = "list"
+    return {
+        "since": entry.since,
+        "value": value,
+        "kind": kind,
+        "prov": entry.provenance,
+        "cells": dict(entry.cells),
+    }
+
+
+@router.get("/policy", response_class=HTMLResponse)
+def policy_browser(page: PublicPage, status: str = "", q: str = "") -> HTMLResponse:
+    snapshot = page.container.policy
+    needle = q.strip().lower()[:100]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    shown = 0
+    for p in snapshot:
+        entries = [_entry_view(e) for e in p.entries]
+        if status and not any(
+            e["prov"].status.value == status
+            or any(c.status.value == status for c in e["cells"].values())
+            for e in entries
+        ):
+            continue
+        text = " ".join(
+            str(x or "") for x in (p.path, p.description, p.description_fa, p.open_question)
+        ).lower()
+        if needle and needle not in text:
+            continue
+        prefix = p.path.split(".")[0]
+        groups.setdefault(prefix, []).append({"p": p, "entries": entries})
+        shown += 1
+    order = list(PROGRAMS)
+    groups = dict(
+        sorted(groups.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0]))
+    )
+    try:
+        findings: tuple[Finding, ...] = _findings(str(snapshot.root))
+        findings_error = None
+    except Exception as exc:  # pragma: no cover - the loaded snapshot was valid at start
+        findings, findings_error = (), str(exc)
+    return render(
+        page.request,
+        "policy.html",
+        {
+            "groups": groups,
+            "programs": PROGRAMS,
+            "findings": findings,
+            "findings_error": findings_error,
+            "status": status,
+            "q": q,
+            "shown": shown,
+            "total": len(snapshot),
+            "today": date.today(),
+        },
+    )

@@ -1,0 +1,384 @@
+"""Read-only views for people and reports: accounts with their holders, loans with who made
+and who checked them and what is still owed, the audit log, branches and usernames.
+
+Every function checks the caller's permission and applies the same scoping as the rest of
+the services: officers and supervisors see their branch, admins and auditors the whole bank,
+a customer only their own records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+
+from tashilat.adapters.db.models import (
+    AuditLog,
+    Branch,
+    Customer,
+    Loan,
+    LoanInstalment,
+    User,
+    YouthAccount,
+)
+from tashilat.domain.decision import Decision, PolicyReader
+from tashilat.domain.programs.youth_fund.rules import Entitlement, entitlement
+from tashilat.services import calendar
+from tashilat.services.auth import PERMISSIONS, Actor, require
+from tashilat.services.errors import not_found
+from tashilat.services.uow import UnitOfWork
+from tashilat.services.youth import events_of
+
+
+def _scoped(q: Any, actor: Actor, branch_col: Any, customer_col: Any) -> Any:
+    """``q`` limited to what ``actor`` may see (a SQLAlchemy ``Select``)."""
+    if actor.role == "customer":
+        return q.where(customer_col == actor.customer_id)
+    if not actor.bank_wide:
+        return q.where(branch_col == actor.branch_id)
+    return q
+
+
+# -- accounts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    number: str
+    branch_id: int
+    branch_code: str
+    customer_id: int
+    holder_national_id: str
+    holder_name: str
+    city: str
+    tier: int
+    cohort: int
+    opened_on: date
+    status: str
+    balance: int
+    min_balance: int
+    privilege_used: bool
+    closed_on: date | None
+
+
+def _account_query() -> Any:
+    return (
+        select(YouthAccount, Customer.national_id, Customer.name, Branch.code)
+        .join(Customer, Customer.id == YouthAccount.customer_id)
+        .join(Branch, Branch.id == YouthAccount.branch_id)
+    )
+
+
+def _account_row(acc: YouthAccount, nid: str, name: str, code: str) -> AccountRow:
+    return AccountRow(
+        id=acc.id,
+        number=acc.number,
+        branch_id=acc.branch_id,
+        branch_code=code,
+        customer_id=acc.customer_id,
+        holder_national_id=nid,
+        holder_name=name,
+        city=acc.city,
+        tier=acc.tier,
+        cohort=acc.cohort,
+        opened_on=acc.opened_on,
+        status=acc.status,
+        balance=acc.balance,
+        min_balance=acc.min_balance,
+        privilege_used=acc.privilege_used,
+        closed_on=acc.closed_on,
+    )
+
+
+def accounts(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    customer_id: int | None = None,
+) -> tuple[list[AccountRow], int]:
+    """Accounts with their holder and branch, newest last."""
+    require(actor, "accounts.read")
+    with uow:
+        q = _scoped(_account_query(), actor, YouthAccount.branch_id, YouthAccount.customer_id)
+        if customer_id is not None:
+            q = q.where(YouthAccount.customer_id == customer_id)
+        total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0
+        rows = uow.session.execute(q.order_by(YouthAccount.id).offset(offset).limit(limit)).all()
+        return [_account_row(*r) for r in rows], total
+
+
+@dataclass(frozen=True)
+class AccountReportRow:
+    account: AccountRow
+    business_date: date
+    entitlement: Decision[Entitlement]
+
+
+def accounts_report(uow: UnitOfWork, actor: Actor, policy: PolicyReader) -> list[AccountReportRow]:
+    """Every account in the caller's scope with its balance and its entitlement at the
+    business date (the Foundation rule on the account's real history)."""
+    require(actor, "accounts.read")
+    with uow:
+        on = calendar.current(uow)
+        q = _scoped(_account_query(), actor, YouthAccount.branch_id, YouthAccount.customer_id)
+        out: list[AccountReportRow] = []
+        for acc, nid, name, code in uow.session.execute(q.order_by(YouthAccount.id)).all():
+            as_of = acc.closed_on or on
+            d = entitlement(
+                policy,
+                opened_on=acc.opened_on,
+                tier=acc.tier,
+                events=events_of(uow, acc),
+                as_of=max(as_of, acc.opened_on),
+            )
+            out.append(AccountReportRow(_account_row(acc, nid, name, code), on, d))
+        return out
+
+
+# -- loans ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoanRow:
+    id: int
+    account_id: int
+    account_number: str
+    branch_id: int
+    branch_code: str
+    customer_id: int
+    holder_name: str
+    principal: int
+    rate_percent: str
+    months: int
+    method: str
+    appraisal: int
+    status: str
+    requested_by_id: int
+    requested_by: str
+    requested_on: date
+    approved_by_id: int | None
+    approved_by: str | None
+    approved_on: date | None
+    disbursed_on: date | None
+    settled_on: date | None
+    decision_note: str
+    principal_repaid: int
+    outstanding_principal: int
+    overdue: int
+    penalty_outstanding: int
+
+
+def _loan_query(on: date) -> Any:
+    maker = User.__table__.alias("maker")
+    checker = User.__table__.alias("checker")
+    inst = (
+        select(
+            LoanInstalment.loan_id.label("loan_id"),
+            func.sum(LoanInstalment.paid_principal).label("repaid"),
+            func.sum(
+                case(
+                    (
+                        and_(LoanInstalment.due < on, LoanInstalment.paid_on.is_(None)),
+                        LoanInstalment.principal
+                        - LoanInstalment.paid_principal
+                        + LoanInstalment.profit
+                        - LoanInstalment.paid_profit,
+                    ),
+                    else_=0,
+                )
+            ).label("overdue"),
+            func.sum(LoanInstalment.penalty_accrued - LoanInstalment.penalty_paid).label("penalty"),
+        )
+        .group_by(LoanInstalment.loan_id)
+        .subquery()
+    )
+    return (
+        select(
+            Loan,
+            YouthAccount.number,
+            Branch.code,
+            Customer.name,
+            maker.c.username,
+            checker.c.username,
+            func.coalesce(inst.c.repaid, 0),
+            func.coalesce(inst.c.overdue, 0),
+            func.coalesce(inst.c.penalty, 0),
+        )
+        .join(YouthAccount, YouthAccount.id == Loan.account_id)
+        .join(Branch, Branch.id == Loan.branch_id)
+        .join(Customer, Customer.id == Loan.customer_id)
+        .join(maker, maker.c.id == Loan.requested_by)
+        .outerjoin(checker, checker.c.id == Loan.approved_by)
+        .outerjoin(inst, inst.c.loan_id == Loan.id)
+    )
+
+
+def _loan_row(r: Any) -> LoanRow:
+    loan, number, code, name, maker, checker, repaid, overdue, penalty = r
+    lent = loan.status in ("disbursed", "settled")
+    return LoanRow(
+        id=loan.id,
+        account_id=loan.account_id,
+        account_number=number,
+        branch_id=loan.branch_id,
+        branch_code=code,
+        customer_id=loan.customer_id,
+        holder_name=name,
+        principal=loan.principal,
+        rate_percent=str(loan.rate_percent),
+        months=loan.months,
+        method=loan.method,
+        appraisal=loan.appraisal,
+        status=loan.status,
+        requested_by_id=loan.requested_by,
+        requested_by=maker,
+        requested_on=loan.requested_on,
+        approved_by_id=loan.approved_by,
+        approved_by=checker,
+        approved_on=loan.approved_on,
+        disbursed_on=loan.disbursed_on,
+        settled_on=loan.settled_on,
+        decision_note=loan.decision_note or "",
+        principal_repaid=int(repaid),
+        outstanding_principal=loan.principal - int(repaid) if lent else 0,
+        overdue=int(overdue) if lent else 0,
+        penalty_outstanding=int(penalty) if lent else 0,
+    )
+
+
+def loans(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    account_id: int | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[LoanRow], int]:
+    """Loans with maker, checker and what is still owed at the business date."""
+    require(actor, "loans.read")
+    with uow:
+        on = calendar.current(uow)
+        q = _scoped(_loan_query(on), actor, Loan.branch_id, Loan.customer_id)
+        if status:
+            q = q.where(Loan.status == status)
+        if account_id is not None:
+            q = q.where(Loan.account_id == account_id)
+        total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0
+        rows = uow.session.execute(q.order_by(Loan.id).offset(offset).limit(limit)).all()
+        return [_loan_row(r) for r in rows], total
+
+
+def loan(uow: UnitOfWork, actor: Actor, loan_id: int) -> LoanRow:
+    """One loan, with the same scoping as ``services.loans.get_loan``."""
+    from tashilat.services.auth import require_branch, require_owner
+
+    require(actor, "loans.read")
+    with uow:
+        on = calendar.current(uow)
+        r = uow.session.execute(_loan_query(on).where(Loan.id == loan_id)).first()
+        if r is None:
+            raise not_found("loan", "وام", loan_id)
+        row = _loan_row(r)
+        require_owner(actor, row.customer_id)
+        require_branch(actor, row.branch_id)
+        return row
+
+
+def approvers(uow: UnitOfWork, actor: Actor, loan_row: LoanRow) -> list[str]:
+    """Who may approve a requested loan: active users whose role approves loans, in the
+    loan's branch or bank-wide, other than the person who requested it (four eyes)."""
+    require(actor, "loans.read")
+    roles = [r for r, perms in PERMISSIONS.items() if "loans.approve" in perms]
+    with uow:
+        q = select(User.username, User.role, User.branch_id).where(
+            User.active.is_(True), User.role.in_(roles), User.id != loan_row.requested_by_id
+        )
+        return [
+            u
+            for u, role, branch in uow.session.execute(q.order_by(User.username)).all()
+            if role == "admin" or branch == loan_row.branch_id
+        ]
+
+
+# -- audit, branches, users -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    username: str
+    action: str
+    target: str
+    request_id: str
+    outcome: str
+    detail: str
+
+
+def audit_log(
+    uow: UnitOfWork, actor: Actor, *, offset: int = 0, limit: int = 50
+) -> tuple[list[AuditRow], int]:
+    """The audit log, newest first (auditors and admins)."""
+    require(actor, "audit.read")
+    with uow:
+        total = uow.session.scalar(select(func.count()).select_from(AuditLog)) or 0
+        rows = uow.session.scalars(
+            select(AuditLog).order_by(AuditLog.id.desc()).offset(offset).limit(limit)
+        )
+        return [
+            AuditRow(r.id, r.at, r.username, r.action, r.target, r.request_id, r.outcome, r.detail)
+            for r in rows
+        ], total
+
+
+@dataclass(frozen=True)
+class BranchRow:
+    id: int
+    code: str
+    name_fa: str
+    name_en: str
+    city: str
+
+
+def branches(uow: UnitOfWork, ids: Iterable[int] | None = None) -> list[BranchRow]:
+    with uow:
+        q = select(Branch).order_by(Branch.code)
+        if ids is not None:
+            q = q.where(Branch.id.in_(list(ids)))
+        return [
+            BranchRow(b.id, b.code, b.name_fa, b.name_en, b.city) for b in uow.session.scalars(q)
+        ]
+
+
+def customer_names(uow: UnitOfWork, actor: Actor, ids: Iterable[int]) -> dict[int, str]:
+    """Names of customers the caller may see (for showing who holds a privilege)."""
+    require(actor, "customers.read")
+    wanted = list(set(ids))
+    with uow:
+        q = _scoped(
+            select(Customer.id, Customer.name).where(Customer.id.in_(wanted)),
+            actor,
+            Customer.branch_id,
+            Customer.id,
+        )
+        return {i: n for i, n in uow.session.execute(q).all()}
+
+
+def pending_approvals(uow: UnitOfWork, actor: Actor) -> int:
+    """Requested loans waiting for a checker in the caller's scope."""
+    require(actor, "loans.read")
+    with uow:
+        q = _scoped(
+            select(func.count()).select_from(Loan).where(Loan.status == "requested"),
+            actor,
+            Loan.branch_id,
+            Loan.customer_id,
+        )
+        return uow.session.scalar(q) or 0
