@@ -170,6 +170,7 @@ def seed(c: Container) -> DemoSummary:
         method="stepwise",
         appraisal=15_000_000_000,
     )
+    _seed_employment(c, staff["admin"], supervisor)
     # A customer login for the first holder.
     auth.create_user(
         c.uow(),
@@ -179,7 +180,152 @@ def seed(c: Container) -> DemoSummary:
         role="customer",
         customer_national_id="0499370899",
     )
-    return DemoSummary(len(accounts), calendar.get(c.uow()), (*(u for u, _, _ in STAFF), "sara"))
+    usernames = (*(u for u, _, _ in STAFF), *(u for u, _, _ in EMPLOYMENT_STAFF), "sara")
+    return DemoSummary(len(accounts), calendar.get(c.uow()), usernames)
+
+
+EMPLOYMENT_STAFF = [
+    ("agency.relief", "agency_officer", {"agency_code": "IKRC"}),
+    ("agency.welfare", "agency_officer", {"agency_code": "SWO"}),
+    ("bank.officer", "bank_officer", {"bank_code": "MASKAN"}),
+    ("bank.payer", "supervisor", {"bank_code": "MASKAN", "branch_code": "0101"}),
+]
+# national id, name, province, agency, amount, category, where the application stops
+APPLICANTS: list[tuple[str, str, str, str, int, str | None, str]] = [
+    ("0012345679", "نرگس طاهری", "تهران", "IKRC", 2_500_000_000, "HANDICRAFT", "repaying"),
+    ("0023456787", "مهدی صالحی", "تهران", "IKRC", 1_500_000_000, None, "settled"),
+    ("0034567895", "فاطمه نوری", "تهران", "SWO", 2_000_000_000, None, "approved"),
+    ("0045678901", "جواد امینی", "تهران", "IKRC", 1_000_000_000, None, "bank_review"),
+    ("0056789017", "لیلا رحمانی", "اصفهان", "SWO", 1_200_000_000, None, "introduced"),
+    ("0067890121", "سعید کاظمی", "تهران", "IKRC", 3_000_000_000, "HANDICRAFT", "agency_review"),
+    ("0078901235", "پریسا یزدانی", "اصفهان", "SWO", 900_000_000, None, "submitted"),
+    ("0089012348", "کامران شریفی", "تهران", "IKRC", 1_400_000_000, None, "rejected"),
+    ("0090123451", "هانیه قربانی", "تهران", "SWO", 800_000_000, None, "withdrawn"),
+]
+
+
+def _seed_employment(c: Container, admin: Actor, supervisor: Actor) -> None:
+    """Agencies, a bank with a monthly limit, allocations with an approved category, a
+    historical SAMAT loan, and applications in every state of the pipeline."""
+    from tashilat.domain.jalali import jalali_year, to_jalali
+    from tashilat.services import employment
+
+    year = jalali_year(calendar.get(c.uow()))
+    employment.create_agency(
+        c.uow(),
+        admin,
+        code="IKRC",
+        name_fa="کمیته امداد امام خمینی",
+        name_en="Imam Khomeini Relief Committee",
+    )
+    employment.create_agency(
+        c.uow(), admin, code="SWO", name_fa="سازمان بهزیستی", name_en="State Welfare Organisation"
+    )
+    employment.create_bank(
+        c.uow(), admin, code="MASKAN", name_fa="بانک مسکن", name_en="Bank Maskan"
+    )
+    employment.create_bank(
+        c.uow(), admin, code="TEJARAT", name_fa="بانک تجارت", name_en="Bank Tejarat"
+    )
+    for agency in ("IKRC", "SWO"):
+        for province, amount in (("تهران", 60_000_000_000), ("اصفهان", 30_000_000_000)):
+            employment.set_allocation(
+                c.uow(),
+                admin,
+                c.policy,
+                agency_code=agency,
+                province=province,
+                year=year,
+                amount=amount,
+            )
+    employment.add_category(
+        c.uow(), admin, agency_code="IKRC", year=year, code="HANDICRAFT", name_fa="صنایع دستی"
+    )
+    _, month, _ = to_jalali(calendar.get(c.uow()))
+    employment.set_monthly_limit(
+        c.uow(), admin, bank_code="MASKAN", year=year, month=month, amount=20_000_000_000
+    )
+    employment.import_samat_loan(
+        c.uow(),
+        admin,
+        national_id="0790419904",
+        bank_code="TEJARAT",
+        agency_code="SWO",
+        amount=1_000_000_000,
+        disbursed_on=parse_jalali("1402/08/20"),
+    )
+    for username, role, extra in EMPLOYMENT_STAFF:
+        auth.create_user(
+            c.uow(), SYSTEM, username=username, password=DEMO_PASSWORD, role=role, **extra
+        )
+    officers = {"IKRC": _actor(c, "agency.relief"), "SWO": _actor(c, "agency.welfare")}
+    bank, payer = _actor(c, "bank.officer"), _actor(c, "bank.payer")
+    order = [
+        "submitted",
+        "agency_review",
+        "introduced",
+        "bank_review",
+        "approved",
+        "repaying",
+        "settled",
+    ]
+    for i, (nid, name, province, code, amount, category, stop) in enumerate(APPLICANTS):
+        app, _ = employment.submit(
+            c.uow(),
+            officers[code],
+            c.policy,
+            national_id=nid,
+            name=name,
+            province=province,
+            agency_code=code,
+            amount=amount,
+            jobs=1 + i % 3,
+            category_code=category,
+            description="طرح نمونه",
+        )
+        if stop == "withdrawn":
+            employment.reject(
+                c.uow(), officers[code], app_id=app.id, reason="انصراف متقاضی", withdraw=True
+            )
+            continue
+        if stop == "rejected":
+            employment.start_review(c.uow(), officers[code], app_id=app.id)
+            employment.reject(
+                c.uow(), officers[code], app_id=app.id, reason="طرح توجیه اقتصادی ندارد"
+            )
+            continue
+        reach = order.index(stop)
+        if reach >= 1:
+            employment.start_review(c.uow(), officers[code], app_id=app.id)
+        if reach >= 2:
+            employment.introduce(
+                c.uow(), officers[code], c.policy, app_id=app.id, bank_code="MASKAN"
+            )
+        if reach >= 3:
+            employment.add_guarantee(
+                c.uow(), bank, app_id=app.id, kind="guarantor", national_id="0084575948"
+            )
+            employment.add_guarantee(
+                c.uow(), bank, app_id=app.id, kind="guarantor", national_id="0067749828"
+            )
+            employment.add_guarantee(c.uow(), bank, app_id=app.id, kind="promissory_note")
+        if reach >= 4:
+            employment.approve(c.uow(), bank, c.policy, app_id=app.id)
+        if reach >= 5:
+            employment.disburse(c.uow(), payer, c.policy, app_id=app.id)
+            _, _, insts = employment.get(c.uow(), bank, app.id)
+            first = insts[0]
+            amount_due = (
+                first.amount if stop == "repaying" else sum(x.principal + x.profit for x in insts)
+            )
+            employment.repay(
+                c.uow(),
+                bank,
+                c.policy,
+                app_id=app.id,
+                amount=amount_due,
+                request_id=f"demo-emp-repay-{app.id}",
+            )
 
 
 def _actor(c: Container, username: str) -> Actor:

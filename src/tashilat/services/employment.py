@@ -17,8 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, delete, func, select, update
 
 from tashilat.adapters.db.models import (
     Agency,
@@ -27,6 +26,7 @@ from tashilat.adapters.db.models import (
     Applicant,
     ApprovedCategory,
     BankMonthlyLimit,
+    BusinessDate,
     EmploymentApplication,
     EmploymentInstalment,
     EmploymentSlot,
@@ -458,6 +458,91 @@ def start_review(
         return app
 
 
+_APPS: Table = EmploymentApplication.__table__  # type: ignore[assignment]
+_ALLOCS: Table = Allocation.__table__  # type: ignore[assignment]
+_SLOTS: Table = EmploymentSlot.__table__  # type: ignore[assignment]
+
+
+_SLOT_INSERTS: dict[str, Any] = {}
+
+
+def _insert_slot(uow: UnitOfWork, nid: str, slot: int, app_id: int) -> bool:
+    """Take the person's loan slot; False when somebody holds it (ON CONFLICT DO NOTHING:
+    no error, no savepoint, one round trip)."""
+    dialect = uow.session.get_bind().dialect.name
+    stmt = _SLOT_INSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+        stmt = _SLOT_INSERTS[dialect] = (
+            dialect_insert(_SLOTS).on_conflict_do_nothing().returning(_SLOTS.c.national_id)
+        )
+    row = (
+        uow.session.connection()
+        .execute(
+            stmt, {"national_id": nid, "slot": slot, "state": "reserved", "application_id": app_id}
+        )
+        .first()
+    )
+    return row is not None
+
+
+def _introduce_statements() -> dict[str, Any]:
+    """Built once: the hot path binds parameters only."""
+    from sqlalchemy import bindparam
+
+    today = select(BusinessDate.current).where(BusinessDate.id == 1).scalar_subquery()
+    bank_id = select(AgentBank.id).where(AgentBank.code == bindparam("bank_code")).scalar_subquery()
+    priors = (
+        select(func.count())
+        .select_from(SamatLoan)
+        .where(SamatLoan.national_id == Applicant.national_id)
+        .scalar_subquery()
+    )
+    t = _ALLOCS.c
+    amount: Any = bindparam("b_amount")
+    cat: Any = bindparam("b_cat")
+    rep: Any = bindparam("b_rep")
+    return {
+        "load": select(EmploymentApplication, Applicant, today, bank_id, priors)
+        .join(Applicant, Applicant.id == EmploymentApplication.applicant_id)
+        .where(EmploymentApplication.id == bindparam("app_id"))
+        .with_for_update(of=EmploymentApplication),
+        "mark": update(_APPS)
+        .where(_APPS.c.id == bindparam("app_id_"))
+        .values(
+            state="introduced",
+            bank_id=bindparam("b_bank"),
+            repeat=bindparam("b_repeat"),
+            introduced_on=bindparam("b_on"),
+            introduced_by=bindparam("b_by"),
+        ),
+        "reserve": update(_ALLOCS)
+        .where(
+            t.agency_id == bindparam("b_agency"),
+            t.province == bindparam("b_province"),
+            t.year == bindparam("b_year"),
+            t.reserved + t.posted + amount <= t.amount,
+            t.category_reserved + t.category_posted + cat <= t.category_cap,
+            t.repeat_reserved + t.repeat_posted + rep <= t.repeat_cap,
+        )
+        .values(
+            reserved=t.reserved + amount,
+            category_reserved=t.category_reserved + cat,
+            repeat_reserved=t.repeat_reserved + rep,
+        )
+        .returning(t.id),
+        "link": update(_APPS)
+        .where(_APPS.c.id == bindparam("app_id_"))
+        .values(allocation_id=bindparam("b_allocation")),
+    }
+
+
+_INTRODUCE = _introduce_statements()
+
+
 def introduce(
     uow: UnitOfWork,
     actor: Actor,
@@ -469,11 +554,23 @@ def introduce(
 ) -> EmploymentApplication:
     """The agency introduces the applicant to a bank: the person's loan slot and the
     allocation (and the approved-category or repeat share) are reserved in one transaction,
-    by the database, so concurrent introductions can never over-reserve."""
+    by the database, so concurrent introductions can never over-reserve. The allocation row
+    is updated last, just before commit, so its lock is held for one round trip."""
     require(actor, "employment.introduce")
+    q = _INTRODUCE
     with uow:
         s = uow.session
-        app = _app(uow, actor, app_id, lock=True)
+        row = s.execute(q["load"], {"app_id": app_id, "bank_code": bank_code}).first()
+        if row is None:
+            raise not_found("application", "درخواست", app_id)
+        app: EmploymentApplication = row[0]
+        applicant: Applicant = row[1]
+        on, bank, n_prior = row[2], row[3], row[4]
+        _scope(uow, actor, app)
+        if on is None:
+            calendar.current(uow)
+        if bank is None:
+            raise not_found("bank", "بانک عامل", bank_code)
         if app.state not in ("submitted", "agency_review"):
             raise Conflict(
                 "application.state",
@@ -486,76 +583,63 @@ def introduce(
                 "این درخواست از دستگاه شما نیست.",
                 "This application is not your agency's.",
             )
-        on = calendar.current(uow)
-        bank = _bank(uow, bank_code)
-        applicant = s.get(Applicant, app.applicant_id)
-        assert applicant is not None
-        decision = _check(uow, policy, app, applicant, on, bank_code=bank_code)
+        decision = rules.check_application(
+            policy,
+            on=on,
+            applicant=rules.Applicant(
+                applicant.national_id, applicant.legal_entity, app.clients_hired
+            ),
+            amount=app.amount,
+            approved_category=app.approved_category,
+            prior_loans=prior_loans(uow, applicant.national_id) if n_prior else (),
+            bank_code=bank_code,
+            business_active_and_hiring=app.repeat,
+        )
         if decision.outcome != "eligible":
             raise refused_from(decision, "employment.refused")
-        slot = 2 if decision.value.repeat else 1
-        try:
-            with s.begin_nested():
-                s.add(
-                    EmploymentSlot(
-                        national_id=applicant.national_id,
-                        slot=slot,
-                        state="reserved",
-                        application_id=app.id,
-                    )
-                )
-                s.flush()
-        except IntegrityError:
+        repeat = decision.value.repeat
+        slot = 2 if repeat else 1
+        if not _insert_slot(uow, applicant.national_id, slot, app.id):
             holder = s.scalar(
                 select(EmploymentSlot).where(
                     EmploymentSlot.national_id == applicant.national_id, EmploymentSlot.slot == slot
                 )
             )
-            raise _slot_taken(uow, applicant.national_id, holder) from None
-        year = jalali_year(on)
-        alloc = s.scalar(
-            select(Allocation).where(
-                Allocation.agency_id == app.agency_id,
-                Allocation.province == app.province,
-                Allocation.year == year,
-            )
+            raise _slot_taken(uow, applicant.national_id, holder)
+        conn = s.connection()
+        conn.execute(
+            q["mark"],
+            {
+                "app_id_": app.id,
+                "b_bank": bank,
+                "b_repeat": repeat,
+                "b_on": on,
+                "b_by": actor.user_id or None,
+            },
         )
-        if alloc is None:
-            raise Refused(
-                "allocation.missing",
-                f"دستگاه برای استان {app.province} در سال {year} تخصیصی ندارد.",
-                f"The agency has no allocation for {app.province} in {year}.",
-            )
+        _audit(uow, actor, "employment.introduce", f"application:{app.id}", request_id, bank_code)
         amount = app.amount
         cat = amount if app.approved_category else 0
-        rep = amount if decision.value.repeat else 0
-        t = Allocation
-        done = s.execute(
-            update(t)
-            .where(
-                t.id == alloc.id,
-                t.reserved + t.posted + amount <= t.amount,
-                t.category_reserved + t.category_posted + cat <= t.category_cap,
-                t.repeat_reserved + t.repeat_posted + rep <= t.repeat_cap,
-            )
-            .values(
-                reserved=t.reserved + amount,
-                category_reserved=t.category_reserved + cat,
-                repeat_reserved=t.repeat_reserved + rep,
-            )
-            .returning(t.id)
+        rep = amount if repeat else 0
+        year = jalali_year(on)
+        alloc_id = conn.execute(
+            q["reserve"],
+            {
+                "b_agency": app.agency_id,
+                "b_province": app.province,
+                "b_year": year,
+                "b_amount": amount,
+                "b_cat": cat,
+                "b_rep": rep,
+            },
         ).scalar_one_or_none()
-        if done is None:
+        if alloc_id is None:
             uow.rollback()
-            raise _allocation_refusal(uow, alloc.id, amount, cat, rep)
-        app.state = "introduced"
-        app.bank_id = bank.id
-        app.allocation_id = alloc.id
-        app.repeat = decision.value.repeat
-        app.introduced_on = on
-        app.introduced_by = actor.user_id or None
-        _audit(uow, actor, "employment.introduce", f"application:{app.id}", request_id, bank_code)
+            raise _allocation_refusal(uow, app.agency_id, app.province, year, amount, cat, rep)
+        conn.execute(q["link"], {"app_id_": app.id, "b_allocation": alloc_id})
         uow.commit()
+        app.state, app.bank_id, app.allocation_id, app.repeat = "introduced", bank, alloc_id, repeat
+        app.introduced_on, app.introduced_by = on, actor.user_id or None
         return app
 
 
@@ -583,9 +667,22 @@ def _slot_taken(uow: UnitOfWork, nid: str, holder: EmploymentSlot | None) -> Ref
     )
 
 
-def _allocation_refusal(uow: UnitOfWork, alloc_id: int, amount: int, cat: int, rep: int) -> Refused:
-    a = uow.session.get(Allocation, alloc_id, populate_existing=True)
-    assert a is not None
+def _allocation_refusal(
+    uow: UnitOfWork, agency_id: int, province: str, year: int, amount: int, cat: int, rep: int
+) -> Refused:
+    a = uow.session.scalar(
+        select(Allocation).where(
+            Allocation.agency_id == agency_id,
+            Allocation.province == province,
+            Allocation.year == year,
+        )
+    )
+    if a is None:
+        return Refused(
+            "allocation.missing",
+            f"دستگاه برای استان {province} در سال {year} تخصیصی ندارد.",
+            f"The agency has no allocation for {province} in {year}.",
+        )
     free = a.amount - a.reserved - a.posted
     if amount > free:
         return Refused(

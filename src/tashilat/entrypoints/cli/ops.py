@@ -175,7 +175,8 @@ def serve(
             )
         out.print(
             f"demo logins (password [bold]{DEMO_PASSWORD}[/bold]): admin, officer, "
-            "officer.isfahan, supervisor, supervisor2, auditor, sara (customer)"
+            "officer.isfahan, supervisor, supervisor2, auditor, sara (customer); employment "
+            "loans: agency.relief, agency.welfare (agencies), bank.officer, bank.payer (bank)"
         )
     else:
         from tashilat.adapters.db.migrate import upgrade
