@@ -50,6 +50,11 @@ def check_format(fmt: str) -> str:
     return f
 
 
+def _plain(text: str) -> str:
+    """Titles are plain text: a ``$`` in a loan's label must not start matplotlib math."""
+    return text.replace("$", r"\$")
+
+
 def _render(fig: Figure, fmt: str, title: str, series: Sequence[str]) -> bytes:
     fmt = check_format(fmt)
     description = "series: " + ", ".join(series)
@@ -109,7 +114,7 @@ def burden_chart(report: BurdenReport, fmt: str = "svg") -> bytes:
         f"Instalment burden: {report.loan.label}, {report.loan.months} months "
         f"(income rising {report.wage_rise_percent}% a year)"
     )
-    ax.set_title(title)
+    ax.set_title(_plain(title))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right")
@@ -157,7 +162,7 @@ def rent_chart(report: RentBurden | AllowanceNeed, fmt: str = "svg") -> bytes:
     ax.set_xticks(range(len(bars)), [b[1] for b in bars], fontsize=8)
     ax.set_ylabel(f"{unit} a month")
     title = "Rent vs the housing allowance"
-    ax.set_title(title)
+    ax.set_title(_plain(title))
     ax.grid(axis="y", alpha=0.3)
     return _render(fig, fmt, title, [b[0] for b in bars])
 
@@ -198,7 +203,7 @@ def fund_chart(projection: FundProjection, fmt: str = "svg") -> bytes:
     ax.set_ylabel(unit)
     ax.set_ylim(bottom=0)
     title = "Construction workers' insurance fund: resources vs obligations"
-    ax.set_title(title)
+    ax.set_title(_plain(title))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left")
     return _render(fig, fmt, title, ["resources", "obligations", "deficit"])

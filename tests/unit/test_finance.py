@@ -352,3 +352,25 @@ def test_module_uses_no_float() -> None:
     for node in ast.walk(tree):
         assert not (isinstance(node, ast.Constant) and isinstance(node.value, float))
         assert not (isinstance(node, ast.Name) and node.id == "float")
+
+
+class TestBounds:
+    """Inputs far outside any real loan are input errors, never hangs or crashes."""
+
+    def test_a_huge_step_is_refused(self) -> None:
+        from tashilat.domain.finance import stepwise_schedule
+
+        with pytest.raises(InvalidInput) as exc:
+            stepwise_schedule(5_500_000_000, Decimal(18), 240, step_percent=Decimal(5000))
+        assert exc.value.code == "finance.rate_too_high"
+
+    def test_a_term_of_more_than_a_century_is_refused(self) -> None:
+        from tashilat.domain.finance import months_to_repay, simple_schedule
+
+        with pytest.raises(InvalidInput) as exc:
+            months_to_repay(10**16, Decimal(0), 1)
+        assert exc.value.code == "finance.term_too_long"
+        with pytest.raises(InvalidInput):
+            months_to_repay(10**12, Decimal("0.01"), 10**12 * 1 // 1_200_000 + 1)
+        with pytest.raises(InvalidInput):
+            simple_schedule(10**9, Decimal(9), 1201)

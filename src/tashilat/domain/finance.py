@@ -134,6 +134,11 @@ class Schedule:
 # Validation
 
 
+# Bounds far beyond any real loan that keep every computation finite and fast.
+MAX_PERCENT = Decimal(1000)
+MAX_TERM_MONTHS = 1200
+
+
 def _as_rate(value: object, *, field: str, what_fa: str, what_en: str) -> Decimal:
     """A non-negative finite Decimal percent; ints are accepted, floats are refused."""
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
@@ -156,6 +161,13 @@ def _as_rate(value: object, *, field: str, what_fa: str, what_en: str) -> Decima
             "finance.rate_negative",
             f"{what_fa} نمی‌تواند منفی باشد: {value}",
             f"The {what_en} cannot be negative: {value}",
+            field=field,
+        )
+    if rate > MAX_PERCENT:
+        raise InvalidInput(
+            "finance.rate_too_high",
+            f"{what_fa} بیش از {MAX_PERCENT} درصد پذیرفته نمی‌شود: {value}",
+            f"The {what_en} above {MAX_PERCENT}% is not accepted: {value}",
             field=field,
         )
     return rate
@@ -219,6 +231,13 @@ def _check_loan(
         what_fa="واحد گرد کردن",
         what_en="rounding unit",
     )
+    if n + g > MAX_TERM_MONTHS:
+        raise InvalidInput(
+            "finance.term_too_long",
+            f"مدت وام با تنفس بیش از {MAX_TERM_MONTHS} ماه پذیرفته نمی‌شود ({n + g} ماه).",
+            f"A term (with grace) above {MAX_TERM_MONTHS} months is not accepted ({n + g}).",
+            field="months",
+        )
     return p, r, n, g, u
 
 
@@ -540,7 +559,15 @@ def months_to_repay(principal: int, annual_rate: Decimal, instalment: int) -> in
         what_en="instalment",
     )
     i = _monthly_rate_exact(r)
+    too_long = InvalidInput(
+        "finance.term_too_long",
+        f"با قسط {a:,} ریال بازپرداخت بیش از {MAX_TERM_MONTHS} ماه طول می‌کشد.",
+        f"At {a:,} rial a month repayment would take more than {MAX_TERM_MONTHS} months.",
+        field="instalment",
+    )
     if i == 0:
+        if -(-p // a) > MAX_TERM_MONTHS:
+            raise too_long
         return -(-p // a)
     if a <= p * i:
         profit = _month_profit(p, r)
@@ -565,6 +592,8 @@ def months_to_repay(principal: int, annual_rate: Decimal, instalment: int) -> in
             ctx.ln(Decimal(growth.numerator) / Decimal(growth.denominator)),
         )
         n = max(1, int(estimate.to_integral_value(rounding=ROUND_CEILING)))
+    if n > MAX_TERM_MONTHS + 1:
+        raise too_long
     while n > 1 and repaid_after(n - 1):
         n -= 1
     while not repaid_after(n):

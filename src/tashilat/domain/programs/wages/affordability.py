@@ -294,6 +294,13 @@ def instalment_burden(
     for k, amount in enumerate(repayment.amounts, start=1):
         y = (k - 1) // MONTHS_PER_YEAR + 1
         income = indexed_income(first_income, rise, y)
+        if income <= 0:
+            raise InvalidInput(
+                "afford.income_vanishes",
+                f"با کاهش سالانه {rise}٪ درآمد در سال {y} وام به صفر می‌رسد.",
+                f"With a yearly change of {rise}% the income reaches zero in year {y} of the loan.",
+                field="wage_rise",
+            )
         months.append(
             BurdenMonth(
                 number=k,
