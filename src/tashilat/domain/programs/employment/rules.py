@@ -164,6 +164,7 @@ def check_application(
                 )
             )
         else:
+            when = f"{when}, SAMAT {first.samat_code}"
             y0, m0, d0 = to_jalali(first.disbursed_on)
             y1, m1, d1 = to_jalali(on)
             years = y1 - y0 - (1 if (m1, d1) < (m0, d0) else 0)

@@ -1,0 +1,488 @@
+"""``tashilat employment …`` — employment-generating loans from the command line.
+
+Staff steps run as a named user (``--as``), exactly as through the API: the same services,
+permissions, audit log and database-enforced limits."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from tashilat.domain.errors import InvalidInput
+from tashilat.domain.jalali import format_jalali, parse_jalali
+from tashilat.domain.money import parse_rial
+from tashilat.entrypoints.cli.common import friendly_errors, out
+
+employment_app = typer.Typer(
+    help="Employment-generating qard al-hasan loans. / تسهیلات اشتغال‌زایی", no_args_is_help=True
+)
+As = Annotated[str, typer.Option("--as", help="The username doing this step")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+Url = Annotated[
+    str | None, typer.Option("--url", help="Database URL (default TASHILAT_DATABASE_URL)")
+]
+
+
+def _ctx(url: str | None, username: str) -> tuple[Any, Any]:
+    from sqlalchemy import select
+
+    from tashilat.adapters.db.models import User
+    from tashilat.bootstrap import build
+    from tashilat.services.auth import actor_of
+    from tashilat.settings import Settings
+
+    c = build(Settings.from_env(database_url=url))
+    uow = c.reader()
+    with uow:
+        u = uow.session.scalar(select(User).where(User.username == username.strip().lower()))
+        if u is None or not u.active:
+            raise InvalidInput(
+                "user.unknown", f"کاربر «{username}» نیست.", f"No active user '{username}'."
+            )
+        return c, actor_of(u)
+
+
+def _emit(data: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    table = Table("field / فیلد", "value / مقدار")
+    for k, v in data.items():
+        if isinstance(v, list | dict):
+            v = json.dumps(v, ensure_ascii=False, default=str)
+        table.add_row(k, f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v))
+    out.print(table)
+
+
+def _view(app: Any, code: str | None = None) -> dict[str, Any]:
+    from tashilat.services import employment
+
+    return {
+        "id": app.id,
+        "state": app.state,
+        "amount_rial": app.amount,
+        "province": app.province,
+        "approved_category": app.approved_category,
+        "repeat": app.repeat,
+        "mandated": app.mandated,
+        "submitted_on": format_jalali(app.submitted_on),
+        "introduced_on": format_jalali(app.introduced_on) if app.introduced_on else None,
+        "approved_on": format_jalali(app.approved_on) if app.approved_on else None,
+        "disbursed_on": format_jalali(app.disbursed_on) if app.disbursed_on else None,
+        "waiting_for_month": app.waiting_for_month,
+        "samat_code": code,
+        "reasons": employment.reasons_of(app),
+    }
+
+
+@employment_app.command("check")
+@friendly_errors
+def check(
+    amount: Annotated[str, typer.Option("--amount", help="Loan amount, rial")],
+    on: Annotated[str, typer.Option("--on", help="Decision date, Jalali YYYY/MM/DD")],
+    approved_category: Annotated[bool, typer.Option("--approved-category")] = False,
+    grade: Annotated[str | None, typer.Option("--grade", help="Credit grade A-E")] = None,
+    note: Annotated[bool, typer.Option("--promissory-note")] = False,
+    guarantors: Annotated[int, typer.Option("--guarantors", min=0, max=10)] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """The cap in force, the guarantee bundles for the amount and what is missing (no login)."""
+    from tashilat.domain.programs.employment import rules
+    from tashilat.entrypoints.serialize import jsonable
+    from tashilat.policy import default_policy
+
+    policy = default_policy()
+    day = parse_jalali(on, field="on")
+    amt = parse_rial(amount, field="amount", allow_zero=False)
+    e = rules.check_application(
+        policy,
+        on=day,
+        applicant=rules.Applicant("0000000000"),
+        amount=amt,
+        approved_category=approved_category,
+    )
+    g = rules.check_guarantees(
+        policy,
+        on=day,
+        amount=amt,
+        applicant_national_id="0000000000",
+        offered=rules.Offered(
+            grade.upper() if grade else None, note, tuple(f"g{i}" for i in range(guarantors))
+        ),
+    )
+    data = {
+        "date": format_jalali(day),
+        "eligibility": {
+            **jsonable(e.value),
+            "outcome": e.outcome,
+            "reasons": [r.as_dict() for r in e.reasons],
+        },
+        "guarantees": {
+            **jsonable(g.value),
+            "outcome": g.outcome,
+            "reasons": [r.as_dict() for r in g.reasons],
+        },
+        "warnings": [w.as_dict() for w in (*e.warnings, *g.warnings)],
+        "policy_hash": policy.hash,
+    }
+    if as_json:
+        _emit(data, True)
+        return
+    out.print(
+        f"[bold]cap / سقف[/bold]: {e.value.cap_rial:,} rial ({e.value.cap_basis}) — {e.outcome}"
+    )
+    for r in (*e.reasons, *g.reasons):
+        out.print(f"{'✔' if r.passed else '✘'} {r.message_fa}\n  {r.message_en}", highlight=False)
+    for w in (*e.warnings, *g.warnings):
+        out.print(f"[yellow]⚠ {w.message_en}[/yellow]", highlight=False)
+
+
+@employment_app.command("agency")
+@friendly_errors
+def agency(
+    code: Annotated[str, typer.Option("--code")],
+    name_fa: Annotated[str, typer.Option("--name-fa")],
+    name_en: Annotated[str, typer.Option("--name-en")],
+    user: As,
+    url: Url = None,
+) -> None:
+    """Add a supporting agency (admin)."""
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    a = employment.create_agency(c.uow(), actor, code=code, name_fa=name_fa, name_en=name_en)
+    out.print(f"agency {a.code} created")
+
+
+@employment_app.command("bank")
+@friendly_errors
+def bank(
+    code: Annotated[str, typer.Option("--code")],
+    name_fa: Annotated[str, typer.Option("--name-fa")],
+    name_en: Annotated[str, typer.Option("--name-en")],
+    user: As,
+    url: Url = None,
+) -> None:
+    """Add an agent bank (admin)."""
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    b = employment.create_bank(c.uow(), actor, code=code, name_fa=name_fa, name_en=name_en)
+    out.print(f"bank {b.code} created")
+
+
+@employment_app.command("allocate")
+@friendly_errors
+def allocate(
+    agency_code: Annotated[str, typer.Option("--agency")],
+    province: Annotated[str, typer.Option("--province")],
+    year: Annotated[int, typer.Option("--year", min=1403, max=1500)],
+    amount: Annotated[str, typer.Option("--amount")],
+    user: As,
+    url: Url = None,
+) -> None:
+    """Set an agency's allocation for a province and year (admin)."""
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    a = employment.set_allocation(
+        c.uow(),
+        actor,
+        c.policy,
+        agency_code=agency_code,
+        province=province,
+        year=year,
+        amount=parse_rial(amount, field="amount", allow_zero=False),
+    )
+    out.print(f"allocation {a.amount:,} rial; approved categories up to {a.category_cap:,}")
+
+
+@employment_app.command("category")
+@friendly_errors
+def category(
+    agency_code: Annotated[str, typer.Option("--agency")],
+    year: Annotated[int, typer.Option("--year")],
+    code: Annotated[str, typer.Option("--code")],
+    name_fa: Annotated[str, typer.Option("--name-fa")],
+    user: As,
+    url: Url = None,
+) -> None:
+    """Approve a job category for an agency and year (admin)."""
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    employment.add_category(
+        c.uow(), actor, agency_code=agency_code, year=year, code=code, name_fa=name_fa
+    )
+    out.print(f"category {code} approved for {agency_code} in {year}")
+
+
+@employment_app.command("limit")
+@friendly_errors
+def limit(
+    bank_code: Annotated[str, typer.Option("--bank")],
+    year: Annotated[int, typer.Option("--year")],
+    month: Annotated[int, typer.Option("--month", min=1, max=12)],
+    amount: Annotated[str, typer.Option("--amount")],
+    user: As,
+    url: Url = None,
+) -> None:
+    """Set a bank's monthly SAMAT limit (admin)."""
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    employment.set_monthly_limit(
+        c.uow(),
+        actor,
+        bank_code=bank_code,
+        year=year,
+        month=month,
+        amount=parse_rial(amount, field="amount"),
+    )
+    out.print(f"limit for {bank_code} {year}/{month:02d} set")
+
+
+@employment_app.command("import-samat")
+@friendly_errors
+def import_samat(
+    national_id: Annotated[str, typer.Option("--national-id")],
+    bank_code: Annotated[str, typer.Option("--bank")],
+    agency_code: Annotated[str, typer.Option("--agency")],
+    amount: Annotated[str, typer.Option("--amount")],
+    on: Annotated[str, typer.Option("--on")],
+    user: As,
+    url: Url = None,
+) -> None:
+    """Record a historical employment loan in the local SAMAT registry (admin)."""
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    loan = employment.import_samat_loan(
+        c.uow(),
+        actor,
+        national_id=national_id,
+        bank_code=bank_code,
+        agency_code=agency_code,
+        amount=parse_rial(amount, field="amount"),
+        disbursed_on=parse_jalali(on, field="on"),
+    )
+    out.print(f"registered {loan.tracking_code}")
+
+
+@employment_app.command("submit")
+@friendly_errors
+def submit(
+    national_id: Annotated[str, typer.Option("--national-id")],
+    name: Annotated[str, typer.Option("--name")],
+    province: Annotated[str, typer.Option("--province")],
+    agency_code: Annotated[str, typer.Option("--agency")],
+    amount: Annotated[str, typer.Option("--amount")],
+    jobs: Annotated[int, typer.Option("--jobs", min=1)],
+    user: As,
+    category_code: Annotated[str | None, typer.Option("--category")] = None,
+    not_mandated: Annotated[bool, typer.Option("--not-mandated")] = False,
+    url: Url = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Submit a business plan (agency officer, or the applicant as a customer)."""
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    app, d = employment.submit(
+        c.uow(),
+        actor,
+        c.policy,
+        national_id=national_id,
+        name=name,
+        province=province,
+        agency_code=agency_code,
+        amount=parse_rial(amount, field="amount", allow_zero=False),
+        jobs=jobs,
+        category_code=category_code,
+        mandated=not not_mandated,
+    )
+    g = (
+        employment.guarantee_status(c.reader(), actor, c.policy, app.id)
+        if actor.role != "customer"
+        else None
+    )
+    data = {**_view(app), "warnings": [w.as_dict() for w in d.warnings]}
+    if g is not None:
+        data["guarantee_bundles"] = [
+            {"bundle": list(b.bundle), "missing": list(b.missing)} for b in g.value.bundles
+        ]
+    _emit(data, as_json)
+
+
+def _step(name: str, doc: str) -> None:
+    @employment_app.command(name)
+    @friendly_errors
+    def command(
+        app_id: Annotated[int, typer.Argument(help="Application id")],
+        user: As,
+        bank_code: Annotated[str | None, typer.Option("--bank", help="introduce: the bank")] = None,
+        reason: Annotated[str | None, typer.Option("--reason", help="reject/withdraw: why")] = None,
+        url: Url = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from tashilat.services import employment
+
+        c, actor = _ctx(url, user)
+        code = None
+        if name == "review":
+            app = employment.start_review(c.uow(), actor, app_id=app_id)
+        elif name == "introduce":
+            if not bank_code:
+                raise InvalidInput("cli.bank", "--bank لازم است.", "--bank is required.")
+            app = employment.introduce(c.uow(), actor, c.policy, app_id=app_id, bank_code=bank_code)
+        elif name == "approve":
+            app = employment.approve(c.uow(), actor, c.policy, app_id=app_id)
+        elif name == "disburse":
+            d = employment.disburse(c.uow(), actor, c.policy, app_id=app_id)
+            app, code = d.application, d.samat_code
+        else:
+            if not reason:
+                raise InvalidInput("cli.reason", "--reason لازم است.", "--reason is required.")
+            app = employment.reject(
+                c.uow(), actor, app_id=app_id, reason=reason, withdraw=name == "withdraw"
+            )
+        _emit(_view(app, code), as_json)
+
+    command.__doc__ = doc
+
+
+for _name, _doc in [
+    ("review", "The agency starts its review."),
+    ("introduce", "Introduce to a bank: reserves the allocation (--bank)."),
+    ("approve", "The bank approves (guarantees, credit, SAMAT)."),
+    ("disburse", "A second person pays: monthly limit, SAMAT code, fee schedule, ledger."),
+    ("reject", "Reject with a reason; releases every reservation (--reason)."),
+    ("withdraw", "Withdraw with a reason; releases every reservation (--reason)."),
+]:
+    _step(_name, _doc)
+
+
+@employment_app.command("guarantee")
+@friendly_errors
+def guarantee(
+    app_id: Annotated[int, typer.Argument()],
+    kind: Annotated[str, typer.Option("--kind")],
+    user: As,
+    national_id: Annotated[str | None, typer.Option("--national-id")] = None,
+    grade: Annotated[str | None, typer.Option("--grade")] = None,
+    url: Url = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a guarantee (bank officer) and show which bundle is met or what is missing."""
+    from tashilat.entrypoints.serialize import jsonable
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    employment.add_guarantee(
+        c.uow(), actor, app_id=app_id, kind=kind, national_id=national_id, grade=grade
+    )
+    d = employment.guarantee_status(c.reader(), actor, c.policy, app_id)
+    _emit({**jsonable(d.value), "outcome": d.outcome}, as_json)
+
+
+@employment_app.command("repay")
+@friendly_errors
+def repay(
+    app_id: Annotated[int, typer.Argument()],
+    amount: Annotated[str, typer.Option("--amount")],
+    user: As,
+    key: Annotated[str, typer.Option("--key", help="Idempotency key: a retry posts nothing")],
+    url: Url = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a repayment: late charge, then fee, then principal."""
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    r = employment.repay(
+        c.uow(),
+        actor,
+        c.policy,
+        app_id=app_id,
+        amount=parse_rial(amount, field="amount"),
+        request_id=f"emp-repay:{app_id}:{key}",
+    )
+    _emit(
+        {
+            "application_id": r.application_id,
+            "amount_rial": r.amount,
+            "penalty_rial": r.penalty,
+            "fee_rial": r.fee,
+            "principal_rial": r.principal,
+            "state": r.state,
+            "replayed": r.replayed,
+        },
+        as_json,
+    )
+
+
+@employment_app.command("show")
+@friendly_errors
+def show(
+    app_id: Annotated[int, typer.Argument()], user: As, url: Url = None, as_json: JsonOpt = False
+) -> None:
+    """One application with its SAMAT code."""
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    uow = c.reader()
+    app, applicant, _ = employment.get(uow, actor, app_id)
+    with uow:
+        code = employment.samat_code(uow, app)
+    _emit(
+        {**_view(app, code), "national_id": applicant.national_id, "name": applicant.name}, as_json
+    )
+
+
+@employment_app.command("report")
+@friendly_errors
+def report(
+    kind: Annotated[str, typer.Argument(help="allocations | categories | pipeline | speed")],
+    user: As,
+    csv_out: Annotated[bool, typer.Option("--csv", help="CSV on standard output")] = False,
+    url: Url = None,
+) -> None:
+    """Allocation use, categories, the pipeline by state, or median days to disbursement."""
+    import csv
+
+    from tashilat.services import employment
+
+    c, actor = _ctx(url, user)
+    fns = {
+        "allocations": employment.allocation_report,
+        "categories": employment.category_report,
+        "pipeline": employment.pipeline_report,
+        "speed": employment.speed_report,
+    }
+    if kind not in fns:
+        raise InvalidInput(
+            "cli.report", f"گزارش «{kind}» نیست.", f"No report '{kind}' ({', '.join(fns)})."
+        )
+    rows = fns[kind](c.reader(), actor)
+    if csv_out:
+        if rows:
+            w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        return
+    if not rows:
+        out.print("—")
+        return
+    table = Table(*rows[0].keys())
+    for r in rows:
+        table.add_row(
+            *(
+                f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
+                for v in r.values()
+            )
+        )
+    out.print(table)
