@@ -34,17 +34,32 @@ class EmpWorld:
     payer: Actor  # a supervisor of bank B1 (the checker who disburses)
 
 
-def emp_world(c: Container, *, allocation: int = 100_000_000_000, on: str = "1403/09/01") -> EmpWorld:
+def emp_world(
+    c: Container, *, allocation: int = 100_000_000_000, on: str = "1403/09/01"
+) -> EmpWorld:
     w = world(c)
     admin = w.admin
-    employment.create_agency(c.uow(), admin, code="A1", name_fa="کمیته امداد", name_en="Relief Committee")
-    employment.create_agency(c.uow(), admin, code="A2", name_fa="بهزیستی", name_en="Welfare Organisation")
+    employment.create_agency(
+        c.uow(), admin, code="A1", name_fa="کمیته امداد", name_en="Relief Committee"
+    )
+    employment.create_agency(
+        c.uow(), admin, code="A2", name_fa="بهزیستی", name_en="Welfare Organisation"
+    )
     employment.create_bank(c.uow(), admin, code="B1", name_fa="بانک یک", name_en="Bank One")
     employment.create_bank(c.uow(), admin, code="B2", name_fa="بانک دو", name_en="Bank Two")
     for code in ("A1", "A2"):
-        employment.set_allocation(c.uow(), admin, c.policy, agency_code=code, province="تهران", year=1403,
-                                  amount=allocation)
-    employment.add_category(c.uow(), admin, agency_code="A1", year=1403, code="C1", name_fa="صنایع دستی")
+        employment.set_allocation(
+            c.uow(),
+            admin,
+            c.policy,
+            agency_code=code,
+            province="تهران",
+            year=1403,
+            amount=allocation,
+        )
+    employment.add_category(
+        c.uow(), admin, agency_code="A1", year=1403, code="C1", name_fa="صنایع دستی"
+    )
     for name, role, extra in [
         ("agency1", "agency_officer", {"agency_code": "A1"}),
         ("agency2", "agency_officer", {"agency_code": "A2"}),
@@ -54,5 +69,11 @@ def emp_world(c: Container, *, allocation: int = 100_000_000_000, on: str = "140
     ]:
         auth.create_user(c.uow(), SYSTEM, username=name, password=PW, role=role, **extra)
     calendar.advance(c.uow(), w.supervisor, parse_jalali(on))
-    return EmpWorld(w, actor_of(c, "agency1"), actor_of(c, "agency2"), actor_of(c, "bank1"),
-                    actor_of(c, "bank2"), actor_of(c, "payer1"))
+    return EmpWorld(
+        w,
+        actor_of(c, "agency1"),
+        actor_of(c, "agency2"),
+        actor_of(c, "bank1"),
+        actor_of(c, "bank2"),
+        actor_of(c, "payer1"),
+    )
