@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from tashilat.adapters.db.models import (
@@ -24,7 +24,7 @@ from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import format_jalali, jalali_year
-from tashilat.domain.ledger import transfer
+from tashilat.domain.ledger import JournalEntry, transfer
 from tashilat.domain.programs.youth_fund.cities import city_tier
 from tashilat.domain.programs.youth_fund.rules import Entitlement, Event, entitlement
 from tashilat.domain.programs.youth_fund.servicing import (
@@ -150,6 +150,65 @@ _CREDIT = (
     .values(balance=_ACCOUNTS.c.balance + bindparam("amount"))
     .returning(_ACCOUNTS.c.balance)
 )
+
+
+# PostgreSQL: the journal entry, its two postings, the audit line and the balance in one
+# statement (data-modifying CTEs run whether or not they are referenced). The unique request
+# id still rejects a retry, and the deferred trigger still checks the entry's zero sum.
+_DEPOSIT_PG = text(
+    """
+    WITH e AS (
+        INSERT INTO journal_entries (request_id, kind, business_date, memo, created_by, created_at)
+        VALUES (:rid, :kind, :on, '', :uid, :now) RETURNING id
+    ), p AS (
+        INSERT INTO postings (entry_id, ledger_account_id, amount)
+        SELECT e.id, v.acc, v.amt FROM e,
+            (VALUES (CAST(:debit AS integer), CAST(:amt AS bigint)),
+                    (CAST(:credit AS integer), -CAST(:amt AS bigint))) AS v(acc, amt)
+        RETURNING entry_id
+    ), a AS (
+        INSERT INTO audit_log (at, user_id, username, action, target, request_id, outcome, detail)
+        VALUES (:now, :uid, :uname, 'accounts.deposit', :target, :rid, 'ok', :detail)
+    )
+    UPDATE youth_accounts SET balance = balance + :amt
+    WHERE id = :acc_id AND status = 'open' AND EXISTS (SELECT 1 FROM p)
+    RETURNING balance
+    """
+)
+
+
+def _deposit_in_one_statement(
+    uow: UnitOfWork, actor: Actor, acc: YouthAccount, entry: JournalEntry
+) -> int:
+    ids = ledger.account_ids(uow, {p.account for p in entry.postings})
+    debit, credit = entry.postings
+    balance = (
+        uow.session.connection()
+        .execute(
+            _DEPOSIT_PG,
+            {
+                "rid": entry.request_id,
+                "kind": entry.kind,
+                "on": entry.business_date,
+                "uid": actor.user_id or None,
+                "now": datetime.now(UTC),
+                "debit": ids[debit.account],
+                "credit": ids[credit.account],
+                "amt": debit.amount,
+                "uname": actor.username,
+                "target": f"account:{acc.id}",
+                "detail": str(debit.amount),
+                "acc_id": acc.id,
+            },
+        )
+        .scalar_one_or_none()
+    )
+    if balance is None:  # closed between the read and the write
+        uow.rollback()
+        raise Conflict(
+            "account.closed", f"حساب {acc.number} بسته است.", f"Account {acc.number} is closed."
+        )
+    return int(balance)
 
 
 def _account_on(uow: UnitOfWork, actor: Actor, account_id: int) -> tuple[YouthAccount, date]:
@@ -356,33 +415,33 @@ def deposit(
                     return _replay(uow, acc, request_id, amount, "youth.deposit")
                 _require_open(acc)
                 code = f"YF:{acc.number}"
-                # the entry first: its unique request id serialises retries of one request
-                ledger.post(
-                    uow,
-                    transfer(
-                        request_id,
-                        "youth.deposit",
-                        on,
-                        debit=ledger.SETTLEMENT,
-                        credit=code,
-                        amount=amount,
-                    ),
-                    user_id=actor.user_id or None,
+                entry = transfer(
+                    request_id,
+                    "youth.deposit",
+                    on,
+                    debit=ledger.SETTLEMENT,
+                    credit=code,
+                    amount=amount,
                 )
-                balance = (
-                    uow.session.connection()
-                    .execute(_CREDIT, {"account_id": acc.id, "amount": amount})
-                    .scalar_one()
-                )
-                uow.audit(
-                    user_id=actor.user_id or None,
-                    username=actor.username,
-                    action="accounts.deposit",
-                    target=f"account:{acc.id}",
-                    request_id=request_id,
-                    outcome="ok",
-                    detail=str(amount),
-                )
+                if uow.session.get_bind().dialect.name == "postgresql":
+                    balance = _deposit_in_one_statement(uow, actor, acc, entry)
+                else:
+                    # the entry first: its unique request id serialises retries of one request
+                    ledger.post(uow, entry, user_id=actor.user_id or None)
+                    balance = (
+                        uow.session.connection()
+                        .execute(_CREDIT, {"account_id": acc.id, "amount": amount})
+                        .scalar_one()
+                    )
+                    uow.audit(
+                        user_id=actor.user_id or None,
+                        username=actor.username,
+                        action="accounts.deposit",
+                        target=f"account:{acc.id}",
+                        request_id=request_id,
+                        outcome="ok",
+                        detail=str(amount),
+                    )
                 uow.commit()
                 return Movement(acc.id, request_id, amount, int(balance), on, False)
         except IntegrityError:
