@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Table, delete, func, select, text, update
 
 from tashilat.adapters.db.models import (
     Agency,
@@ -542,6 +542,39 @@ def _introduce_statements() -> dict[str, Any]:
 
 _INTRODUCE = _introduce_statements()
 
+# PostgreSQL: the whole reservation in one statement. Data-modifying CTEs share one
+# snapshot, so each step states its precondition on the step before it.
+_INTRODUCE_PG = text(
+    """
+    WITH s AS (
+        INSERT INTO employment_slots (national_id, slot, state, application_id)
+        VALUES (:nid, :slot, 'reserved', :app)
+        ON CONFLICT DO NOTHING RETURNING 1 AS ok
+    ), r AS (
+        UPDATE allocations SET reserved = reserved + :amt,
+               category_reserved = category_reserved + :cat,
+               repeat_reserved = repeat_reserved + :rep
+        WHERE agency_id = :agency AND province = :province AND year = :year
+          AND reserved + posted + :amt <= amount
+          AND category_reserved + category_posted + :cat <= category_cap
+          AND repeat_reserved + repeat_posted + :rep <= repeat_cap
+          AND EXISTS (SELECT 1 FROM s)
+        RETURNING id
+    ), m AS (
+        UPDATE employment_applications SET state = 'introduced', bank_id = :bank,
+               repeat = :repeat, introduced_on = :on, introduced_by = :by,
+               allocation_id = (SELECT id FROM r)
+        WHERE id = :app AND EXISTS (SELECT 1 FROM r)
+        RETURNING id
+    ), a AS (
+        INSERT INTO audit_log (at, user_id, username, action, target, request_id, outcome, detail)
+        SELECT :now, :by, :uname, 'employment.introduce', :target, :rid, 'ok', :detail
+        WHERE EXISTS (SELECT 1 FROM m)
+    )
+    SELECT (SELECT count(*) FROM s) AS slot_ok, (SELECT id FROM r) AS allocation_id
+    """
+)
+
 
 def introduce(
     uow: UnitOfWork,
@@ -599,44 +632,84 @@ def introduce(
             raise refused_from(decision, "employment.refused")
         repeat = decision.value.repeat
         slot = 2 if repeat else 1
-        if not _insert_slot(uow, applicant.national_id, slot, app.id):
+        amount = app.amount
+        cat = amount if app.approved_category else 0
+        rep = amount if repeat else 0
+        year = jalali_year(on)
+        conn = s.connection()
+        if conn.dialect.name == "postgresql":
+            # slot, allocation, state and audit line in one statement: one round trip, and
+            # the allocation row's lock is held only until the commit that follows
+            got = conn.execute(
+                _INTRODUCE_PG,
+                {
+                    "nid": applicant.national_id,
+                    "slot": slot,
+                    "app": app.id,
+                    "agency": app.agency_id,
+                    "province": app.province,
+                    "year": year,
+                    "amt": amount,
+                    "cat": cat,
+                    "rep": rep,
+                    "bank": bank,
+                    "repeat": repeat,
+                    "on": on,
+                    "by": actor.user_id or None,
+                    "now": datetime.now(UTC),
+                    "uname": actor.username,
+                    "target": f"application:{app.id}",
+                    "rid": request_id,
+                    "detail": bank_code,
+                },
+            ).one()
+            slot_ok, alloc_id = bool(got[0]), got[1]
+        else:
+            slot_ok = _insert_slot(uow, applicant.national_id, slot, app.id)
+            alloc_id = None
+            if slot_ok:
+                conn.execute(
+                    q["mark"],
+                    {
+                        "app_id_": app.id,
+                        "b_bank": bank,
+                        "b_repeat": repeat,
+                        "b_on": on,
+                        "b_by": actor.user_id or None,
+                    },
+                )
+                _audit(
+                    uow,
+                    actor,
+                    "employment.introduce",
+                    f"application:{app.id}",
+                    request_id,
+                    bank_code,
+                )
+                alloc_id = conn.execute(
+                    q["reserve"],
+                    {
+                        "b_agency": app.agency_id,
+                        "b_province": app.province,
+                        "b_year": year,
+                        "b_amount": amount,
+                        "b_cat": cat,
+                        "b_rep": rep,
+                    },
+                ).scalar_one_or_none()
+                if alloc_id is not None:
+                    conn.execute(q["link"], {"app_id_": app.id, "b_allocation": alloc_id})
+        if not slot_ok:
+            uow.rollback()
             holder = s.scalar(
                 select(EmploymentSlot).where(
                     EmploymentSlot.national_id == applicant.national_id, EmploymentSlot.slot == slot
                 )
             )
             raise _slot_taken(uow, applicant.national_id, holder)
-        conn = s.connection()
-        conn.execute(
-            q["mark"],
-            {
-                "app_id_": app.id,
-                "b_bank": bank,
-                "b_repeat": repeat,
-                "b_on": on,
-                "b_by": actor.user_id or None,
-            },
-        )
-        _audit(uow, actor, "employment.introduce", f"application:{app.id}", request_id, bank_code)
-        amount = app.amount
-        cat = amount if app.approved_category else 0
-        rep = amount if repeat else 0
-        year = jalali_year(on)
-        alloc_id = conn.execute(
-            q["reserve"],
-            {
-                "b_agency": app.agency_id,
-                "b_province": app.province,
-                "b_year": year,
-                "b_amount": amount,
-                "b_cat": cat,
-                "b_rep": rep,
-            },
-        ).scalar_one_or_none()
         if alloc_id is None:
             uow.rollback()
             raise _allocation_refusal(uow, app.agency_id, app.province, year, amount, cat, rep)
-        conn.execute(q["link"], {"app_id_": app.id, "b_allocation": alloc_id})
         uow.commit()
         app.state, app.bank_id, app.allocation_id, app.repeat = "introduced", bank, alloc_id, repeat
         app.introduced_on, app.introduced_by = on, actor.user_id or None
