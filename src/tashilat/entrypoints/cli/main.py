@@ -49,6 +49,9 @@ app.add_typer(construction_app, name="construction")
 from tashilat.entrypoints.cli.employment import employment_app  # noqa: E402
 
 app.add_typer(employment_app, name="employment")
+from tashilat.entrypoints.cli.batch import batch_app  # noqa: E402
+
+app.add_typer(batch_app, name="batch")
 
 from tashilat.entrypoints.cli.common import err, friendly_errors, out  # noqa: E402
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from tashilat.adapters.db import batch_models  # noqa: F401  (registers the month-end tables)
 from tashilat.adapters.db.models import Base
 
 config = context.config

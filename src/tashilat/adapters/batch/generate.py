@@ -1,0 +1,645 @@
+"""Synthetic youth-fund accounts and loans, reproducible from a seed (issue 7).
+
+``N`` accounts opened across the cohorts 1397–1403 (more in later cohorts, as the program
+grew; account ids follow the opening date, as a bank's sequence does), in the three city
+tiers, each with one behaviour:
+
+* table followers (40%): the cohort's table amount early in every account month;
+* partial savers (25%): 30–90% of the table, skipping about one month in seven;
+* lump sums (10%): a large opening deposit, sometimes one more lump later;
+* withdrawers (15%): followers who take out a quarter of their savings up to three times
+  (never below the balance floor);
+* stoppers (10%): follow the table, then stop.
+
+About 3% of the accounts past their minimum wait hold a disbursed loan (9%, 10–20 years),
+mostly repaid on time; late payers leave their last instalments unpaid, some partly paid.
+
+Each partition is generated from ``(seed, partition)`` alone, so any partition can be made
+again without the others and the files are the same bytes every time. ``write_partitions``
+writes the batch's input layout directly (for benchmarks); ``load_database`` inserts the
+same accounts, movements and loans into a migrated database (for end-to-end tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from tashilat.adapters.batch import layout
+from tashilat.adapters.batch.calendar import DayTable, epoch_day, from_epoch_day
+from tashilat.adapters.batch.terms import TermTable, build_terms
+from tashilat.domain.decision import PolicyReader
+from tashilat.domain.jalali import from_jalali, jalali_year
+
+I64 = npt.NDArray[np.int64]
+COHORTS = (1397, 1398, 1399, 1400, 1401, 1402, 1403)
+COHORT_WEIGHTS = (1, 1, 2, 2, 2, 2, 2)
+BEHAVIOURS = ("follower", "partial", "lump", "withdrawer", "stopper")
+BEHAVIOUR_P = (0.40, 0.25, 0.10, 0.15, 0.10)
+TIER_P = (0.3, 0.4, 0.3)
+LOAN_RATE_E4 = 90_000  # 9% a year
+
+
+@dataclass
+class Partition:
+    account_id: I64
+    open_day: I64
+    tier: npt.NDArray[np.int8]
+    behaviour: npt.NDArray[np.int8]
+    n_events: I64
+    ev_day: I64
+    ev_amount: I64
+    # loans
+    loan_id: I64
+    loan_account: I64
+    loan_principal: I64
+    loan_months: I64
+    loan_disbursed: I64
+    n_instalments: I64
+    i_id: I64
+    i_number: I64
+    i_due: I64
+    i_amount: I64
+    i_principal: I64
+    i_profit: I64
+    i_paid_principal: I64
+    i_paid_profit: I64
+    i_paid_on: I64  # −1 where unpaid
+    i_penalty_accrued: I64
+    i_penalty_paid: I64
+    i_penalty_prior: I64
+    i_penalty_from: I64  # −1 where NULL
+
+
+@dataclass(frozen=True)
+class Spec:
+    accounts: int
+    as_of: date
+    seed: int = 7
+    partition_size: int = 16384
+    cohorts: tuple[int, ...] = COHORTS
+    cohort_weights: tuple[int, ...] = COHORT_WEIGHTS
+    loan_share: float = 0.03
+    first_id: int = 1  # id of the first account (ids of customers, loans follow from it)
+
+    @property
+    def partitions(self) -> int:
+        return max(1, -(-self.accounts // self.partition_size))
+
+
+class Generator:
+    def __init__(self, spec: Spec, policy: PolicyReader, days: DayTable | None = None) -> None:
+        self.spec = spec
+        self.days = days or DayTable.build()
+        self.as_of = epoch_day(spec.as_of)
+        starts = [epoch_day(from_jalali(c, 1, 1)) for c in spec.cohorts]
+        ends = [min(epoch_day(from_jalali(c + 1, 1, 1)), self.as_of) for c in spec.cohorts]
+        if any(e <= s for s, e in zip(starts, ends, strict=True)):
+            raise ValueError("every cohort must begin before the as-of date")
+        self.c_start = np.array(starts, dtype=np.int64)
+        self.c_len = np.array(ends, dtype=np.int64) - self.c_start
+        w = np.array(spec.cohort_weights, dtype=np.float64)
+        self.c_cdf = np.concatenate([[0.0], np.cumsum(w / w.sum())])
+        self.terms: TermTable = build_terms(policy, self.c_start)
+        self.tables = self._deposit_tables(policy)
+        self.floors = np.array(
+            [
+                int(policy.resolve("youth_fund.min_opening_deposit", from_epoch_day(int(s))).value)
+                for s in self.terms.starts
+            ],
+            dtype=np.int64,
+        )
+
+    def _deposit_tables(self, policy: PolicyReader) -> I64:
+        tables = [
+            [int(v) for v in policy.resolve("youth_fund.deposit_table", from_epoch_day(s)).value]
+            for s in self.terms.starts
+        ]
+        width = 40
+        out = np.zeros((len(tables), width), dtype=np.int64)
+        for g, t in enumerate(tables):
+            out[g, : len(t)] = t
+            out[g, len(t) :] = t[-1]
+        return out
+
+    # -- accounts and movements -------------------------------------------------------------
+
+    def partition(self, part: int) -> Partition:
+        spec = self.spec
+        lo = part * spec.partition_size
+        hi = min(spec.accounts, lo + spec.partition_size)
+        n = hi - lo
+        rng = np.random.default_rng([spec.seed, part])
+        idx = np.arange(lo, hi, dtype=np.float64)
+        # position in the opening sequence → cohort → day (ids follow opening dates)
+        pos = (idx + rng.random(n)) / spec.accounts
+        c = np.searchsorted(self.c_cdf, pos, side="right") - 1
+        c = np.clip(c, 0, len(self.c_start) - 1)
+        within = (pos - self.c_cdf[c]) / (self.c_cdf[c + 1] - self.c_cdf[c])
+        open_day = self.c_start[c] + np.minimum(
+            (within * self.c_len[c]).astype(np.int64), self.c_len[c] - 1
+        )
+        open_day = np.maximum.accumulate(open_day)
+        account_id = np.arange(lo, hi, dtype=np.int64) + spec.first_id
+        tier = (rng.choice(3, size=n, p=TIER_P) + 1).astype(np.int8)
+        behaviour = rng.choice(len(BEHAVIOURS), size=n, p=BEHAVIOUR_P).astype(np.int8)
+        piece = self.terms.piece_of(open_day)
+        u = self.days.u_of(open_day)
+        months = self.days.completed_months(open_day, self.as_of)
+
+        # one candidate deposit per account month (including the month in progress)
+        per = months + 1
+        row = np.repeat(np.arange(n), per)
+        off = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(per, out=off[1:])
+        m = np.arange(len(row), dtype=np.int64) - off[:-1][row]  # 0-based month
+        start = self.days.month_start(u[row], m + 1)
+        next_start = self.days.month_start(u[row], m + 2)
+        offset = np.where(rng.random(len(row)) < 0.45, 0, rng.integers(1, 5, len(row)))
+        dday = np.minimum(start + offset, next_start - 1)
+        dday = np.where(m == 0, open_day[row], dday)
+        table = self.tables[piece[row], np.minimum(m // 12, self.tables.shape[1] - 1)]
+        beh = behaviour[row]
+        share = np.where(beh == 1, rng.integers(30, 91, n)[row], 100)
+        amount = table * share // 100 // 10_000 * 10_000
+        take = np.ones(len(row), dtype=bool)
+        take &= ~((beh == 1) & (rng.random(len(row)) < 0.15))
+        stop_at = rng.integers(6, 60, n)
+        take &= ~((beh == 4) & (m >= stop_at[row]))
+        lump = beh == 2
+        take &= ~lump | (m == 0) | (rng.random(len(row)) < 0.02)
+        amount = np.where(lump, self.tables[piece[row], 0] * rng.integers(20, 80, len(row)), amount)
+        floor = self.floors[piece[row]]
+        amount = np.where(m == 0, np.maximum(amount, floor), amount)
+        take &= (amount > 0) & (dday < self.as_of)
+        dep_row, dep_day, dep_amt, dep_m = row[take], dday[take], amount[take], m[take]
+
+        # withdrawals: a quarter of what is above the floor, at most three, mid-month
+        wd = (behaviour[dep_row] == 3) & (dep_m > 0) & (rng.random(len(dep_row)) < 0.06)
+        cs = np.cumsum(dep_amt)
+        first_of = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(dep_row, minlength=n), out=first_of[1:])
+        before = np.concatenate([[0], cs])[first_of[:-1]][dep_row]
+        saved = cs - before
+        nth = np.cumsum(wd) - np.concatenate([[0], np.cumsum(wd)])[first_of[:-1]][dep_row]
+        wd &= nth <= 3
+        w_row = dep_row[wd]
+        w_amt = (saved[wd] - self.floors[piece[w_row]]) // 4 // 10_000 * 10_000
+        w_day = np.minimum(dep_day[wd] + rng.integers(8, 20, int(wd.sum())), self.as_of - 1)
+        w_next = self.days.month_start(u[w_row], dep_m[wd] + 2) - 1
+        w_day = np.minimum(w_day, w_next)
+        ok = w_amt > 0
+        all_row = np.concatenate([dep_row, w_row[ok]])
+        all_day = np.concatenate([dep_day, w_day[ok]])
+        all_amt = np.concatenate([dep_amt, -w_amt[ok]])
+        order = np.lexsort((all_amt < 0, all_day, all_row))
+        ev_row = all_row[order]
+        n_events = np.bincount(ev_row, minlength=n).astype(np.int64)
+        part_rows = Partition(
+            account_id=account_id,
+            open_day=open_day,
+            tier=tier,
+            behaviour=behaviour,
+            n_events=n_events,
+            ev_day=all_day[order],
+            ev_amount=all_amt[order],
+            **self._loans(rng, account_id, open_day, tier, piece, u, months),
+        )
+        return part_rows
+
+    # -- loans -------------------------------------------------------------------------------
+
+    def _loans(
+        self,
+        rng: np.random.Generator,
+        account_id: I64,
+        open_day: I64,
+        tier: npt.NDArray[np.int8],
+        piece: I64,
+        u: I64,
+        months: I64,
+    ) -> dict[str, I64]:
+        t = self.terms
+        years = months // 12
+        eligible_from = self.days.month_start(u, 12 * t.min_wait[piece] + 1)
+        room = self.as_of - 35 - eligible_from
+        has = (
+            (years >= t.min_wait[piece])
+            & (room > 0)
+            & (rng.random(len(account_id)) < self.spec.loan_share * 4)
+        )
+        rows = np.flatnonzero(has)
+        n = len(rows)
+        disbursed = eligible_from[rows] + (rng.random(n) * room[rows]).astype(np.int64)
+        k = np.minimum(years[rows], t.max_wait[piece[rows]])
+        cap = t.caps[piece[rows], tier[rows].astype(np.int64) - 1, k - 1]
+        principal = cap * rng.integers(40, 101, n) // 100 // 1_000_000 * 1_000_000
+        principal = np.maximum(principal, 100_000_000)
+        term = rng.choice([120, 180, 240], size=n)
+        u_d = self.days.u_of(disbursed)
+        due_n = np.maximum(self.days.completed_months(disbursed, self.as_of + 1), 0)
+        due_n = np.minimum(due_n, term)
+        loan_id = account_id[rows] * 10 + 1
+        row = np.repeat(np.arange(n), due_n)
+        off = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(due_n, out=off[1:])
+        number = np.arange(len(row), dtype=np.int64) - off[:-1][row] + 1
+        due = self.days.month_start(u_d[row], number + 1)
+        i = LOAN_RATE_E4 / 1_000_000 / 12  # monthly rate as a fraction (synthetic data only)
+        level = np.round(principal * i / (1 - (1 + i) ** -term.astype(np.float64)))
+        g = (1 + i) ** (number - 1)
+        bal_before = np.round(principal[row] * g - level[row] * (g - 1) / i).astype(np.int64)
+        profit = np.round(bal_before * i).astype(np.int64)
+        amt = level[row].astype(np.int64)
+        prin = amt - profit
+        # behaviour: 80% on time; 15% leave the last 1–3 unpaid; 5% one partly paid late
+        kind = rng.choice(3, size=n, p=(0.80, 0.15, 0.05))
+        unpaid_from = due_n - np.where(kind == 1, rng.integers(1, 4, n), 0)
+        unpaid = number > unpaid_from[row]
+        partial = (kind[row] == 2) & (number == due_n[row])
+        paid_p = np.where(unpaid | partial, 0, prin)
+        paid_f = np.where(unpaid | partial, 0, profit)
+        paid_f = np.where(partial, profit, paid_f)
+        paid_p = np.where(partial, prin // 2, paid_p)
+        paid_on = np.where(unpaid | partial, -1, due)
+        late_days = np.maximum(self.as_of - due, 0)
+        pen_from = np.where(partial, np.minimum(due + 5, self.as_of), -1)
+        # partly paid 5 days late: what it earned until then stays as the prior charge
+        prior = np.where(
+            partial, (prin + profit) * (LOAN_RATE_E4 + 60_000) * 5 // (1_000_000 * 365), 0
+        )
+        prior = np.where(partial & (late_days >= 5), prior, 0)
+        pen_from = np.where(partial & (late_days < 5), -1, pen_from)
+        accrued = np.where(
+            unpaid & (late_days > 40), (prin + profit) * 150_000 * 30 // (1_000_000 * 365), 0
+        )
+        accrued = np.maximum(accrued, prior)
+        pen_from = np.where(unpaid & (late_days > 40), due, pen_from)
+        i_id = loan_id[row] * 1000 + number
+        return {
+            "loan_id": loan_id,
+            "loan_account": account_id[rows],
+            "loan_principal": principal,
+            "loan_months": term.astype(np.int64),
+            "loan_disbursed": disbursed,
+            "n_instalments": due_n.astype(np.int64),
+            "i_id": i_id,
+            "i_number": number,
+            "i_due": due,
+            "i_amount": amt,
+            "i_principal": prin,
+            "i_profit": profit,
+            "i_paid_principal": paid_p,
+            "i_paid_profit": paid_f,
+            "i_paid_on": paid_on,
+            "i_penalty_accrued": accrued,
+            "i_penalty_paid": np.zeros(len(row), dtype=np.int64),
+            "i_penalty_prior": prior,
+            "i_penalty_from": pen_from,
+        }
+
+
+def _date32(days: I64, null_below_zero: bool = False) -> pa.Array:
+    arr = pa.array(days.astype(np.int32), type=pa.int32())
+    if null_below_zero:
+        arr = pa.array(days.astype(np.int32), type=pa.int32(), mask=days < 0)
+    return arr.cast(pa.date32())
+
+
+def input_tables(p: Partition) -> dict[str, pa.Table]:
+    """The batch's input tables of one generated partition."""
+    ev_acc = np.repeat(p.account_id, p.n_events)
+    loan_rate = np.full(len(p.loan_id), LOAN_RATE_E4, dtype=np.int64)
+    return {
+        "accounts": pa.table(
+            [p.account_id, _date32(p.open_day), p.tier, p.n_events.astype(np.int32)],
+            schema=layout.ACCOUNTS_IN,
+        ),
+        "events": pa.table([ev_acc, _date32(p.ev_day), p.ev_amount], schema=layout.EVENTS_IN),
+        "loans": pa.table(
+            [p.loan_id, p.loan_account, loan_rate, p.n_instalments.astype(np.int32)],
+            schema=layout.LOANS_IN,
+        ),
+        "instalments": pa.table(
+            [
+                p.i_id,
+                np.repeat(p.loan_id, p.n_instalments),
+                p.i_number.astype(np.int32),
+                _date32(p.i_due),
+                p.i_amount,
+                p.i_principal,
+                p.i_profit,
+                p.i_paid_principal,
+                p.i_paid_profit,
+                _date32(p.i_paid_on, True),
+                p.i_penalty_accrued,
+                p.i_penalty_paid,
+                p.i_penalty_prior,
+                _date32(p.i_penalty_from, True),
+            ],
+            schema=layout.INSTALMENTS_IN,
+        ),
+    }
+
+
+def write_partitions(
+    spec: Spec, policy: PolicyReader, run: Path, progress: Any = None
+) -> dict[str, Any]:
+    """Write every partition's input files into ``run/input`` and the run's manifest, as
+    an export from a database would (restartable: finished partitions are kept)."""
+    from tashilat.adapters.batch.runner import check_same_run, new_manifest
+
+    manifest = check_same_run(run, spec.as_of, policy)
+    if manifest and manifest.get("exported"):
+        return manifest
+    gen = Generator(spec, policy)
+    manifest = new_manifest(
+        as_of=spec.as_of,
+        policy=policy,
+        source=f"generated:seed={spec.seed}",
+        partition_size=spec.partition_size,
+        partitions=spec.partitions,
+        accounts=spec.accounts,
+    )
+    run.mkdir(parents=True, exist_ok=True)
+    layout.write_json(run / "manifest.json", manifest)
+    layout.clean_temporaries(run)
+    open_days: set[int] = set()
+    events = 0
+    for part in range(spec.partitions):
+        p = gen.partition(part)
+        open_days.update(np.unique(p.open_day).tolist())
+        events += len(p.ev_day)
+        if not all(layout.input_path(run, k, part).exists() for k in layout.INPUTS):
+            for kind, table in input_tables(p).items():
+                layout.write_table(layout.input_path(run, kind, part), table)
+        if progress:
+            progress(part, {"accounts": len(p.account_id), "events": len(p.ev_day)})
+    manifest.update(exported=True, open_days=sorted(open_days), events=events)
+    layout.write_json(run / "manifest.json", manifest)
+    return manifest
+
+
+# -- loading a database ------------------------------------------------------------------------
+
+
+def load_database(spec: Spec, policy: PolicyReader, url: str) -> dict[str, int]:
+    """Insert the generated accounts, movements and loans into a migrated, initialised
+    database (``bootstrap.init_database``): balanced journal entries on the accounts'
+    ``YF:`` ledger accounts and ``BANK:SETTLEMENT``, as the services would post them.
+    Ids are the generator's ids, so the database must hold no accounts or loans yet.
+    Instalment repayments are loaded as instalment state only (no repayment entries)."""
+    from sqlalchemy import insert, select, text
+
+    from tashilat.adapters.db.engine import make_engine
+    from tashilat.adapters.db.models import (
+        Branch,
+        Customer,
+        JournalEntryRow,
+        LedgerAccount,
+        Loan,
+        LoanInstalment,
+        PostingRow,
+        User,
+        YouthAccount,
+    )
+
+    gen = Generator(spec, policy)
+    engine = make_engine(url)
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    counts = {"accounts": 0, "events": 0, "loans": 0, "instalments": 0}
+    with engine.begin() as conn:
+        settle = conn.execute(
+            select(LedgerAccount.id).where(LedgerAccount.code == "BANK:SETTLEMENT")
+        ).scalar_one()
+        branch = conn.execute(select(Branch.id).where(Branch.code == "GEN")).scalar()
+        if branch is None:
+            branch = conn.execute(
+                insert(Branch).returning(Branch.id),
+                {"code": "GEN", "name_fa": "شعبه آزمایشی", "name_en": "Generated", "city": "تهران"},
+            ).scalar_one()
+        maker = conn.execute(select(User.id).where(User.username == "gen.maker")).scalar()
+        if maker is None:
+            maker = conn.execute(
+                insert(User).returning(User.id),
+                {
+                    "username": "gen.maker",
+                    "password_hash": "!",
+                    "role": "officer",
+                    "branch_id": branch,
+                    "active": False,
+                    "created_at": now,
+                },
+            ).scalar_one()
+        next_entry = (
+            int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM journal_entries")).scalar_one())
+            + 1
+        )
+        next_la = (
+            int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM ledger_accounts")).scalar_one())
+            + 1
+        )
+        for part in range(spec.partitions):
+            p = gen.partition(part)
+            ids = p.account_id.tolist()
+            conn.execute(
+                insert(Customer),
+                [
+                    {
+                        "id": a,
+                        "national_id": f"{a:010d}",
+                        "name": f"مشتری {a}",
+                        "birth_date": date(1995, 1, 1),
+                        "branch_id": branch,
+                        "created_at": now,
+                    }
+                    for a in ids
+                ],
+            )
+            la_of = {a: next_la + i for i, a in enumerate(ids)}
+            next_la += len(ids)
+            conn.execute(
+                insert(LedgerAccount),
+                [
+                    {
+                        "id": la_of[a],
+                        "code": f"YF:GEN-{a:08d}",
+                        "name": f"Youth fund GEN-{a:08d}",
+                        "type": "liability",
+                    }
+                    for a in ids
+                ],
+            )
+            ev_acc = np.repeat(p.account_id, p.n_events)
+            sums = np.zeros(len(ids), dtype=np.int64)
+            np.add.at(sums, np.repeat(np.arange(len(ids)), p.n_events), p.ev_amount)
+            piece = gen.terms.piece_of(p.open_day)
+            conn.execute(
+                insert(YouthAccount),
+                [
+                    {
+                        "id": a,
+                        "number": f"GEN-{a:08d}",
+                        "customer_id": a,
+                        "branch_id": branch,
+                        "ledger_account_id": la_of[a],
+                        "opened_on": from_epoch_day(int(od)),
+                        "cohort": jalali_year(from_epoch_day(int(od))),
+                        "city": "تهران",
+                        "tier": int(t),
+                        "status": "open",
+                        "balance": int(s),
+                        "min_balance": min(int(gen.floors[int(pc)]), int(s)),
+                        "privilege_holder_id": a,
+                        "privilege_used": False,
+                    }
+                    for a, od, t, s, pc in zip(
+                        ids,
+                        p.open_day.tolist(),
+                        p.tier.tolist(),
+                        sums.tolist(),
+                        piece.tolist(),
+                        strict=True,
+                    )
+                ],
+            )
+            entries, postings = [], []
+            for j, (a, d, x) in enumerate(
+                zip(ev_acc.tolist(), p.ev_day.tolist(), p.ev_amount.tolist(), strict=True)
+            ):
+                eid = next_entry + j
+                entries.append(
+                    {
+                        "id": eid,
+                        "request_id": f"gen:{spec.seed}:{part}:{j}",
+                        "kind": "youth.deposit" if x > 0 else "youth.withdraw",
+                        "business_date": from_epoch_day(d),
+                        "memo": "",
+                        "created_at": now,
+                    }
+                )
+                postings.append({"entry_id": eid, "ledger_account_id": la_of[a], "amount": -x})
+                postings.append({"entry_id": eid, "ledger_account_id": settle, "amount": x})
+            next_entry += len(entries)
+            if entries:
+                conn.execute(insert(JournalEntryRow), entries)
+                conn.execute(insert(PostingRow), postings)
+            counts["accounts"] += len(ids)
+            counts["events"] += len(entries)
+            # loans: rows, ledger accounts and the disbursement entries
+            for li, (lid, acc_id, prin, term, disb) in enumerate(
+                zip(
+                    p.loan_id.tolist(),
+                    p.loan_account.tolist(),
+                    p.loan_principal.tolist(),
+                    p.loan_months.tolist(),
+                    p.loan_disbursed.tolist(),
+                    strict=True,
+                )
+            ):
+                on = from_epoch_day(disb)
+                conn.execute(
+                    insert(Loan),
+                    {
+                        "id": lid,
+                        "account_id": acc_id,
+                        "customer_id": acc_id,
+                        "branch_id": branch,
+                        "principal": prin,
+                        "rate_percent": Decimal("9"),
+                        "months": term,
+                        "method": "simple",
+                        "appraisal": prin * 2,
+                        "status": "disbursed",
+                        "requested_by": maker,
+                        "requested_on": on,
+                        "approved_by": None,
+                        "approved_on": on,
+                        "disbursed_on": on,
+                        "decision_note": "generated",
+                        "policy_hash": getattr(policy, "hash", ""),
+                    },
+                )
+                codes = [(f"LOAN:{lid}:PRINCIPAL", "asset"), (f"LOAN:{lid}:PENALTY", "asset")]
+                la_ids = []
+                for code, typ in codes:
+                    conn.execute(
+                        insert(LedgerAccount),
+                        {"id": next_la, "code": code, "name": code, "type": typ},
+                    )
+                    la_ids.append(next_la)
+                    next_la += 1
+                conn.execute(
+                    insert(JournalEntryRow),
+                    {
+                        "id": next_entry,
+                        "request_id": f"gen:{spec.seed}:disburse:{lid}",
+                        "kind": "loan.disburse",
+                        "business_date": on,
+                        "memo": "",
+                        "created_at": now,
+                    },
+                )
+                conn.execute(
+                    insert(PostingRow),
+                    [
+                        {"entry_id": next_entry, "ledger_account_id": la_ids[0], "amount": prin},
+                        {"entry_id": next_entry, "ledger_account_id": settle, "amount": -prin},
+                    ],
+                )
+                next_entry += 1
+                s0 = int(np.sum(p.n_instalments[:li]))
+                rows = range(s0, s0 + int(p.n_instalments[li]))
+                inst = []
+                for r in rows:
+                    inst.append(
+                        {
+                            "id": int(p.i_id[r]),
+                            "loan_id": lid,
+                            "number": int(p.i_number[r]),
+                            "due": from_epoch_day(int(p.i_due[r])),
+                            "amount": int(p.i_amount[r]),
+                            "principal": int(p.i_principal[r]),
+                            "profit": int(p.i_profit[r]),
+                            "paid_principal": int(p.i_paid_principal[r]),
+                            "paid_profit": int(p.i_paid_profit[r]),
+                            "paid_on": None
+                            if p.i_paid_on[r] < 0
+                            else from_epoch_day(int(p.i_paid_on[r])),
+                            "penalty_accrued": int(p.i_penalty_accrued[r]),
+                            "penalty_paid": int(p.i_penalty_paid[r]),
+                            "penalty_prior": int(p.i_penalty_prior[r]),
+                            "penalty_from": None
+                            if p.i_penalty_from[r] < 0
+                            else from_epoch_day(int(p.i_penalty_from[r])),
+                        }
+                    )
+                if inst:
+                    conn.execute(insert(LoanInstalment), inst)
+                counts["loans"] += 1
+                counts["instalments"] += len(inst)
+        if engine.dialect.name == "postgresql":
+            for table in (
+                "customers",
+                "ledger_accounts",
+                "youth_accounts",
+                "journal_entries",
+                "postings",
+                "loans",
+                "loan_instalments",
+            ):
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                    )
+                )
+    engine.dispose()
+    return counts
