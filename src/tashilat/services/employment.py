@@ -1351,6 +1351,15 @@ def allocation_report(
         return out
 
 
+def _scope_filters(actor: Actor) -> list[Any]:
+    """Agency officers see their agency's figures, bank staff their bank's."""
+    if actor.role == "agency_officer":
+        return [EmploymentApplication.agency_id == actor.agency_id]
+    if actor.role in ("bank_officer", "supervisor") and not actor.bank_wide:
+        return [EmploymentApplication.bank_id == actor.bank_id]
+    return []
+
+
 def category_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
     require(actor, "employment.read")
     with uow:
@@ -1363,6 +1372,7 @@ def category_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
                 func.sum(EmploymentApplication.amount),
             )
             .join(Agency, Agency.id == EmploymentApplication.agency_id)
+            .where(*_scope_filters(actor))
             .group_by(Agency.code, EmploymentApplication.category_code, EmploymentApplication.state)
             .order_by(Agency.code, EmploymentApplication.category_code, EmploymentApplication.state)
         ).all()
@@ -1379,6 +1389,7 @@ def pipeline_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
             select(
                 EmploymentApplication.state, func.count(), func.sum(EmploymentApplication.amount)
             )
+            .where(*_scope_filters(actor))
             .group_by(EmploymentApplication.state)
             .order_by(EmploymentApplication.state)
         ).all()
@@ -1401,7 +1412,7 @@ def speed_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
             )
             .join(Agency, Agency.id == EmploymentApplication.agency_id)
             .join(AgentBank, AgentBank.id == EmploymentApplication.bank_id)
-            .where(EmploymentApplication.disbursed_on.is_not(None))
+            .where(EmploymentApplication.disbursed_on.is_not(None), *_scope_filters(actor))
         ).all()
     groups: dict[tuple[str, str], list[int]] = {}
     for agency, bank, sub, dis in rows:

@@ -1,5 +1,7 @@
 """Read-only views for people and reports: accounts with their holders, loans with who made
-and who checked them and what is still owed, the audit log, branches and usernames.
+and who checked them and what is still owed, the audit log, branches and usernames; for
+the employment-loan pages, agencies, banks, approved categories, the banks' monthly limits
+and the names and guarantees of applications.
 
 Every function checks the caller's permission and applies the same scoping as the rest of
 the services: officers and supervisors see their branch, admins and auditors the whole bank,
@@ -16,11 +18,20 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 
 from tashilat.adapters.db.models import (
+    Agency,
+    AgentBank,
+    Allocation,
+    Applicant,
+    ApprovedCategory,
     AuditLog,
+    BankMonthlyLimit,
     Branch,
     Customer,
+    EmploymentApplication,
+    Guarantee,
     Loan,
     LoanInstalment,
+    SamatLoan,
     User,
     YouthAccount,
 )
@@ -28,7 +39,7 @@ from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.programs.youth_fund.rules import Entitlement, entitlement
 from tashilat.services import calendar
 from tashilat.services.auth import PERMISSIONS, Actor, require
-from tashilat.services.errors import not_found
+from tashilat.services.errors import Forbidden, not_found
 from tashilat.services.uow import UnitOfWork
 from tashilat.services.youth import events_of
 
@@ -382,3 +393,239 @@ def pending_approvals(uow: UnitOfWork, actor: Actor) -> int:
             Loan.customer_id,
         )
         return uow.session.scalar(q) or 0
+
+
+# -- employment-generating loans (the web pages' read-only views) ------------------------------
+
+
+def _employment_visible(actor: Actor, agency_id: int, bank_id: int | None) -> bool:
+    """The scoping of ``services.employment``: agency officers see their agency's
+    applications, bank officers and the bank's supervisors those introduced to their bank."""
+    if actor.bank_wide:
+        return True
+    if actor.role == "agency_officer":
+        return actor.agency_id is not None and actor.agency_id == agency_id
+    if actor.role in ("bank_officer", "supervisor"):
+        return actor.bank_id is not None and actor.bank_id == bank_id
+    return False
+
+
+@dataclass(frozen=True)
+class NamedRow:
+    """An agency or an agent bank."""
+
+    id: int
+    code: str
+    name_fa: str
+    name_en: str
+
+
+def agencies(uow: UnitOfWork, actor: Actor) -> list[NamedRow]:
+    require(actor, "employment.read")
+    with uow:
+        return [
+            NamedRow(a.id, a.code, a.name_fa, a.name_en)
+            for a in uow.session.scalars(select(Agency).order_by(Agency.code))
+        ]
+
+
+def agent_banks(uow: UnitOfWork, actor: Actor) -> list[NamedRow]:
+    require(actor, "employment.read")
+    with uow:
+        return [
+            NamedRow(b.id, b.code, b.name_fa, b.name_en)
+            for b in uow.session.scalars(select(AgentBank).order_by(AgentBank.code))
+        ]
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    agency_id: int
+    year: int
+    code: str
+    name_fa: str
+
+
+def approved_categories(
+    uow: UnitOfWork, actor: Actor, *, year: int, agency_id: int | None = None
+) -> list[CategoryRow]:
+    """The approved job categories of a year (of one agency, or of every agency)."""
+    require(actor, "employment.read")
+    with uow:
+        q = select(ApprovedCategory).where(ApprovedCategory.year == year)
+        if agency_id is not None:
+            q = q.where(ApprovedCategory.agency_id == agency_id)
+        return [
+            CategoryRow(c.agency_id, c.year, c.code, c.name_fa)
+            for c in uow.session.scalars(q.order_by(ApprovedCategory.code))
+        ]
+
+
+def allocation_provinces(
+    uow: UnitOfWork, actor: Actor, *, year: int, agency_id: int | None = None
+) -> list[str]:
+    """The provinces an agency (or any agency) has an allocation for in a year."""
+    require(actor, "employment.read")
+    with uow:
+        q = select(Allocation.province).where(Allocation.year == year).distinct()
+        if agency_id is not None:
+            q = q.where(Allocation.agency_id == agency_id)
+        return sorted(uow.session.scalars(q))
+
+
+@dataclass(frozen=True)
+class MonthlyLimitRow:
+    """A bank's monthly SAMAT limit: ``used`` counts loans under the limit, ``exempt_used``
+    the mandated loans under 3 billion paid beyond it."""
+
+    bank_id: int
+    bank_code: str
+    bank_name_fa: str
+    bank_name_en: str
+    year: int
+    month: int
+    amount: int
+    used: int
+    exempt_used: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.amount - self.used)
+
+
+def bank_monthly_limits(
+    uow: UnitOfWork, actor: Actor, *, year: int | None = None
+) -> list[MonthlyLimitRow]:
+    """The agent banks' monthly limits: a bank's officers and supervisors see their bank,
+    admins and auditors every bank, agency officers none."""
+    require(actor, "employment.read")
+    with uow:
+        q = select(BankMonthlyLimit, AgentBank).join(
+            AgentBank, AgentBank.id == BankMonthlyLimit.bank_id
+        )
+        if year is not None:
+            q = q.where(BankMonthlyLimit.year == year)
+        if not actor.bank_wide:
+            if actor.role not in ("bank_officer", "supervisor") or actor.bank_id is None:
+                return []
+            q = q.where(BankMonthlyLimit.bank_id == actor.bank_id)
+        rows = uow.session.execute(
+            q.order_by(AgentBank.code, BankMonthlyLimit.year, BankMonthlyLimit.month)
+        ).all()
+        return [
+            MonthlyLimitRow(
+                b.id, b.code, b.name_fa, b.name_en, m.year, m.month, m.amount, m.used, m.exempt_used
+            )
+            for m, b in rows
+        ]
+
+
+@dataclass(frozen=True)
+class EmploymentNames:
+    """Names for a page of applications: applicants (national ID, name), agencies, banks,
+    the users who acted, and the SAMAT codes of paid loans."""
+
+    applicants: dict[int, tuple[str, str]]
+    agencies: dict[int, NamedRow]
+    banks: dict[int, NamedRow]
+    users: dict[int, str]
+    samat_codes: dict[int, str]
+
+
+def employment_names(
+    uow: UnitOfWork, actor: Actor, apps: Iterable[EmploymentApplication]
+) -> EmploymentNames:
+    require(actor, "employment.read")
+    rows = [a for a in apps if _employment_visible(actor, a.agency_id, a.bank_id)]
+    applicant_ids = {a.applicant_id for a in rows}
+    user_ids = {
+        u
+        for a in rows
+        for u in (a.submitted_by, a.introduced_by, a.approved_by, a.disbursed_by)
+        if u is not None
+    }
+    samat_ids = {a.samat_loan_id for a in rows if a.samat_loan_id is not None}
+    with uow:
+        s = uow.session
+        applicants = {
+            i: (n, name)
+            for i, n, name in s.execute(
+                select(Applicant.id, Applicant.national_id, Applicant.name).where(
+                    Applicant.id.in_(applicant_ids)
+                )
+            ).all()
+        }
+        users = {
+            i: name
+            for i, name in s.execute(
+                select(User.id, User.username).where(User.id.in_(user_ids))
+            ).all()
+        }
+        codes = {
+            i: code
+            for i, code in s.execute(
+                select(SamatLoan.id, SamatLoan.tracking_code).where(SamatLoan.id.in_(samat_ids))
+            ).all()
+        }
+        ags = {
+            a.id: NamedRow(a.id, a.code, a.name_fa, a.name_en) for a in s.scalars(select(Agency))
+        }
+        banks = {
+            b.id: NamedRow(b.id, b.code, b.name_fa, b.name_en) for b in s.scalars(select(AgentBank))
+        }
+    return EmploymentNames(
+        applicants,
+        ags,
+        banks,
+        users,
+        {a.id: codes[a.samat_loan_id] for a in rows if a.samat_loan_id in codes},
+    )
+
+
+@dataclass(frozen=True)
+class GuaranteeRow:
+    id: int
+    kind: str
+    national_id: str | None
+    grade: str | None
+
+
+def employment_guarantees(uow: UnitOfWork, actor: Actor, app_id: int) -> list[GuaranteeRow]:
+    """The guarantees recorded for an application (in the caller's scope)."""
+    require(actor, "employment.read")
+    with uow:
+        app = uow.session.get(EmploymentApplication, app_id)
+        if app is None:
+            raise not_found("application", "درخواست", app_id)
+        if not _employment_visible(actor, app.agency_id, app.bank_id):
+            raise Forbidden(
+                "employment.scope",
+                "این درخواست در حوزه شما نیست.",
+                "This application is not yours to see.",
+            )
+        return [
+            GuaranteeRow(g.id, g.kind, g.national_id, g.grade)
+            for g in uow.session.scalars(
+                select(Guarantee).where(Guarantee.application_id == app_id).order_by(Guarantee.id)
+            )
+        ]
+
+
+def employment_payers(
+    uow: UnitOfWork, actor: Actor, *, bank_id: int | None, approved_by: int | None
+) -> list[str]:
+    """Who may pay an approved employment loan: active users whose role disburses, of the
+    loan's bank (or admins), other than its approver (four eyes)."""
+    require(actor, "employment.read")
+    roles = [r for r, perms in PERMISSIONS.items() if "employment.disburse" in perms]
+    with uow:
+        q = select(User.username, User.role, User.bank_id).where(
+            User.active.is_(True), User.role.in_(roles)
+        )
+        if approved_by is not None:
+            q = q.where(User.id != approved_by)
+        return [
+            u
+            for u, role, bank in uow.session.execute(q.order_by(User.username)).all()
+            if role == "admin" or (bank is not None and bank == bank_id)
+        ]

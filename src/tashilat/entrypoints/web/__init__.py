@@ -10,7 +10,9 @@ Layout:
 * ``svg`` — small inline charts drawn on the server;
 * ``pages/`` — one module per area, each with its own ``router``: ``citizen``
   (calculators), ``policy`` (the policy browser), ``session`` (login), ``staff``
-  (bank staff), ``customer`` (an account holder's own pages).
+  (bank staff), ``customer`` (an account holder's own pages), ``employment_check`` (the
+  citizen's employment-loan check), ``employment`` (the employment-loan pipeline for agency
+  and bank staff) and ``employment_reports`` (the allocation dashboard and reports).
 
 **Adding an area** (the employment-loan pipeline and allocation dashboard, for one): write
 ``pages/<area>.py`` with ``router = APIRouter(prefix=..., route_class=WebRoute)``, register
@@ -29,9 +31,27 @@ from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
 from tashilat.entrypoints.web.core import STATIC_DIR, WebRoute
-from tashilat.entrypoints.web.pages import citizen, customer, policy, session, staff
+from tashilat.entrypoints.web.pages import (
+    citizen,
+    customer,
+    employment,
+    employment_check,
+    employment_reports,
+    policy,
+    session,
+    staff,
+)
 
-PAGES: tuple[ModuleType, ...] = (citizen, policy, session, staff, customer)
+PAGES: tuple[ModuleType, ...] = (
+    citizen,
+    policy,
+    session,
+    staff,
+    customer,
+    employment_check,
+    employment,
+    employment_reports,
+)
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 for _module in PAGES:

@@ -63,6 +63,8 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
     "supervisor": ("سرپرست شعبه", "branch supervisor"),
     "auditor": ("حسابرس", "auditor"),
     "customer": ("مشتری", "customer"),
+    "agency_officer": ("کارشناس دستگاه حمایتی", "agency officer"),
+    "bank_officer": ("کارشناس بانک عامل", "bank officer"),
 }
 
 SECURITY_HEADERS = {

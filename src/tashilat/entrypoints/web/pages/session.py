@@ -59,7 +59,13 @@ def _login_form(page: PublicPage, form: Form, next_url: str, status: int = 200) 
 
 
 def home_of(role: str) -> str:
-    return "/staff" if role in STAFF_ROLES else "/my"
+    """Where a role lands after login: branch staff at their desk, agency and bank officers
+    in the employment pipeline, customers in their own accounts."""
+    if role in STAFF_ROLES:
+        return "/staff"
+    if role in ("agency_officer", "bank_officer"):
+        return "/employment"
+    return "/my"
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -24,6 +24,7 @@ from tashilat.domain.jalali import format_jalali
 from tashilat.domain.programs.youth_fund.servicing import RELATIONS_FA
 from tashilat.entrypoints.web import menu
 from tashilat.entrypoints.web.core import (
+    STAFF_ROLES,
     CheckedForm,
     Form,
     Page,
@@ -45,7 +46,7 @@ from tashilat.services.auth import require
 router = APIRouter(prefix="/staff", route_class=WebRoute)
 
 menu.add(
-    menu.MenuItem("staff.home", "میز کار", "Desk", "/staff", order=0),
+    menu.MenuItem("staff.home", "میز کار", "Desk", "/staff", order=0, roles=STAFF_ROLES),
     menu.MenuItem(
         "staff.customers",
         "مشتریان",
@@ -81,7 +82,14 @@ menu.add(
         permission="accounts.read",
         order=50,
     ),
-    menu.MenuItem("staff.date", "تاریخ کاری", "Business date", "/staff/business-date", order=60),
+    menu.MenuItem(
+        "staff.date",
+        "تاریخ کاری",
+        "Business date",
+        "/staff/business-date",
+        order=60,
+        roles=STAFF_ROLES,
+    ),
     menu.MenuItem(
         "staff.audit", "رویدادنگار", "Audit log", "/staff/audit", permission="audit.read", order=70
     ),

@@ -1,0 +1,148 @@
+"""What the employment-loan pages share: who may see them, the names of states and
+guarantees in both languages, guarantee bundles in words, and a small meter drawn in SVG
+(the allocation dashboard's use bars and its 40% approved-category gauge).
+
+There is no router here; ``employment_check``, ``employment`` and ``employment_reports``
+hold the pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from markupsafe import Markup, escape
+
+from tashilat.entrypoints.web.core import ROLE_LABELS, Fmt, Page, signed_in_page
+from tashilat.services.errors import Forbidden
+
+# The roles of PROGRAMS.md §2.4 in the header (the core names only the branch roles).
+ROLE_LABELS.setdefault("agency_officer", ("کارشناس دستگاه حمایتی", "agency officer"))
+ROLE_LABELS.setdefault("bank_officer", ("کارشناس بانک عامل", "bank officer"))
+
+EMPLOYMENT_ROLES = frozenset({"agency_officer", "bank_officer", "supervisor", "admin", "auditor"})
+
+STATES: dict[str, tuple[str, str]] = {
+    "submitted": ("ثبت‌شده", "submitted"),
+    "agency_review": ("در بررسی دستگاه", "agency review"),
+    "introduced": ("معرفی‌شده به بانک", "introduced to a bank"),
+    "bank_review": ("در بررسی بانک", "bank review"),
+    "approved": ("تأییدشده، در انتظار پرداخت", "approved, awaiting payment"),
+    "disbursed": ("پرداخت‌شده", "disbursed"),
+    "repaying": ("در حال بازپرداخت", "repaying"),
+    "settled": ("تسویه‌شده", "settled"),
+    "rejected": ("ردشده", "rejected"),
+    "withdrawn": ("انصراف", "withdrawn"),
+}
+OPEN_STATES = ("submitted", "agency_review", "introduced", "bank_review", "approved")
+
+KINDS: dict[str, tuple[str, str]] = {
+    "credit_score": ("اعتبارسنجی (رتبه اعتباری)", "credit score"),
+    "promissory_note": ("سفته", "promissory note"),
+    "guarantor": ("ضامن", "guarantor"),
+}
+_COUNT_FA = {1: "یک", 2: "دو", 3: "سه", 4: "چهار"}
+_COUNT_EN = {1: "one", 2: "two", 3: "three", 4: "four"}
+
+
+def employment_page(request: Request) -> Page:
+    """Signed in with a role that reads employment loans (agency and bank staff, the bank's
+    supervisors, admins and auditors); anybody else gets 403, a visitor the login form."""
+    page = signed_in_page(request)
+    if not page.can("employment.read"):
+        raise Forbidden(
+            "web.employment_only",
+            "این صفحه ویژه کارشناسان دستگاه‌های حمایتی و بانک‌های عامل است.",
+            "This page is for the staff of supporting agencies and agent banks.",
+        )
+    return page
+
+
+EmploymentPage = Annotated[Page, Depends(employment_page)]
+
+
+def state_label(fmt: Fmt, state: str) -> str:
+    return fmt.t(*STATES.get(state, (state, state)))
+
+
+def bundle_words(fmt: Fmt, kinds: Sequence[str], min_grade: str | None = None) -> str:
+    """A bundle or what is missing from it, in words: «اعتبارسنجی و سفته و یک ضامن»,
+    "credit score + promissory note + one guarantor"."""
+    counts: dict[str, int] = {}
+    for k in kinds:
+        counts[k] = counts.get(k, 0) + 1
+    parts: list[str] = []
+    for k, n in counts.items():
+        fa, en = KINDS.get(k, (k, k.replace("_", " ")))
+        if k == "credit_score":
+            fa = "اعتبارسنجی"
+            if min_grade:
+                fa += f" با رتبه {min_grade} یا بهتر"
+                en += f" of grade {min_grade} or better"
+        if k == "guarantor":
+            fa = f"{_COUNT_FA.get(n, str(n))} ضامن"
+            en = f"{_COUNT_EN.get(n, str(n))} guarantor{'s' if n > 1 else ''}"
+        elif n > 1:
+            fa, en = f"{n} {fa}", f"{n} {en}s"
+        parts.append(fmt.t(fa, en))
+    return fmt.digits(fmt.t(" و ", " + ").join(parts))
+
+
+# -- a meter in SVG -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    label: str
+    value: int
+
+
+def meter(
+    *,
+    meter_id: str,
+    title: str,
+    segments: Sequence[Segment],
+    total: int,
+    rtl: bool,
+    marker: float | None = None,
+    marker_label: str = "",
+    width: int = 400,
+    height: int = 30,
+) -> Markup:
+    """A horizontal bar: ``segments`` laid from the reading start (the right in Persian)
+    over a track that stands for ``total``; ``marker`` (a fraction of the track) draws a
+    limit line, the 40% approved-category cap for one. Colours come from the style sheet
+    (``seg-<key>``); each segment has a ``<title>`` so that it can be read without seeing
+    it, and the page shows the same figures in words."""
+    top, bar = 7, height - 14
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="meter" id="{escape(meter_id)}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{escape(meter_id)}-title" '
+        'preserveAspectRatio="none">',
+        f'<title id="{escape(meter_id)}-title">{escape(title)}</title>',
+        f'<rect class="meter-track" x="0" y="{top}" width="{width}" height="{bar}" rx="3"/>',
+    ]
+    start = 0.0
+    scale = width / total if total > 0 else 0.0
+    for s in segments:
+        w = max(0.0, min(float(s.value) * scale, width - start))
+        if w <= 0:
+            continue
+        x = width - start - w if rtl else start
+        out.append(
+            f'<rect class="seg seg-{escape(s.key)}" data-key="{escape(s.key)}" x="{x:.1f}" '
+            f'y="{top}" width="{w:.1f}" height="{bar}"><title>{escape(s.label)}</title></rect>'
+        )
+        start += w
+    if marker is not None:
+        mx = width * (1 - marker) if rtl else width * marker
+        out.append(
+            f'<line class="meter-marker" x1="{mx:.1f}" x2="{mx:.1f}" y1="0" y2="{height}" '
+            'vector-effect="non-scaling-stroke">'
+            f"<title>{escape(marker_label)}</title></line>"
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
