@@ -25,6 +25,11 @@ from tashilat.adapters.batch import layout
 from tashilat.adapters.batch.calendar import epoch_day
 from tashilat.adapters.batch.runner import RunError, check_same_run, new_manifest
 from tashilat.adapters.db.models import (
+    Agency,
+    AgentBank,
+    Allocation,
+    EmploymentApplication,
+    EmploymentInstalment,
     JournalEntryRow,
     Loan,
     LoanInstalment,
@@ -32,6 +37,7 @@ from tashilat.adapters.db.models import (
     YouthAccount,
 )
 from tashilat.domain.decision import PolicyReader
+from tashilat.domain.programs.employment import rules as employment_rules
 
 ACC: Table = YouthAccount.__table__  # type: ignore[assignment]
 ENT: Table = JournalEntryRow.__table__  # type: ignore[assignment]
@@ -39,6 +45,13 @@ POS: Table = PostingRow.__table__  # type: ignore[assignment]
 LOAN: Table = Loan.__table__  # type: ignore[assignment]
 INST: Table = LoanInstalment.__table__  # type: ignore[assignment]
 _A, _J, _P, _L, _I = ACC.c, ENT.c, POS.c, LOAN.c, INST.c
+APP: Table = EmploymentApplication.__table__  # type: ignore[assignment]
+EINST: Table = EmploymentInstalment.__table__  # type: ignore[assignment]
+ALLOC: Table = Allocation.__table__  # type: ignore[assignment]
+AGENCY: Table = Agency.__table__  # type: ignore[assignment]
+BANK: Table = AgentBank.__table__  # type: ignore[assignment]
+_E, _EI = APP.c, EINST.c
+LIVE_STATES = ("disbursed", "repaying")  # what employment.accrue_all charges
 STREAM = 50_000
 
 
@@ -161,8 +174,20 @@ def export_partition(
         ],
         schema=layout.LOANS_IN,
     )
+    tables["instalments"] = _instalments_table(insts, layout.INSTALMENTS_IN)
+    for kind, table in tables.items():
+        layout.write_table(layout.input_path(run, kind, part), table)
+    return {
+        "accounts": len(ids),
+        "events": len(ev_acc),
+        "loans": len(loans),
+        "instalments": len(insts),
+    }
+
+
+def _instalments_table(insts: Sequence[Any], schema: pa.Schema) -> pa.Table:
     cols: list[Sequence[Any]] = list(zip(*insts, strict=True)) if insts else [()] * 14
-    tables["instalments"] = pa.table(
+    return pa.table(
         [
             pa.array(cols[0], type=pa.int64()),
             pa.array(cols[1], type=pa.int64()),
@@ -173,16 +198,123 @@ def export_partition(
             *[pa.array(cols[k], type=pa.int64()) for k in (10, 11, 12)],
             _date_col(list(cols[13])),
         ],
-        schema=layout.INSTALMENTS_IN,
+        schema=schema,
     )
+
+
+# -- employment loans (their own partitions, by application id) --------------------------------
+
+
+def _live_apps_query() -> Any:
+    return select(_E.id, _E.disbursed_on).where(_E.state.in_(LIVE_STATES)).order_by(_E.id)
+
+
+def export_employment_partition(
+    engine: Engine,
+    run: Path,
+    part: int,
+    lo: int,
+    hi: int | None,
+    as_of: date,
+    policy: PolicyReader,
+) -> dict[str, int]:
+    """Live employment loans with ids in ``[lo, hi]`` and their instalments due by
+    ``as_of``. The rate is the fee in force at disbursement (as ``employment.accrue``)."""
+    in_range = [_E.id >= lo] + ([_E.id <= hi] if hi is not None else [])
+    inst_q = (
+        select(
+            _EI.id,
+            _EI.application_id,
+            _EI.number,
+            _EI.due,
+            _EI.amount,
+            _EI.principal,
+            _EI.profit,
+            _EI.paid_principal,
+            _EI.paid_profit,
+            _EI.paid_on,
+            _EI.penalty_accrued,
+            _EI.penalty_paid,
+            _EI.penalty_prior,
+            _EI.penalty_from,
+        )
+        .select_from(EINST.join(APP, _E.id == _EI.application_id))
+        .where(and_(*in_range), _E.state.in_(LIVE_STATES), _EI.due <= as_of)
+        .order_by(_E.id, _EI.number)
+    )
+    with engine.connect() as conn:
+        apps = conn.execute(_live_apps_query().where(and_(*in_range))).all()
+        insts = conn.execution_options(stream_results=True, yield_per=STREAM).execute(inst_q).all()
+    app_ids = np.array([r[0] for r in apps], dtype=np.int64)
+    pos = {a: i for i, a in enumerate(app_ids.tolist())}
+    counts = np.bincount(
+        np.array([pos[r[1]] for r in insts], dtype=np.int64), minlength=len(app_ids)
+    )
+    fees: dict[date, int] = {}
+    rates = []
+    for _, disbursed_on in apps:
+        on = disbursed_on or as_of
+        if on not in fees:
+            fees[on] = _rate_e4(employment_rules.terms(policy, on).fee_percent)
+        rates.append(fees[on])
+    tables = {
+        "emp_loans": pa.table(
+            [app_ids, np.array(rates, dtype=np.int64), counts.astype(np.int32)],
+            schema=layout.EMP_LOANS_IN,
+        ),
+        "emp_instalments": _instalments_table(insts, layout.EMP_INSTALMENTS_IN),
+    }
     for kind, table in tables.items():
         layout.write_table(layout.input_path(run, kind, part), table)
-    return {
-        "accounts": len(ids),
-        "events": len(ev_acc),
-        "loans": len(loans),
-        "instalments": len(insts),
-    }
+    return {"employment_loans": len(apps), "employment_instalments": len(insts)}
+
+
+def export_statistics(engine: Engine, run: Path) -> dict[str, int]:
+    """Allocations (agency × province × year) and every application's state, amount,
+    agency, bank and dates: the input of the allocation and pipeline statistics."""
+    ag, al, bk = AGENCY.c, ALLOC.c, BANK.c
+    alloc_q = (
+        select(
+            ag.code,
+            ag.name_fa,
+            al.province,
+            al.year,
+            al.amount,
+            al.reserved,
+            al.posted,
+            al.category_cap,
+            al.category_reserved,
+            al.category_posted,
+            al.repeat_cap,
+            al.repeat_reserved,
+            al.repeat_posted,
+        )
+        .select_from(ALLOC.join(AGENCY, ag.id == al.agency_id))
+        .order_by(ag.code, al.province, al.year)
+    )
+    app_q = (
+        select(_E.id, _E.state, _E.amount, ag.code, bk.code, _E.submitted_on, _E.disbursed_on)
+        .select_from(APP.join(AGENCY, ag.id == _E.agency_id).outerjoin(BANK, bk.id == _E.bank_id))
+        .order_by(_E.id)
+    )
+    with engine.connect() as conn:
+        allocs = conn.execute(alloc_q).all()
+        apps = conn.execution_options(stream_results=True, yield_per=STREAM).execute(app_q).all()
+
+    def table(rows: Sequence[Any], schema: pa.Schema) -> pa.Table:
+        cols = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+        return pa.table(
+            [pa.array(list(c), type=f.type) for c, f in zip(cols, schema, strict=True)],
+            schema=schema,
+        )
+
+    layout.write_table(
+        layout.stat_input_path(run, "allocations"), table(allocs, layout.ALLOCATIONS_IN)
+    )
+    layout.write_table(
+        layout.stat_input_path(run, "applications"), table(apps, layout.APPLICATIONS_IN)
+    )
+    return {"allocations": len(allocs), "applications": len(apps)}
 
 
 def export(
@@ -216,6 +348,11 @@ def export(
                 n += 1
     if not firsts:
         firsts = [0]
+    emp_firsts: list[int] = []
+    with engine.connect() as conn:
+        for k, r in enumerate(conn.execute(_live_apps_query())):
+            if k % partition_size == 0:
+                emp_firsts.append(int(r[0]))
     manifest = new_manifest(
         as_of=as_of,
         policy=policy,
@@ -225,6 +362,9 @@ def export(
         account_firsts=firsts,
         open_days=sorted(open_days),
         accounts=n,
+        employment_firsts=emp_firsts,
+        employment_partitions=len(emp_firsts),
+        statistics=True,
     )
     layout.write_json(run / "manifest.json", manifest)
     for part, lo in enumerate(firsts):
@@ -241,6 +381,17 @@ def export(
         counts = export_partition(engine, run, part, accounts, lo, hi, as_of)
         if progress:
             progress(part, counts)
+    for part, lo in enumerate(emp_firsts):
+        hi = emp_firsts[part + 1] - 1 if part + 1 < len(emp_firsts) else None
+        if all(layout.input_path(run, k, part).exists() for k in layout.EMP_INPUTS):
+            continue
+        counts = export_employment_partition(
+            engine, run, part, 0 if part == 0 else lo, hi, as_of, policy
+        )
+        if progress:
+            progress(part, counts)
+    if not all(layout.stat_input_path(run, k).exists() for k in layout.STAT_INPUTS):
+        export_statistics(engine, run)
     manifest["exported"] = True
     layout.write_json(run / "manifest.json", manifest)
     return manifest

@@ -76,11 +76,7 @@ def month_end(
         stop_after=stop_after,
     )
     written = None
-    if (
-        container is not None
-        and result.computed + result.skipped == result.partitions
-        and (stop_after is None)
-    ):
+    if container is not None and result.complete and (stop_after is None):
         written = writeback.write_back(
             container, run, post_penalties=post_penalties, progress=on_write
         )

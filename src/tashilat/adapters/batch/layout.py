@@ -8,7 +8,12 @@
     RUN/input/loans-00000.parquet     loan_id, account_id, rate_e4, n_instalments
     RUN/input/instalments-00000.parquet  instalments due by the as-of date    (by loan, number)
     RUN/output/{accounts,years,months,loans,penalties}-00000.parquet
+    RUN/input/emp_{loans,instalments}-00000.parquet   employment loans (by application id)
+    RUN/output/emp_{loans,penalties}-00000.parquet
+    RUN/input/{allocations,applications}.parquet      statistics input (one file each)
+    RUN/output/{allocations,pipeline,speed}.parquet   allocation and pipeline statistics
     RUN/done/00000.json               a partition's outputs: names, sizes, SHA-256, totals
+    RUN/done/emp-00000.json, RUN/done/statistics.json  the same for the other tasks
     RUN/summary.json                  totals of the run, written when every partition is done
 
 Every file is written to a temporary name in the same directory and renamed into place, so
@@ -76,6 +81,52 @@ INPUTS = {
 }
 OUTPUTS = ("accounts", "years", "months", "loans", "penalties")
 
+# employment loans: their own partitions, by application id (not tied to youth accounts)
+EMP_LOANS_IN = pa.schema(
+    [
+        ("application_id", pa.int64()),
+        ("rate_e4", pa.int64()),  # the fee in force at disbursement, × 10,000
+        ("n_instalments", pa.int32()),
+    ]
+)
+EMP_INSTALMENTS_IN = pa.schema(
+    [("application_id", pa.int64()) if f.name == "loan_id" else f for f in INSTALMENTS_IN]
+)
+EMP_INPUTS = {"emp_loans": EMP_LOANS_IN, "emp_instalments": EMP_INSTALMENTS_IN}
+EMP_OUTPUTS = ("emp_loans", "emp_penalties")
+
+# allocation and pipeline statistics: one unpartitioned input and output set per run
+ALLOCATIONS_IN = pa.schema(
+    [
+        ("agency", pa.string()),
+        ("agency_name", pa.string()),
+        ("province", pa.string()),
+        ("year", pa.int32()),
+        ("amount_rial", pa.int64()),
+        ("reserved_rial", pa.int64()),
+        ("posted_rial", pa.int64()),
+        ("category_cap_rial", pa.int64()),
+        ("category_reserved_rial", pa.int64()),
+        ("category_posted_rial", pa.int64()),
+        ("repeat_cap_rial", pa.int64()),
+        ("repeat_reserved_rial", pa.int64()),
+        ("repeat_posted_rial", pa.int64()),
+    ]
+)
+APPLICATIONS_IN = pa.schema(
+    [
+        ("application_id", pa.int64()),
+        ("state", pa.string()),
+        ("amount_rial", pa.int64()),
+        ("agency", pa.string()),
+        ("bank", pa.string()),
+        ("submitted_on", pa.date32()),
+        ("disbursed_on", pa.date32()),
+    ]
+)
+STAT_INPUTS = {"allocations": ALLOCATIONS_IN, "applications": APPLICATIONS_IN}
+STAT_OUTPUTS = ("allocations", "pipeline", "speed")
+
 
 def part_name(kind: str, part: int) -> str:
     return f"{kind}-{part:05d}.parquet"
@@ -91,6 +142,22 @@ def output_path(run: Path, kind: str, part: int) -> Path:
 
 def done_path(run: Path, part: int) -> Path:
     return run / "done" / f"{part:05d}.json"
+
+
+def emp_done_path(run: Path, part: int) -> Path:
+    return run / "done" / f"emp-{part:05d}.json"
+
+
+def stat_input_path(run: Path, kind: str) -> Path:
+    return run / "input" / f"{kind}.parquet"
+
+
+def stat_output_path(run: Path, kind: str) -> Path:
+    return run / "output" / f"{kind}.parquet"
+
+
+def stats_done_path(run: Path) -> Path:
+    return run / "done" / "statistics.json"
 
 
 FSYNC = os.environ.get("TASHILAT_BATCH_FSYNC", "") == "1"

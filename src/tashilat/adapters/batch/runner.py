@@ -57,6 +57,20 @@ TOTALS = (
     "penalties",
     "penalty_increment_rial",
 )
+EMP_TOTALS = (
+    "employment_loans",
+    "employment_overdue_instalments",
+    "employment_overdue_rial",
+    "employment_penalties",
+    "employment_penalty_increment_rial",
+)
+STAT_TOTALS = (
+    "allocations",
+    "allocation_rial",
+    "allocation_free_rial",
+    "applications",
+    "disbursed_loans",
+)
 
 
 class RunError(InvalidInput):
@@ -166,9 +180,18 @@ def read_accounts(run: Path, part: int) -> Accounts:
     )
 
 
-def read_loans(run: Path, part: int) -> Loans:
-    ln = pq.read_table(layout.input_path(run, "loans", part))
-    it = pq.read_table(layout.input_path(run, "instalments", part))
+def read_loans(run: Path, part: int, *, employment: bool = False) -> Loans:
+    """A partition's loans; ``employment``: the employment partition ``part`` (keyed by
+    application id, which stands in for both loan and account id)."""
+    if employment:
+        ln = pq.read_table(layout.input_path(run, "emp_loans", part))
+        ln = ln.append_column("loan_id", ln["application_id"]).append_column(
+            "account_id", ln["application_id"]
+        )
+        it = pq.read_table(layout.input_path(run, "emp_instalments", part))
+    else:
+        ln = pq.read_table(layout.input_path(run, "loans", part))
+        it = pq.read_table(layout.input_path(run, "instalments", part))
 
     def days_or_minus(col: pa.ChunkedArray) -> Any:
         return _np(pc.fill_null(col.cast(pa.int32()), -1), np.int32)
@@ -249,6 +272,41 @@ def account_tables(r: AccountResults) -> dict[str, pa.Table]:
         }
     )
     return {"accounts": accounts, "years": years, "months": months}
+
+
+def employment_tables(r: LoanResults, as_of: date) -> dict[str, pa.Table]:
+    """The employment partition's outputs: one row per live loan, one per charge to post
+    (request ids ``emp-penalty:{instalment}:{date}``, as ``employment.accrue`` posts)."""
+    suffix = f":{as_of.isoformat()}"
+    loans = pa.table(
+        {
+            "application_id": r.loan_id,
+            "instalments_due": r.instalments_due,
+            "due_rial": r.due,
+            "paid_rial": r.paid,
+            "overdue_instalments": r.overdue_instalments,
+            "overdue_rial": r.overdue,
+            "penalty_accrued_rial": r.penalty_accrued,
+            "penalty_increment_rial": r.penalty_increment,
+            "penalty_unpaid_rial": r.penalty_unpaid,
+        }
+    )
+    penalties = pa.table(
+        {
+            "instalment_id": r.p_instalment,
+            "application_id": r.p_loan,
+            "due": _date(r.p_due),
+            "increment_rial": r.p_increment,
+            "target_rial": r.p_target,
+            "expected_accrued_rial": r.p_expected,
+            "paid_principal": r.p_paid_principal,
+            "paid_profit": r.p_paid_profit,
+            "request_id": pa.array(
+                [f"emp-penalty:{i}{suffix}" for i in r.p_instalment.tolist()], type=pa.string()
+            ),
+        }
+    )
+    return {"emp_loans": loans, "emp_penalties": penalties}
 
 
 def loan_tables(r: LoanResults, as_of: date) -> dict[str, pa.Table]:
@@ -352,6 +410,150 @@ def process_partition(run_dir: str, part: int, ctx: Context) -> dict[str, Any]:
     return record
 
 
+def _write_outputs(
+    run: Path, tables: dict[str, pa.Table], path_of: Callable[[str], Path]
+) -> dict[str, dict[str, Any]]:
+    files: dict[str, dict[str, Any]] = {}
+    for kind, table in tables.items():
+        path = path_of(kind)
+        layout.write_table(path, table)
+        files[kind] = {
+            "file": path.name,
+            "rows": table.num_rows,
+            "bytes": path.stat().st_size,
+            "sha256": layout.sha256(path),
+        }
+    return files
+
+
+def process_employment_partition(run_dir: str, part: int, ctx: Context) -> dict[str, Any]:
+    """The employment partition function (local and Dask alike): the same loan kernel as
+    the youth-fund loans, on live employment loans keyed by application id."""
+    tune_allocator()
+    run = Path(run_dir)
+    loans = loan_month_end(read_loans(run, part, employment=True), ctx)
+    tables = employment_tables(loans, from_epoch_day(ctx.as_of))
+    files = _write_outputs(run, tables, lambda kind: layout.output_path(run, kind, part))
+    totals = {
+        "employment_loans": len(loans.loan_id),
+        "employment_overdue_instalments": int(loans.overdue_instalments.sum()),
+        "employment_overdue_rial": int(loans.overdue.sum()),
+        "employment_penalties": len(loans.p_instalment),
+        "employment_penalty_increment_rial": int(loans.p_increment.sum()),
+    }
+    record = {"employment_partition": part, "files": files, "totals": totals}
+    layout.write_json(layout.emp_done_path(run, part), record)
+    return record
+
+
+def _median(values: list[int]) -> float:
+    v = sorted(values)
+    k = len(v) // 2
+    return float(v[k]) if len(v) % 2 else (v[k - 1] + v[k]) / 2
+
+
+def statistics_tables(allocs: pa.Table, apps: pa.Table) -> dict[str, pa.Table]:
+    """Allocation use per agency × province × year, the pipeline by state and the median
+    days from submission to disbursement per agency and bank (the figures of
+    ``employment.allocation_report``, ``pipeline_report`` and ``speed_report``)."""
+    a = allocs.to_pydict()
+    allocations = pa.table(
+        {
+            "agency": allocs["agency"],
+            "agency_name": allocs["agency_name"],
+            "province": allocs["province"],
+            "year": allocs["year"],
+            "amount_rial": allocs["amount_rial"],
+            "reserved_rial": allocs["reserved_rial"],
+            "posted_rial": allocs["posted_rial"],
+            "free_rial": pa.array(
+                [
+                    x - r - p
+                    for x, r, p in zip(
+                        a["amount_rial"], a["reserved_rial"], a["posted_rial"], strict=True
+                    )
+                ],
+                type=pa.int64(),
+            ),
+            "category_cap_rial": allocs["category_cap_rial"],
+            "category_used_rial": pc.add(
+                allocs["category_reserved_rial"], allocs["category_posted_rial"]
+            ),
+            "repeat_cap_rial": allocs["repeat_cap_rial"],
+            "repeat_used_rial": pc.add(
+                allocs["repeat_reserved_rial"], allocs["repeat_posted_rial"]
+            ),
+        }
+    )
+    p = apps.to_pydict()
+    by_state: dict[str, list[int]] = {}
+    speed: dict[tuple[str, str], list[int]] = {}
+    for st, amount, agency, bank, sub, dis in zip(
+        p["state"],
+        p["amount_rial"],
+        p["agency"],
+        p["bank"],
+        p["submitted_on"],
+        p["disbursed_on"],
+        strict=True,
+    ):
+        c = by_state.setdefault(st, [0, 0])
+        c[0] += 1
+        c[1] += amount
+        if dis is not None and bank is not None:
+            speed.setdefault((agency, bank), []).append((dis - sub).days)
+    states = sorted(by_state)
+    pipeline = pa.table(
+        {
+            "state": pa.array(states, type=pa.string()),
+            "count": pa.array([by_state[s][0] for s in states], type=pa.int64()),
+            "amount_rial": pa.array([by_state[s][1] for s in states], type=pa.int64()),
+        }
+    )
+    keys = sorted(speed)
+    speeds = pa.table(
+        {
+            "agency": pa.array([k[0] for k in keys], type=pa.string()),
+            "bank": pa.array([k[1] for k in keys], type=pa.string()),
+            "loans": pa.array([len(speed[k]) for k in keys], type=pa.int64()),
+            "median_days": pa.array([_median(speed[k]) for k in keys], type=pa.float64()),
+        }
+    )
+    return {"allocations": allocations, "pipeline": pipeline, "speed": speeds}
+
+
+def process_statistics(run_dir: str, ctx: Context) -> dict[str, Any]:
+    """The run's allocation and pipeline statistics (one small task after the export)."""
+    run = Path(run_dir)
+    tables = statistics_tables(
+        pq.read_table(layout.stat_input_path(run, "allocations")),
+        pq.read_table(layout.stat_input_path(run, "applications")),
+    )
+    files = _write_outputs(run, tables, lambda kind: layout.stat_output_path(run, kind))
+    al, pl, sp = tables["allocations"], tables["pipeline"], tables["speed"]
+    totals = {
+        "allocations": al.num_rows,
+        "allocation_rial": int(pc.sum(al["amount_rial"]).as_py() or 0),
+        "allocation_free_rial": int(pc.sum(al["free_rial"]).as_py() or 0),
+        "applications": int(pc.sum(pl["count"]).as_py() or 0),
+        "disbursed_loans": int(pc.sum(sp["loans"]).as_py() or 0),
+    }
+    record = {"statistics": True, "files": files, "totals": totals}
+    layout.write_json(layout.stats_done_path(run), record)
+    return record
+
+
+def _finished_record(run: Path, done: Path) -> dict[str, Any] | None:
+    record: dict[str, Any] | None = layout.try_read_json(done)
+    if not record:
+        return None
+    for info in record["files"].values():
+        out = run / "output" / info["file"]
+        if not out.exists() or out.stat().st_size != info["bytes"]:
+            return None
+    return record
+
+
 def finished(run: Path, part: int) -> dict[str, Any] | None:
     """The partition's ``done`` record if it and every output it names are in place."""
     record: dict[str, Any] | None = layout.try_read_json(layout.done_path(run, part))
@@ -391,10 +593,41 @@ def dask_client(scheduler: str | None, workers: int = 2) -> Iterator[Any]:
 
 @dataclass(frozen=True)
 class RunResult:
+    """``partitions``/``skipped``/``computed`` count youth-fund partitions; the
+    ``employment_*`` fields the employment partitions; ``statistics`` whether the run has
+    (and ``complete`` whether it finished) its statistics task."""
+
     partitions: int
     skipped: int
     computed: int
     totals: dict[str, int]
+    employment_partitions: int = 0
+    employment_skipped: int = 0
+    employment_computed: int = 0
+    statistics: bool = False
+    complete: bool = True
+
+
+Task = tuple[str, int]  # ("accounts" | "employment" | "statistics", partition)
+
+
+def run_task(run_dir: str, task: Task, ctx: Context) -> dict[str, Any]:
+    """Run one task of a month-end (what the engines submit)."""
+    kind, part = task
+    if kind == "accounts":
+        return process_partition(run_dir, part, ctx)
+    if kind == "employment":
+        return process_employment_partition(run_dir, part, ctx)
+    return process_statistics(run_dir, ctx)
+
+
+def task_done(run: Path, task: Task) -> dict[str, Any] | None:
+    kind, part = task
+    if kind == "accounts":
+        return finished(run, part)
+    if kind == "employment":
+        return _finished_record(run, layout.emp_done_path(run, part))
+    return _finished_record(run, layout.stats_done_path(run))
 
 
 def run_partitions(
@@ -423,70 +656,103 @@ def run_partitions(
     layout.clean_temporaries(run)
     ctx = context_for(manifest, policy)
     n = int(manifest["partitions"])
-    records: dict[int, dict[str, Any]] = {}
-    todo = []
-    for part in range(n):
-        rec = finished(run, part)
+    n_emp = int(manifest.get("employment_partitions") or 0)
+    has_stats = bool(manifest.get("statistics"))
+    tasks: list[Task] = [("accounts", p) for p in range(n)]
+    tasks += [("employment", p) for p in range(n_emp)]
+    if has_stats:
+        tasks.append(("statistics", 0))
+    records: dict[Task, dict[str, Any]] = {}
+    todo: list[Task] = []
+    for task in tasks:
+        rec = task_done(run, task)
         if rec is None:
-            todo.append(part)
+            todo.append(task)
         else:
-            records[part] = rec
+            records[task] = rec
             if progress:
-                progress(part, rec)
+                progress(task[1], rec)
+    skipped = dict.fromkeys(("accounts", "employment", "statistics"), 0)
+    for task in records:
+        skipped[task[0]] += 1
     if stop_after is not None:
         todo = todo[:stop_after]
     if engine == "local":
-        for part in todo:
-            records[part] = process_partition(str(run), part, ctx)
+        for task in todo:
+            records[task] = run_task(str(run), task, ctx)
             if progress:
-                progress(part, records[part])
+                progress(task[1], records[task])
     elif todo:
         from dask.distributed import as_completed
 
         def submit(c: Any) -> None:
             shared = c.scatter(ctx, broadcast=True)
-            futures = [
+            futures = {
                 c.submit(
-                    process_partition,
+                    run_task,
                     str(run),
-                    part,
+                    task,
                     shared,
-                    key=f"month-end-{part:05d}-{ctx.as_of}",
+                    key=f"month-end-{task[0]}-{task[1]:05d}-{ctx.as_of}",
                     pure=False,
-                )
-                for part in todo
-            ]
-            for fut in as_completed(futures):  # type: ignore[no-untyped-call]
-                rec = fut.result()
-                records[int(rec["partition"])] = rec
+                ): task
+                for task in todo
+            }
+            for fut in as_completed(list(futures)):  # type: ignore[no-untyped-call]
+                task = futures[fut]
+                records[task] = fut.result()
                 if progress:
-                    progress(int(rec["partition"]), rec)
+                    progress(task[1], records[task])
 
         if client is not None:
             submit(client)
         else:
             with dask_client(scheduler, workers) as c:
                 submit(c)
-    totals = {k: 0 for k in TOTALS}
+    keys = TOTALS + (EMP_TOTALS if n_emp or has_stats else ()) + (STAT_TOTALS if has_stats else ())
+    totals = dict.fromkeys(keys, 0)
     for rec in records.values():
-        for k in TOTALS:
-            totals[k] += int(rec["totals"][k])
-    if len(records) == n:
-        layout.write_json(
-            run / "summary.json",
-            {
-                "as_of": manifest["as_of"],
-                "as_of_jalali": manifest["as_of_jalali"],
-                "policy_hash": manifest["policy_hash"],
-                "partitions": n,
-                "totals": totals,
-                "outputs": {
-                    f"{part:05d}": {k: v["sha256"] for k, v in records[part]["files"].items()}
-                    for part in range(n)
-                },
-            },
-        )
-    return RunResult(n, n - len(todo), len(todo), totals)
+        for k, v in rec["totals"].items():
+            totals[k] += int(v)
+    complete = len(records) == len(tasks)
+    if complete:
+        outputs = {
+            f"{part:05d}": {k: v["sha256"] for k, v in records[("accounts", part)]["files"].items()}
+            for part in range(n)
+        }
+        for part in range(n_emp):
+            outputs[f"emp-{part:05d}"] = {
+                k: v["sha256"] for k, v in records[("employment", part)]["files"].items()
+            }
+        if has_stats:
+            outputs["statistics"] = {
+                k: v["sha256"] for k, v in records[("statistics", 0)]["files"].items()
+            }
+        summary: dict[str, Any] = {
+            "as_of": manifest["as_of"],
+            "as_of_jalali": manifest["as_of_jalali"],
+            "policy_hash": manifest["policy_hash"],
+            "partitions": n,
+            "totals": totals,
+            "outputs": outputs,
+        }
+        if n_emp or has_stats:
+            summary["employment_partitions"] = n_emp
+        layout.write_json(run / "summary.json", summary)
+    computed = dict.fromkeys(("accounts", "employment", "statistics"), 0)
+    for task in todo:
+        computed[task[0]] += 1
+    return RunResult(
+        n,
+        skipped["accounts"],
+        computed["accounts"],
+        totals,
+        employment_partitions=n_emp,
+        employment_skipped=skipped["employment"],
+        employment_computed=computed["employment"],
+        statistics=has_stats,
+        complete=complete,
+    )
 
 
 def reset(run: Path) -> None:

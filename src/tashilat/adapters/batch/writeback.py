@@ -10,6 +10,10 @@
   A charge already posted — by an earlier run, or by ``loans.accrue_all`` when the business
   date moved — finds either its request id taken or the instalment already moved, and is
   skipped; nothing is ever posted twice.
+* Employment loans (migration 0005) the same way: ``month_end_employment_loans`` per
+  employment partition, and their charges with ``employment.accrue``'s request ids
+  (``emp-penalty:{instalment}:{date}``) against ``EMP:{id}:PENALTY``, moving
+  ``employment_instalments.penalty_accrued`` under the same conditional update.
 * ``month_end_runs`` gets one row per as-of date with the totals and the digest of the
   Parquet outputs.
 
@@ -19,6 +23,7 @@ Progress is recorded per partition in ``done/NNNNN.db.json`` so a restart resume
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,17 +34,24 @@ from sqlalchemy import Table, and_, delete, func, insert, select, update
 
 from tashilat.adapters.batch import layout
 from tashilat.adapters.batch.runner import Progress, RunError, read_manifest
-from tashilat.adapters.db.batch_models import MonthEndAccount, MonthEndLoan, MonthEndRun
-from tashilat.adapters.db.models import JournalEntryRow, LoanInstalment
+from tashilat.adapters.db.batch_models import (
+    MonthEndAccount,
+    MonthEndEmploymentLoan,
+    MonthEndLoan,
+    MonthEndRun,
+)
+from tashilat.adapters.db.models import EmploymentInstalment, JournalEntryRow, LoanInstalment
 from tashilat.bootstrap import Container
 from tashilat.domain.ledger import transfer
-from tashilat.services import ledger
+from tashilat.services import employment, ledger
 from tashilat.services.loans import penalty_code
 
 ACCOUNTS: Table = MonthEndAccount.__table__  # type: ignore[assignment]
 LOANS: Table = MonthEndLoan.__table__  # type: ignore[assignment]
 RUNS: Table = MonthEndRun.__table__  # type: ignore[assignment]
 INST: Table = LoanInstalment.__table__  # type: ignore[assignment]
+EMP_LOANS: Table = MonthEndEmploymentLoan.__table__  # type: ignore[assignment]
+EMP_INST: Table = EmploymentInstalment.__table__  # type: ignore[assignment]
 ENTRIES: Table = JournalEntryRow.__table__  # type: ignore[assignment]
 CHUNK = 5_000
 POST_CHUNK = 500
@@ -71,6 +83,8 @@ LOAN_COLUMNS = (
     "penalty_unpaid_rial",
 )
 
+EMP_LOAN_COLUMNS = ("application_id", *LOAN_COLUMNS[2:])
+
 
 @dataclass(frozen=True)
 class WriteBack:
@@ -80,6 +94,10 @@ class WriteBack:
     penalty_posted_rial: int
     penalties_skipped: int
     partitions_skipped: int
+    employment_loans: int = 0
+    employment_penalties_posted: int = 0
+    employment_penalty_posted_rial: int = 0
+    employment_penalties_skipped: int = 0
 
 
 def _rows(path: Path, columns: tuple[str, ...], as_of: date) -> list[dict[str, Any]]:
@@ -107,9 +125,34 @@ def _write_results(c: Container, run: Path, part: int, as_of: date) -> tuple[int
     return len(accounts), len(loans)
 
 
-def _post_penalties(c: Container, run: Path, part: int, as_of: date) -> tuple[int, int, int]:
+def _write_employment(c: Container, run: Path, part: int, as_of: date) -> int:
+    rows = _rows(layout.output_path(run, "emp_loans", part), EMP_LOAN_COLUMNS, as_of)
+    if not rows:
+        return 0
+    ids = [r["application_id"] for r in rows]
+    with c.engine.begin() as conn:
+        conn.execute(
+            delete(EMP_LOANS).where(
+                EMP_LOANS.c.as_of == as_of,
+                EMP_LOANS.c.application_id >= min(ids),
+                EMP_LOANS.c.application_id <= max(ids),
+            )
+        )
+        for i in range(0, len(rows), CHUNK):
+            conn.execute(insert(EMP_LOANS), rows[i : i + CHUNK])
+    return len(rows)
+
+
+def _post_penalties(
+    c: Container, run: Path, part: int, as_of: date, *, employment_loans: bool = False
+) -> tuple[int, int, int]:
     """Post the partition's late charges; returns (posted, rial, skipped)."""
-    rows = pq.read_table(layout.output_path(run, "penalties", part)).to_pylist()
+    receivable: Callable[[int], str] = penalty_code
+    kind, inst, owner = "penalties", INST, "loan_id"
+    if employment_loans:
+        kind, inst, owner = "emp_penalties", EMP_INST, "application_id"
+        receivable = employment.penalty_code
+    rows = pq.read_table(layout.output_path(run, kind, part)).to_pylist()
     posted = amount = skipped = 0
     for i in range(0, len(rows), POST_CHUNK):
         chunk = rows[i : i + POST_CHUNK]
@@ -128,19 +171,19 @@ def _post_penalties(c: Container, run: Path, part: int, as_of: date) -> tuple[in
                     skipped += 1
                     continue
                 moved = conn.execute(
-                    update(INST)
+                    update(inst)
                     .where(
                         and_(
-                            INST.c.id == r["instalment_id"],
-                            INST.c.penalty_accrued == r["expected_accrued_rial"],
-                            INST.c.paid_principal == r["paid_principal"],
-                            INST.c.paid_profit == r["paid_profit"],
-                            INST.c.paid_on.is_(None),
+                            inst.c.id == r["instalment_id"],
+                            inst.c.penalty_accrued == r["expected_accrued_rial"],
+                            inst.c.paid_principal == r["paid_principal"],
+                            inst.c.paid_profit == r["paid_profit"],
+                            inst.c.paid_on.is_(None),
                         )
                     )
                     .values(
                         penalty_accrued=r["target_rial"],
-                        penalty_from=func.coalesce(INST.c.penalty_from, INST.c.due),
+                        penalty_from=func.coalesce(inst.c.penalty_from, inst.c.due),
                     )
                 ).rowcount
                 if moved != 1:
@@ -152,7 +195,7 @@ def _post_penalties(c: Container, run: Path, part: int, as_of: date) -> tuple[in
                         r["request_id"],
                         "loan.penalty",
                         as_of,
-                        debit=penalty_code(r["loan_id"]),
+                        debit=receivable(r[owner]),
                         credit=ledger.PENALTY_INCOME,
                         amount=r["increment_rial"],
                         memo="month-end batch",
@@ -165,12 +208,20 @@ def _post_penalties(c: Container, run: Path, part: int, as_of: date) -> tuple[in
     return posted, amount, skipped
 
 
-def _digest(run: Path, n: int) -> str:
+def _digest(run: Path, n: int, n_emp: int, stats: bool) -> str:
     h = hashlib.sha256()
     for part in range(n):
         rec = layout.read_json(layout.done_path(run, part))
         for kind in layout.OUTPUTS:
             h.update(f"{part}:{kind}:{rec['files'][kind]['sha256']}\n".encode())
+    for part in range(n_emp):
+        rec = layout.read_json(layout.emp_done_path(run, part))
+        for kind in layout.EMP_OUTPUTS:
+            h.update(f"emp-{part}:{kind}:{rec['files'][kind]['sha256']}\n".encode())
+    if stats:
+        rec = layout.read_json(layout.stats_done_path(run))
+        for kind in layout.STAT_OUTPUTS:
+            h.update(f"statistics:{kind}:{rec['files'][kind]['sha256']}\n".encode())
     return h.hexdigest()
 
 
@@ -226,6 +277,28 @@ def write_back(
         )
         if progress:
             progress(part, rec)
+    n_emp = int(manifest.get("employment_partitions") or 0)
+    e_loans = e_posted = e_rial = e_skipped = 0
+    for part in range(n_emp):
+        marker = run / "done" / f"emp-{part:05d}.db.json"
+        rec = layout.try_read_json(marker)
+        if not (rec and rec.get("database") == target):
+            ln = _write_employment(c, run, part, as_of)
+            p, r, s = (
+                _post_penalties(c, run, part, as_of, employment_loans=True)
+                if post_penalties
+                else (0, 0, 0)
+            )
+            rec = {"database": target, "loans": ln, "posted": p, "posted_rial": r, "skipped": s}
+            layout.write_json(marker, rec)
+            if progress:
+                progress(part, rec)
+        else:
+            parts_skipped += 1
+        e_loans += rec["loans"]
+        e_posted += rec["posted"]
+        e_rial += rec["posted_rial"]
+        e_skipped += rec["skipped"]
     summary = layout.read_json(run / "summary.json")["totals"]
     with c.engine.begin() as conn:
         conn.execute(delete(RUNS).where(RUNS.c.as_of == as_of))
@@ -241,8 +314,23 @@ def write_back(
                 "overdue_rial": summary["overdue_rial"],
                 "penalties_posted": posted,
                 "penalty_posted_rial": rial,
-                "output_digest": _digest(run, n),
+                "output_digest": _digest(run, n, n_emp, bool(manifest.get("statistics"))),
                 "finished_at": datetime.now(UTC),
+                "employment_loans": summary.get("employment_loans", 0),
+                "employment_overdue_rial": summary.get("employment_overdue_rial", 0),
+                "employment_penalties_posted": e_posted,
+                "employment_penalty_posted_rial": e_rial,
             },
         )
-    return WriteBack(n_acc, n_loans, posted, rial, skipped, parts_skipped)
+    return WriteBack(
+        n_acc,
+        n_loans,
+        posted,
+        rial,
+        skipped,
+        parts_skipped,
+        employment_loans=e_loans,
+        employment_penalties_posted=e_posted,
+        employment_penalty_posted_rial=e_rial,
+        employment_penalties_skipped=e_skipped,
+    )

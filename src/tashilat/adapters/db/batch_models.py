@@ -1,4 +1,5 @@
-"""Rows written by the month-end batch (migration 0004). Shares ``Base`` with models.py."""
+"""Rows written by the month-end batch (migrations 0004, 0005). Shares ``Base`` with
+models.py."""
 
 from __future__ import annotations
 
@@ -25,6 +26,15 @@ class MonthEndRun(Base):
     penalty_posted_rial: Mapped[int] = mapped_column(BigInteger)
     output_digest: Mapped[str] = mapped_column(String(64))
     finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # employment loans (migration 0005)
+    employment_loans: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    employment_overdue_rial: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    employment_penalties_posted: Mapped[int] = mapped_column(
+        BigInteger, default=0, server_default="0"
+    )
+    employment_penalty_posted_rial: Mapped[int] = mapped_column(
+        BigInteger, default=0, server_default="0"
+    )
 
 
 class MonthEndAccount(Base):
@@ -58,6 +68,25 @@ class MonthEndLoan(Base):
     as_of: Mapped[date] = mapped_column(Date, primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"), primary_key=True)
     account_id: Mapped[int] = mapped_column(Integer, index=True)
+    instalments_due: Mapped[int] = mapped_column(Integer)
+    due_rial: Mapped[int] = mapped_column(BigInteger)
+    paid_rial: Mapped[int] = mapped_column(BigInteger)
+    overdue_instalments: Mapped[int] = mapped_column(Integer)
+    overdue_rial: Mapped[int] = mapped_column(BigInteger)
+    penalty_accrued_rial: Mapped[int] = mapped_column(BigInteger)
+    penalty_increment_rial: Mapped[int] = mapped_column(BigInteger)
+    penalty_unpaid_rial: Mapped[int] = mapped_column(BigInteger)
+
+
+class MonthEndEmploymentLoan(Base):
+    """A live employment loan's instalments due, overdue amounts and late charges at
+    ``as_of`` (migration 0005; the batch's ``emp_loans`` file)."""
+
+    __tablename__ = "month_end_employment_loans"
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("employment_applications.id"), primary_key=True
+    )
     instalments_due: Mapped[int] = mapped_column(Integer)
     due_rial: Mapped[int] = mapped_column(BigInteger)
     paid_rial: Mapped[int] = mapped_column(BigInteger)

@@ -45,6 +45,30 @@ def _money(n: int) -> str:
     return f"{n:,}"
 
 
+def _statistics(run_dir: Path) -> list[tuple[str, str]]:
+    """The pipeline by state and the median days to disbursement, from the run's outputs."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    from tashilat.adapters.batch import layout
+
+    rows: list[tuple[str, str]] = []
+    try:
+        pipeline = pq.read_table(layout.stat_output_path(run_dir, "pipeline")).to_pylist()
+        speed = pq.read_table(layout.stat_output_path(run_dir, "speed")).to_pylist()
+    except OSError:
+        return rows
+    for r in pipeline:
+        rows.append((f"  {r['state']}", f"{_money(r['count'])} = {_money(r['amount_rial'])} rial"))
+    for r in speed:
+        rows.append(
+            (
+                f"  median days {r['agency']}/{r['bank']}",
+                f"{r['median_days']:g} ({_money(r['loans'])} loans)",
+            )
+        )
+    return rows
+
+
 @batch_app.command("month-end")
 def month_end_cmd(
     as_of: AsOf,
@@ -115,7 +139,12 @@ def month_end_cmd(
 
             def parts() -> int | None:
                 try:
-                    return int(runner.read_manifest(run_dir)["partitions"])
+                    m = runner.read_manifest(run_dir)
+                    return (
+                        int(m["partitions"])
+                        + int(m.get("employment_partitions") or 0)
+                        + int(bool(m.get("statistics")))
+                    )
                 except Exception:
                     return None
 
@@ -169,6 +198,35 @@ def month_end_cmd(
                 f"{_money(t['penalties'])} = {_money(t['penalty_increment_rial'])} rial",
             ),
         ]
+        if "employment_loans" in t:
+            rows += [
+                (
+                    "employment loans (partitions)",
+                    f"{_money(t['employment_loans'])} ({result.result.employment_partitions})",
+                ),
+                ("employment overdue instalments", _money(t["employment_overdue_instalments"])),
+                ("employment overdue (rial)", _money(t["employment_overdue_rial"])),
+                (
+                    "employment late charges to post",
+                    f"{_money(t['employment_penalties'])} = "
+                    f"{_money(t['employment_penalty_increment_rial'])} rial",
+                ),
+            ]
+        if "allocations" in t:
+            rows += [
+                (
+                    "allocations (agency × province × year)",
+                    f"{_money(t['allocations'])}: {_money(t['allocation_rial'])} rial, "
+                    f"{_money(t['allocation_free_rial'])} free",
+                ),
+                (
+                    "applications (disbursed)",
+                    f"{_money(t['applications'])} ({_money(t['disbursed_loans'])})",
+                ),
+            ]
+            stats = _statistics(run_dir)
+            if stats:
+                rows += stats
         if result.written is not None:
             w = result.written
             rows += [
@@ -180,6 +238,15 @@ def month_end_cmd(
                     "already posted or changed)",
                 ),
             ]
+            if w.employment_loans or w.employment_penalties_posted:
+                rows.append(
+                    (
+                        "employment charges posted",
+                        f"{_money(w.employment_penalties_posted)} = "
+                        f"{_money(w.employment_penalty_posted_rial)} rial "
+                        f"({_money(w.employment_penalties_skipped)} already posted or changed)",
+                    )
+                )
         rows.append(("wall time", f"{elapsed:.2f} s"))
         for k, v in rows:
             table.add_row(k, v)
