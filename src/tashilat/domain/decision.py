@@ -61,7 +61,9 @@ class Resolved(Generic[T]):
 
 
 class PolicyReader(Protocol):
-    """What a rule needs of a policy snapshot."""
+    """What a rule needs of a policy snapshot (immutable, so hashable by identity)."""
+
+    def __hash__(self) -> int: ...
 
     @property
     def hash(self) -> str: ...

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from tashilat.domain.decision import Decision, PolicyReader, Reason, Usage
 from tashilat.domain.jalali import format_jalali, to_jalali
@@ -42,7 +43,14 @@ class Terms:
     usage: Usage = field(compare=False, repr=False)
 
 
+@lru_cache(maxsize=4096)
 def terms(policy: PolicyReader, on: date) -> Terms:
+    """The rule set in force on ``on`` (memoised: a snapshot is immutable, so the same
+    policy and date always give the same terms; every introduction needs them)."""
+    return _terms(policy, on)
+
+
+def _terms(policy: PolicyReader, on: date) -> Terms:
     u = Usage()
 
     def get(path: str) -> object:
