@@ -21,6 +21,7 @@ class Settings:
         values: dict[str, object] = {
             "database_url": url,
             "token_hours": int(os.environ.get("TASHILAT_TOKEN_HOURS", "12")),
+            "demo": os.environ.get("TASHILAT_DEMO") == "1",
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         s = Settings(**values)  # type: ignore[arg-type]

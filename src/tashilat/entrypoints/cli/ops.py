@@ -23,11 +23,11 @@ out = Console()
 DEMO_URL = "sqlite:///var/demo.sqlite3"
 
 
-def _container(url: str | None = None) -> Container:
+def _container(url: str | None = None, *, demo: bool | None = None) -> Container:
     from tashilat.bootstrap import build
     from tashilat.settings import Settings
 
-    return build(Settings.from_env(database_url=url))
+    return build(Settings.from_env(database_url=url, demo=demo or None))
 
 
 @db_app.command("upgrade")
@@ -163,7 +163,7 @@ def serve(
     url = None
     if demo and not os.environ.get("TASHILAT_DATABASE_URL"):
         url = DEMO_URL
-    c = _container(url)
+    c = _container(url, demo=demo)
     if demo:
         from tashilat.demo import DEMO_PASSWORD, seed
 
@@ -185,6 +185,8 @@ def serve(
     out.print(f"API docs: http://{host}:{port}/docs")
     if workers > 1:
         os.environ["TASHILAT_DATABASE_URL"] = c.settings.database_url
+        if demo:
+            os.environ["TASHILAT_DEMO"] = "1"
         c.dispose()
         uvicorn.run(
             "tashilat.entrypoints.api.asgi:app_from_env",
