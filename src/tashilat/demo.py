@@ -5,7 +5,7 @@ Everything goes through the services, exactly as a bank would do it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
@@ -340,7 +340,3 @@ def _branch_ids(c: Container) -> dict[str, int]:
     uow = c.uow()
     with uow:
         return {b.code: b.id for b in uow.session.scalars(select(Branch))}
-
-
-def now() -> datetime:
-    return datetime.now(UTC)

@@ -1425,9 +1425,5 @@ def speed_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
     ]
 
 
-def explain(decision: Decision[Any]) -> list[dict[str, Any]]:
-    return [r.as_dict() for r in decision.reasons]
-
-
 def reasons_of(app: EmploymentApplication) -> list[str]:
     return list(json.loads(app.reasons)) if app.reasons else []

@@ -14,7 +14,6 @@ from tashilat.adapters.db.models import Loan, LoanInstalment, YouthAccount
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.finance import late_penalty
-from tashilat.domain.jalali import format_jalali
 from tashilat.domain.ledger import split, transfer
 from tashilat.domain.programs.youth_fund.rules import entitlement
 from tashilat.domain.programs.youth_fund.servicing import LoanOffer, loan_offer
@@ -489,7 +488,3 @@ def list_loans(
             q = q.where(Loan.status == status)
         total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0
         return list(uow.session.scalars(q.order_by(Loan.id).offset(offset).limit(limit))), total
-
-
-def describe(loan: Loan) -> str:
-    return f"loan {loan.id} of {loan.principal:,} from {format_jalali(loan.requested_on)}"

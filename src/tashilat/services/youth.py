@@ -14,7 +14,6 @@ from tashilat.adapters.db.models import (
     BusinessDate,
     Customer,
     JournalEntryRow,
-    LedgerAccount,
     PostingRow,
     PrivilegeTransfer,
     YouthAccount,
@@ -765,13 +764,3 @@ def close_account(uow: UnitOfWork, actor: Actor, *, account_id: int, request_id:
         )
         uow.commit()
         return Movement(acc.id, request_id, balance, 0, on, False)
-
-
-def branch_of(uow: UnitOfWork, branch_id: int) -> Branch | None:
-    return uow.session.get(Branch, branch_id)
-
-
-def ledger_account_code(uow: UnitOfWork, acc: YouthAccount) -> str:
-    la = uow.session.get(LedgerAccount, acc.ledger_account_id)
-    assert la is not None
-    return la.code
