@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tashilat.entrypoints.cli.common import err, friendly_errors, out
+from tashilat.entrypoints.cli.common import DigitsOpt, JsonOpt, err, guarded, out, print_json
 
 batch_app = typer.Typer(
     help="Month-end batch over all accounts and loans. / پردازش پایان ماه", no_args_is_help=True
@@ -91,17 +91,19 @@ def month_end_cmd(
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Delete the run directory first (no resume)")
     ] = False,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Monthly structures, yearly averages and entitlements of every youth-fund account and
     the instalments due, overdue amounts and late charges of every loan, at --as-of.
 
     Resumes a killed run in the same --out directory; the output is the same bytes."""
 
-    @friendly_errors
     def run() -> None:
         from tashilat.adapters.batch import job, runner
         from tashilat.domain.errors import InvalidInput
         from tashilat.domain.jalali import parse_jalali
+        from tashilat.entrypoints.serialize import jsonable
         from tashilat.policy import default_policy
 
         if engine not in ("local", "dask"):
@@ -178,6 +180,22 @@ def month_end_cmd(
                     container.dispose()
         elapsed = time.perf_counter() - started
         t = result.result.totals
+        if as_json:
+            w = result.written
+            print_json(
+                {
+                    "as_of": result.manifest.get("as_of_jalali", as_of),
+                    "run_directory": str(run_dir),
+                    "engine": engine,
+                    "scheduler": scheduler,
+                    "partitions": result.result.partitions,
+                    "resumed_partitions": result.result.skipped,
+                    "totals": t,
+                    "written": None if w is None else jsonable(w),
+                    "seconds": round(elapsed, 2),
+                }
+            )
+            return
         table = Table(title=f"month-end {result.manifest.get('as_of_jalali', as_of)}")
         table.add_column("")
         table.add_column("", justify="right")
@@ -252,7 +270,7 @@ def month_end_cmd(
             table.add_row(k, v)
         out.print(table)
 
-    run()
+    guarded(run, as_json=as_json, digits=digits)
 
 
 @batch_app.command("generate")
@@ -269,12 +287,13 @@ def generate_cmd(
             help="Load a migrated, initialised database instead of writing Parquet",
         ),
     ] = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Synthetic accounts across cohorts 1397–1403 and tiers (table followers, partial
     savers, lump sums, withdrawals, late payers), reproducible from --seed: as a run
     directory of Parquet input, or loaded into a database."""
 
-    @friendly_errors
     def run() -> None:
         from tashilat.adapters.batch import generate, job
         from tashilat.domain.jalali import parse_jalali
@@ -286,6 +305,9 @@ def generate_cmd(
         started = time.perf_counter()
         if database_url:
             counts = generate.load_database(spec, policy, database_url)
+            if as_json:
+                print_json({"database": True, **counts})
+                return
             out.print(
                 f"[green]loaded[/green] {counts['accounts']:,} accounts, "
                 f"{counts['events']:,} movements, {counts['loans']:,} loans, "
@@ -298,10 +320,20 @@ def generate_cmd(
             m = generate.write_partitions(
                 spec, policy, run_dir, progress=lambda part, rec: bar.advance(task)
             )
+        if as_json:
+            print_json(
+                {
+                    "run_directory": str(run_dir),
+                    "accounts": m["accounts"],
+                    "events": m.get("events", 0),
+                    "partitions": spec.partitions,
+                }
+            )
+            return
         out.print(
             f"[green]generated[/green] {m['accounts']:,} accounts, {m.get('events', 0):,} "
             f"movements in {spec.partitions} partitions → {run_dir} "
             f"({time.perf_counter() - started:.1f} s)"
         )
 
-    run()
+    guarded(run, as_json=as_json, digits=digits)

@@ -15,13 +15,12 @@ from rich.table import Table
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.domain.money import parse_rial
-from tashilat.entrypoints.cli.common import friendly_errors, out
+from tashilat.entrypoints.cli.common import DigitsOpt, JsonOpt, friendly_errors, out, print_json
 
 employment_app = typer.Typer(
     help="Employment-generating qard al-hasan loans. / تسهیلات اشتغال‌زایی", no_args_is_help=True
 )
 As = Annotated[str, typer.Option("--as", help="The username doing this step")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 Url = Annotated[
     str | None, typer.Option("--url", help="Database URL (default TASHILAT_DATABASE_URL)")
 ]
@@ -89,6 +88,7 @@ def check(
     note: Annotated[bool, typer.Option("--promissory-note")] = False,
     guarantors: Annotated[int, typer.Option("--guarantors", min=0, max=10)] = 0,
     as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """The cap in force, the guarantee bundles for the amount and what is missing (no login)."""
     from tashilat.domain.programs.employment import rules
@@ -149,12 +149,17 @@ def agency(
     name_en: Annotated[str, typer.Option("--name-en")],
     user: As,
     url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Add a supporting agency (admin)."""
     from tashilat.services import employment
 
     c, actor = _ctx(url, user)
     a = employment.create_agency(c.uow(), actor, code=code, name_fa=name_fa, name_en=name_en)
+    if as_json:
+        print_json({"code": a.code, "name_fa": a.name_fa, "name_en": a.name_en})
+        return
     out.print(f"agency {a.code} created")
 
 
@@ -166,12 +171,17 @@ def bank(
     name_en: Annotated[str, typer.Option("--name-en")],
     user: As,
     url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Add an agent bank (admin)."""
     from tashilat.services import employment
 
     c, actor = _ctx(url, user)
     b = employment.create_bank(c.uow(), actor, code=code, name_fa=name_fa, name_en=name_en)
+    if as_json:
+        print_json({"code": b.code, "name_fa": b.name_fa, "name_en": b.name_en})
+        return
     out.print(f"bank {b.code} created")
 
 
@@ -184,6 +194,8 @@ def allocate(
     amount: Annotated[str, typer.Option("--amount")],
     user: As,
     url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Set an agency's allocation for a province and year (admin)."""
     from tashilat.services import employment
@@ -198,6 +210,17 @@ def allocate(
         year=year,
         amount=parse_rial(amount, field="amount", allow_zero=False),
     )
+    if as_json:
+        print_json(
+            {
+                "agency": agency_code,
+                "province": province,
+                "year": year,
+                "amount_rial": a.amount,
+                "category_cap_rial": a.category_cap,
+            }
+        )
+        return
     out.print(f"allocation {a.amount:,} rial; approved categories up to {a.category_cap:,}")
 
 
@@ -210,6 +233,8 @@ def category(
     name_fa: Annotated[str, typer.Option("--name-fa")],
     user: As,
     url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Approve a job category for an agency and year (admin)."""
     from tashilat.services import employment
@@ -218,6 +243,9 @@ def category(
     employment.add_category(
         c.uow(), actor, agency_code=agency_code, year=year, code=code, name_fa=name_fa
     )
+    if as_json:
+        print_json({"agency": agency_code, "year": year, "code": code, "name_fa": name_fa})
+        return
     out.print(f"category {code} approved for {agency_code} in {year}")
 
 
@@ -230,10 +258,13 @@ def limit(
     amount: Annotated[str, typer.Option("--amount")],
     user: As,
     url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Set a bank's monthly SAMAT limit (admin)."""
     from tashilat.services import employment
 
+    limit_rial = parse_rial(amount, field="amount")
     c, actor = _ctx(url, user)
     employment.set_monthly_limit(
         c.uow(),
@@ -241,8 +272,11 @@ def limit(
         bank_code=bank_code,
         year=year,
         month=month,
-        amount=parse_rial(amount, field="amount"),
+        amount=limit_rial,
     )
+    if as_json:
+        print_json({"bank": bank_code, "year": year, "month": month, "amount_rial": limit_rial})
+        return
     out.print(f"limit for {bank_code} {year}/{month:02d} set")
 
 
@@ -256,6 +290,8 @@ def import_samat(
     on: Annotated[str, typer.Option("--on")],
     user: As,
     url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Record a historical employment loan in the local SAMAT registry (admin)."""
     from tashilat.services import employment
@@ -270,6 +306,9 @@ def import_samat(
         amount=parse_rial(amount, field="amount"),
         disbursed_on=parse_jalali(on, field="on"),
     )
+    if as_json:
+        print_json({"tracking_code": loan.tracking_code, "national_id": national_id})
+        return
     out.print(f"registered {loan.tracking_code}")
 
 
@@ -287,6 +326,7 @@ def submit(
     not_mandated: Annotated[bool, typer.Option("--not-mandated")] = False,
     url: Url = None,
     as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Submit a business plan (agency officer, or the applicant as a customer)."""
     from tashilat.services import employment
@@ -328,6 +368,7 @@ def _step(name: str, doc: str) -> None:
         reason: Annotated[str | None, typer.Option("--reason", help="reject/withdraw: why")] = None,
         url: Url = None,
         as_json: JsonOpt = False,
+        digits: DigitsOpt = "latin",
     ) -> None:
         from tashilat.services import employment
 
@@ -376,6 +417,7 @@ def guarantee(
     grade: Annotated[str | None, typer.Option("--grade")] = None,
     url: Url = None,
     as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Record a guarantee (bank officer) and show which bundle is met or what is missing."""
     from tashilat.entrypoints.serialize import jsonable
@@ -398,6 +440,7 @@ def repay(
     key: Annotated[str, typer.Option("--key", help="Idempotency key: a retry posts nothing")],
     url: Url = None,
     as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Record a repayment: late charge, then fee, then principal."""
     from tashilat.services import employment
@@ -428,7 +471,11 @@ def repay(
 @employment_app.command("show")
 @friendly_errors
 def show(
-    app_id: Annotated[int, typer.Argument()], user: As, url: Url = None, as_json: JsonOpt = False
+    app_id: Annotated[int, typer.Argument()],
+    user: As,
+    url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """One application with its SAMAT code."""
     from tashilat.services import employment
@@ -450,6 +497,8 @@ def report(
     user: As,
     csv_out: Annotated[bool, typer.Option("--csv", help="CSV on standard output")] = False,
     url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Allocation use, categories, the pipeline by state, or median days to disbursement."""
     import csv
@@ -468,6 +517,9 @@ def report(
             "cli.report", f"گزارش «{kind}» نیست.", f"No report '{kind}' ({', '.join(fns)})."
         )
     rows = fns[kind](c.reader(), actor)
+    if as_json:
+        print_json(rows)
+        return
     if csv_out:
         if rows:
             w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))

@@ -21,6 +21,7 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.domain.money import format_rial, parse_percent, parse_rial
 from tashilat.domain.text import strip_number, to_persian_digits
+from tashilat.entrypoints.cli.common import DigitsOpt, JsonErrorsGroup, JsonOpt, check_digits
 from tashilat.entrypoints.serialize import entitlement_json, jsonable, plan_json, schedule_json
 from tashilat.policy import check_policy, default_policy
 
@@ -30,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=JsonErrorsGroup,
 )
 policy_app = typer.Typer(
     help="Policy parameters: validate and show. / پارامترهای سیاستی", no_args_is_help=True
@@ -56,8 +58,6 @@ app.add_typer(batch_app, name="batch")
 from tashilat.entrypoints.cli.common import err, friendly_errors, out  # noqa: E402
 
 F = TypeVar("F", bound=Callable[..., Any])
-DigitsOpt = Annotated[str, typer.Option("--digits", help="latin | fa (Persian digits)")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 
 
 def _digits(text: str, digits: str) -> str:
@@ -76,10 +76,7 @@ def _money(amount: int | None, digits: str) -> str:
 
 
 def _check_digits(digits: str) -> None:
-    if digits not in ("latin", "fa"):
-        raise InvalidInput(
-            "digits.invalid", "--digits باید latin یا fa باشد.", "--digits must be latin or fa."
-        )
+    check_digits(digits)
 
 
 def _print_json(data: Any) -> None:
@@ -110,25 +107,38 @@ def _parse_int(text: str, field: str, *, low: int, high: int) -> int:
 # -- policy ---------------------------------------------------------------------------------
 
 
+def _load(path: Path) -> Any:
+    from tashilat.policy import load_policy
+
+    return load_policy(path)
+
+
 @policy_app.command("check")
 @friendly_errors
 def policy_check(
     path: Annotated[
         Path | None, typer.Argument(help="A parameters tree (default: the shipped one).")
     ] = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Validate a policy tree: exit 0 when clean, 1 with every finding listed."""
     findings = check_policy(path)
+    if as_json:
+        data: dict[str, Any] = {"valid": not findings, "findings": [str(f) for f in findings]}
+        if not findings:
+            snap = default_policy() if path is None else _load(path)
+            data.update(parameters=len(snap), policy_hash=snap.hash)
+        _print_json(data)
+        if findings:
+            raise typer.Exit(1)
+        return
     if findings:
         err.print(f"[red]{len(findings)} finding(s) / {len(findings)} مورد:[/red]")
         for f in findings:
             err.print(f"  - {f}", highlight=False)
         raise typer.Exit(1)
-    snap = default_policy() if path is None else None
-    if snap is None:
-        from tashilat.policy import load_policy
-
-        snap = load_policy(path)
+    snap = default_policy() if path is None else _load(path)
     out.print(
         f"[green]OK[/green] — {len(snap)} parameters, hash {snap.short_hash} / "
         f"{len(snap)} پارامتر معتبر است.",
@@ -142,6 +152,7 @@ def policy_show(
     path: Annotated[str, typer.Argument(help="Parameter path, e.g. youth_fund.caps")],
     on: Annotated[str | None, typer.Option("--on", help="Jalali date YYYY/MM/DD")] = None,
     as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """A parameter's value, status and source (all dated values, or the one in force --on)."""
     snap = default_policy()
@@ -462,12 +473,18 @@ def loan_schedule(
     out.print(f"{label}: {_money(schedule.total_profit, digits)}", highlight=False)
 
 
-from tashilat.entrypoints.cli.ops import date_app, db_app, serve, users_app  # noqa: E402
+from tashilat.entrypoints.cli.ops import (  # noqa: E402
+    date_app,
+    db_app,
+    serve,
+    users_app,
+    with_output_options,
+)
 
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(date_app, name="business-date")
-app.command("serve")(serve)
+app.command("serve")(with_output_options(serve))
 
 
 def main() -> None:  # pragma: no cover - console entry

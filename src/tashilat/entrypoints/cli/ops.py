@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import getpass
+import inspect
 import os
+import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from functools import wraps
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from tashilat.bootstrap import Container
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali
-from tashilat.entrypoints.cli.common import friendly_errors
+from tashilat.entrypoints.cli.common import (
+    DigitsOpt,
+    JsonOpt,
+    friendly_errors,
+    guarded,
+    out,
+    print_json,
+)
+from tashilat.settings import DEFAULT_SQLITE
 
 db_app = typer.Typer(help="Database schema (Alembic). / پایگاه داده", no_args_is_help=True)
 users_app = typer.Typer(help="Staff and customer logins. / کاربران", no_args_is_help=True)
 date_app = typer.Typer(help="The business date. / تاریخ کاری", no_args_is_help=True)
 
-out = Console()
-DEMO_URL = "sqlite:///var/demo.sqlite3"
+DEMO_URL = DEFAULT_SQLITE  # the demo fills the default database, so every command sees it
+
+Url = Annotated[
+    str | None, typer.Option("--url", help="Database URL (default TASHILAT_DATABASE_URL)")
+]
 
 
 def _container(url: str | None = None, *, demo: bool | None = None) -> Container:
@@ -30,40 +44,46 @@ def _container(url: str | None = None, *, demo: bool | None = None) -> Container
     return build(Settings.from_env(database_url=url, demo=demo or None))
 
 
+def _shown_url(c: Container) -> str:
+    return str(c.engine.url.render_as_string(hide_password=True))
+
+
 @db_app.command("upgrade")
-def db_upgrade(
-    url: Annotated[
-        str | None, typer.Option("--url", help="Database URL (default TASHILAT_DATABASE_URL)")
-    ] = None,
-) -> None:
+@friendly_errors
+def db_upgrade(url: Url = None, as_json: JsonOpt = False, digits: DigitsOpt = "latin") -> None:
     """Apply every migration (the only way a schema is made)."""
     from tashilat.adapters.db.migrate import upgrade
 
     c = _container(url)
     upgrade(c.settings.database_url)
-    out.print(
-        f"[green]schema up to date[/green]: {c.engine.url.render_as_string(hide_password=True)}"
-    )
+    if as_json:
+        print_json({"database": _shown_url(c), "schema": "up to date"})
+        return
+    out.print(f"[green]schema up to date[/green]: {_shown_url(c)}", highlight=False)
 
 
 @db_app.command("init")
+@friendly_errors
 def db_init(
     business_date: Annotated[str, typer.Option("--business-date", help="Jalali YYYY/MM/DD")],
-    url: Annotated[str | None, typer.Option("--url")] = None,
+    url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Migrate, create the system ledger accounts and set the first business date."""
     from tashilat.bootstrap import init_database
 
-    @friendly_errors
-    def run() -> None:
-        c = _container(url)
-        init_database(c, business_date=parse_jalali(business_date, field="business_date"))
-        out.print(f"[green]initialised[/green] at business date {business_date}")
-
-    run()
+    day = parse_jalali(business_date, field="business_date")
+    c = _container(url)
+    init_database(c, business_date=day)
+    if as_json:
+        print_json({"database": _shown_url(c), "business_date": format_jalali(day)})
+        return
+    out.print(f"[green]initialised[/green] at business date {format_jalali(day)}", highlight=False)
 
 
 @users_app.command("create")
+@friendly_errors
 def users_create(
     username: Annotated[str, typer.Option("--username")],
     role: Annotated[str, typer.Option("--role", help="admin|officer|supervisor|auditor|customer")],
@@ -73,50 +93,53 @@ def users_create(
     national_id: Annotated[
         str | None, typer.Option("--national-id", help="For a customer login")
     ] = None,
-    url: Annotated[str | None, typer.Option("--url")] = None,
+    url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Create a login. The password is read from TASHILAT_NEW_PASSWORD or asked for; there is
     no default password."""
     from tashilat.services import auth
     from tashilat.services.auth import SYSTEM
 
-    @friendly_errors
-    def run() -> None:
-        password = os.environ.get("TASHILAT_NEW_PASSWORD") or getpass.getpass(
-            "Password / گذرواژه: "
-        )
-        c = _container(url)
-        u = auth.create_user(
-            c.uow(),
-            SYSTEM,
-            username=username,
-            password=password,
-            role=role,
-            branch_code=branch,
-            customer_national_id=national_id,
-        )
-        out.print(f"[green]created[/green] {u.username} ({u.role})")
-
-    run()
+    password = os.environ.get("TASHILAT_NEW_PASSWORD") or getpass.getpass("Password / گذرواژه: ")
+    c = _container(url)
+    u = auth.create_user(
+        c.uow(),
+        SYSTEM,
+        username=username,
+        password=password,
+        role=role,
+        branch_code=branch,
+        customer_national_id=national_id,
+    )
+    if as_json:
+        print_json({"username": u.username, "role": u.role})
+        return
+    out.print(f"[green]created[/green] {u.username} ({u.role})", highlight=False)
 
 
 @date_app.command("show")
-def date_show(url: Annotated[str | None, typer.Option("--url")] = None) -> None:
+@friendly_errors
+def date_show(url: Url = None, as_json: JsonOpt = False, digits: DigitsOpt = "latin") -> None:
     """The current business date."""
     from tashilat.services import calendar
 
-    @friendly_errors
-    def run() -> None:
-        out.print(format_jalali(calendar.get(_container(url).uow())))
-
-    run()
+    day = calendar.get(_container(url).uow())
+    if as_json:
+        print_json({"business_date": format_jalali(day)})
+        return
+    out.print(format_jalali(day), highlight=False)
 
 
 @date_app.command("advance")
+@friendly_errors
 def date_advance(
     to: Annotated[str, typer.Option("--to", help="Jalali YYYY/MM/DD")],
     username: Annotated[str, typer.Option("--as", help="A supervisor's username")],
-    url: Annotated[str | None, typer.Option("--url")] = None,
+    url: Url = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
 ) -> None:
     """Advance the business date (and accrue late charges up to it), as a supervisor."""
     from sqlalchemy import select
@@ -125,23 +148,22 @@ def date_advance(
     from tashilat.services import calendar
     from tashilat.services.auth import actor_of
 
-    @friendly_errors
-    def run() -> None:
-        c = _container(url)
-        uow = c.uow()
-        with uow:
-            u = uow.session.scalar(select(User).where(User.username == username))
-            if u is None:
-                raise InvalidInput(
-                    "user.unknown", f"کاربر «{username}» نیست.", f"No user '{username}'."
-                )
-            actor = actor_of(u)
-        new = calendar.advance(
-            c.uow(), actor, parse_jalali(to, field="to"), request_id=f"cli:{datetime.now(UTC)}"
-        )
-        out.print(f"business date: {format_jalali(new)}")
-
-    run()
+    c = _container(url)
+    uow = c.uow()
+    with uow:
+        u = uow.session.scalar(select(User).where(User.username == username))
+        if u is None:
+            raise InvalidInput(
+                "user.unknown", f"کاربر «{username}» نیست.", f"No user '{username}'."
+            )
+        actor = actor_of(u)
+    new = calendar.advance(
+        c.uow(), actor, parse_jalali(to, field="to"), request_id=f"cli:{datetime.now(UTC)}"
+    )
+    if as_json:
+        print_json({"business_date": format_jalali(new)})
+        return
+    out.print(f"business date: {format_jalali(new)}", highlight=False)
 
 
 def serve(
@@ -198,3 +220,45 @@ def serve(
         )
     else:
         uvicorn.run(create_app(c), host=host, port=port, log_level="info")
+
+
+def with_output_options(fn: Callable[..., None]) -> Callable[..., None]:
+    """``serve`` as a command with ``--json`` and ``--digits`` like every other: with
+    ``--json`` the start-up notes are one JSON object (``api_docs``, ``demo``) and the
+    human-readable lines are left out; the server's own log stays on standard error."""
+    sig = inspect.signature(fn, eval_str=True)
+
+    @wraps(fn)
+    def command(*args: Any, as_json: bool = False, digits: str = "latin", **kwargs: Any) -> None:
+        def run() -> None:
+            if as_json:
+                host, port = kwargs.get("host", "127.0.0.1"), kwargs.get("port", 8000)
+                print_json(
+                    {"api_docs": f"http://{host}:{port}/docs", "demo": bool(kwargs.get("demo"))}
+                )
+                sys.stdout.flush()
+            quiet, out.quiet = out.quiet, as_json
+            try:
+                fn(*args, **kwargs)
+            finally:
+                out.quiet = quiet
+
+        guarded(run, as_json=as_json, digits=digits)
+
+    extra = [
+        inspect.Parameter(
+            "as_json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=JsonOpt
+        ),
+        inspect.Parameter(
+            "digits", inspect.Parameter.KEYWORD_ONLY, default="latin", annotation=DigitsOpt
+        ),
+    ]
+    command.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=[*sig.parameters.values(), *extra]
+    )
+    command.__annotations__ = {
+        **{name: p.annotation for name, p in sig.parameters.items()},
+        "as_json": JsonOpt,
+        "digits": DigitsOpt,
+    }
+    return command

@@ -30,6 +30,7 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali, start_of_year
 from tashilat.domain.money import parse_percent, parse_rial
 from tashilat.domain.text import strip_number, to_persian_digits
+from tashilat.entrypoints.cli.common import DigitsOpt, JsonOpt
 from tashilat.entrypoints.serialize import contribution_json, decision_json
 
 wages_app = typer.Typer(
@@ -65,8 +66,6 @@ def friendly(fn: F) -> F:
 
 # -- options shared by the commands ---------------------------------------------------------
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
-DigitsOpt = Annotated[str, typer.Option("--digits", help="latin | fa (Persian digits)")]
 OnOpt = Annotated[
     str | None,
     typer.Option("--on", help="Business date, Jalali YYYY/MM/DD, or a year YYYY (default: today)"),
