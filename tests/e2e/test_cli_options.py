@@ -141,3 +141,15 @@ def test_json_output_keeps_latin_digits_whatever_digits_says() -> None:
 )
 def test_persian_digits_leave_addresses_and_colours_alone(text: str, expected: str) -> None:
     assert persian_digits(text) == expected
+
+
+def test_the_demo_server_fills_the_database_every_command_uses(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tashilat.entrypoints.cli import ops
+    from tashilat.settings import Settings
+
+    monkeypatch.delenv("TASHILAT_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert Settings.from_env().database_url == "sqlite:///var/tashilat.sqlite3"
+    assert ops.DEMO_URL == "sqlite:///var/tashilat.sqlite3"

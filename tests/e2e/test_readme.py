@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
