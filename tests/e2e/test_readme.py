@@ -107,3 +107,17 @@ def test_every_command_of_the_readme_runs(demo: tuple[Path, dict[str, str], int]
     assert "Traceback" not in r.stdout + r.stderr
     if "TOKEN=$(" in BLOCKS[n]:
         assert '"balance' in r.stdout or "balance" in r.stdout, r.stdout[-2000:]
+
+
+def test_docs_rules_keeps_the_section_numbers_that_answers_cite() -> None:
+    """``docs/rules.md §X.Y`` is cited by answers and the policy data: its numbering is fixed."""
+    text = (REPO / "docs" / "rules.md").read_text()
+    numbers = re.findall(r"^#{2,3} (\d+(?:\.\d+)?)\.? ", text, flags=re.M)
+    assert numbers == [
+        "0", "0.1", "0.2", "0.3", "0.4",
+        "1", "1.1", "1.2", "1.3", "1.4", "1.5",
+        "2", "2.1", "2.2", "2.3", "2.4",
+        "3", "3.1", "3.2", "3.3",
+        "4", "5", "6",
+    ]  # fmt: skip
+    assert len(re.findall(r"^\d\. ", text.split("## 6.")[1], flags=re.M)) == 7
