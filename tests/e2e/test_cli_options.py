@@ -153,3 +153,18 @@ def test_the_demo_server_fills_the_database_every_command_uses(
     monkeypatch.chdir(tmp_path)
     assert Settings.from_env().database_url == "sqlite:///var/tashilat.sqlite3"
     assert ops.DEMO_URL == "sqlite:///var/tashilat.sqlite3"
+
+
+@pytest.mark.filterwarnings("ignore::getpass.GetPassWarning")
+def test_users_create_without_a_password_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TASHILAT_NEW_PASSWORD", raising=False)
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    r = runner.invoke(
+        app,
+        ["users", "create", "--username", "u1", "--role", "officer", "--url", url, "--json"],
+        input="",
+    )
+    assert r.exit_code == 2
+    assert json.loads(r.stdout)["code"] == "user.password_missing"

@@ -82,6 +82,18 @@ def db_init(
     out.print(f"[green]initialised[/green] at business date {format_jalali(day)}", highlight=False)
 
 
+def _ask_password() -> str:
+    try:
+        return getpass.getpass("Password / گذرواژه: ")
+    except EOFError:
+        raise InvalidInput(
+            "user.password_missing",
+            "گذرواژه داده نشد: آن را در TASHILAT_NEW_PASSWORD بگذارید یا هنگام پرسش بنویسید.",
+            "No password given: set TASHILAT_NEW_PASSWORD or type it when asked.",
+            field="password",
+        ) from None
+
+
 @users_app.command("create")
 @friendly_errors
 def users_create(
@@ -102,7 +114,7 @@ def users_create(
     from tashilat.services import auth
     from tashilat.services.auth import SYSTEM
 
-    password = os.environ.get("TASHILAT_NEW_PASSWORD") or getpass.getpass("Password / گذرواژه: ")
+    password = os.environ.get("TASHILAT_NEW_PASSWORD") or _ask_password()
     c = _container(url)
     u = auth.create_user(
         c.uow(),
