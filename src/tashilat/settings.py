@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# Without TASHILAT_DATABASE_URL every command uses this file (relative to the current folder),
+# and `tashilat serve --demo` (scripts/run) fills this same file, so the CLI sees the demo.
 DEFAULT_SQLITE = "sqlite:///var/tashilat.sqlite3"
 
 
