@@ -168,3 +168,11 @@ def test_users_create_without_a_password_says_so(
     )
     assert r.exit_code == 2
     assert json.loads(r.stdout)["code"] == "user.password_missing"
+
+
+@pytest.mark.parametrize("url", ["foo", "nosuchdialect://x/y"])
+def test_a_malformed_database_url_is_bad_input(url: str) -> None:
+    r = runner.invoke(app, ["business-date", "show", "--url", url, "--json"])
+    assert r.exit_code == 2
+    body = json.loads(r.stdout)
+    assert (body["code"], body["field"]) == ("db.url_invalid", "url")

@@ -165,7 +165,7 @@ def guarded(call: Callable[[], Any], *, as_json: bool = False, digits: Any = "la
     in Persian and English (a JSON problem under ``--json``) with a non-zero exit, never a
     traceback: 2 for bad input or a refusal, 1 for an invalid policy tree or a database that
     is not ready."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
     from tashilat.policy import PolicyValidationError
 
@@ -181,6 +181,17 @@ def guarded(call: Callable[[], Any], *, as_json: bool = False, digits: Any = "la
         _fail(as_json, 2, exc.code, exc.message_fa, exc.message_en, exc.field)
     except (OperationalError, ProgrammingError) as exc:
         _fail(as_json, 1, *_database_problem(exc))
+    except ArgumentError:
+        _fail(
+            as_json,
+            2,
+            "db.url_invalid",
+            "نشانی پایگاه داده (TASHILAT_DATABASE_URL یا --url) درست نیست؛ نمونه: "
+            "sqlite:///var/tashilat.sqlite3 یا postgresql://user@host/db",
+            "The database URL (TASHILAT_DATABASE_URL or --url) is not valid; e.g. "
+            "sqlite:///var/tashilat.sqlite3 or postgresql://user@host/db",
+            "url",
+        )
     finally:
         _DIGITS.reset(token)
 
