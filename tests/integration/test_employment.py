@@ -84,7 +84,17 @@ def test_the_acceptance_scenario(emp: tuple[Api, EmpWorld]) -> None:
         f"/api/v1/employment/applications/{app_id}/introduce",
         json={"bank_code": "B1"},
     )
-    # supplies two guarantors
+    # the applicant cannot guarantee their own loan: refused with the reason, not recorded
+    own = a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app_id}/guarantees",
+        expect=422,
+        json={"kind": "guarantor", "national_id": nid},
+    )
+    assert own["code"] == "guarantee.self_guarantor" and own["field"] == "national_id"
+    assert "ضامن وام خودش" in own["message_fa"] and "own loan" in own["message_en"]
+    # supplies two guarantors; the same one twice is refused
     a.call(
         "bank1",
         "POST",
@@ -92,6 +102,14 @@ def test_the_acceptance_scenario(emp: tuple[Api, EmpWorld]) -> None:
         expect=201,
         json={"kind": "guarantor", "national_id": "0790419904"},
     )
+    twice = a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app_id}/guarantees",
+        expect=422,
+        json={"kind": "guarantor", "national_id": "۰۷۹۰۴۱۹۹۰۴"},
+    )
+    assert twice["code"] == "guarantee.duplicate_guarantor"
     g = a.call(
         "bank1",
         "POST",
@@ -268,7 +286,7 @@ def test_roles_and_four_eyes(emp: tuple[Api, EmpWorld]) -> None:
         "POST",
         f"/api/v1/employment/applications/{app['id']}/guarantees",
         expect=201,
-        json={"kind": "guarantor", "national_id": "0790419904"},
+        json={"kind": "credit_score", "grade": "B"},
     )
     a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/approve")
     a.call(
@@ -298,7 +316,7 @@ def test_repayments_with_the_fee_labelled_as_fee(emp: tuple[Api, EmpWorld]) -> N
         "POST",
         f"/api/v1/employment/applications/{app['id']}/guarantees",
         expect=201,
-        json={"kind": "guarantor", "national_id": "0790419904"},
+        json={"kind": "credit_score", "grade": "B"},
     )
     a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/approve")
     a.call("payer1", "POST", f"/api/v1/employment/applications/{app['id']}/disburse")

@@ -816,6 +816,21 @@ def add_guarantee(
                 f"درخواست در وضعیت {app.state} است.",
                 f"The application is {app.state}.",
             )
+        if nid is not None:
+            applicant = uow.session.get(Applicant, app.applicant_id)
+            assert applicant is not None
+            refusals = rules.guarantor_refusals(
+                applicant.national_id, (*offered(uow, app.id).guarantors, nid)
+            )
+            if refusals:
+                err = Refused(
+                    refusals[0].code,
+                    " ".join(r.message_fa for r in refusals),
+                    " ".join(r.message_en for r in refusals),
+                    reasons=tuple(refusals),
+                )
+                err.field = "national_id"
+                raise err
         app.state = "bank_review"
         g = Guarantee(
             application_id=app.id, kind=kind, national_id=nid, grade=(grade or "").upper() or None

@@ -204,7 +204,36 @@ class TestForms:
         assert r.status_code == 422 and 'data-code="guarantee.bundle"' in r.text
         r = post(client, f"{url}/guarantees", token, kind="guarantor", national_id=GUARANTORS[0])
         assert r.status_code == 303
-        assert 'data-met="yes"' in client.get(url).text  # up to 1.5 billion: one guarantor
+        assert 'data-met="yes"' not in client.get(url).text  # up to 1.5 bn: a credit score
+        r = post(client, f"{url}/guarantees", token, kind="credit_score", grade="B")
+        assert r.status_code == 303
+        assert 'data-met="yes"' in client.get(url).text
+
+    def test_the_applicant_or_a_repeated_guarantor_is_refused_not_recorded(
+        self, client: TestClient, container: Container, helpers: Any
+    ) -> None:
+        app_id, _ = app_of(container, "لیلا رحمانی")  # introduced to MASKAN
+        uow = container.reader()
+        with uow:
+            own = uow.session.scalar(
+                select(Applicant.national_id)
+                .join(EmploymentApplication, Applicant.id == EmploymentApplication.applicant_id)
+                .where(EmploymentApplication.id == app_id)
+            )
+        url = f"/employment/applications/{app_id}"
+        token = as_user(client, helpers, "bank.officer")
+        r = post(client, f"{url}/guarantees", token, kind="guarantor", national_id=str(own))
+        assert r.status_code == 422 and 'id="guarantee-national_id-error"' in r.text
+        assert "نمی‌تواند ضامن وام خودش باشد" in r.text and "ضمانت ثبت شد" not in r.text
+        assert (
+            post(
+                client, f"{url}/guarantees", token, kind="guarantor", national_id=GUARANTORS[0]
+            ).status_code
+            == 303
+        )
+        r = post(client, f"{url}/guarantees", token, kind="guarantor", national_id=GUARANTORS[0])
+        assert r.status_code == 422 and 'id="guarantee-national_id-error"' in r.text
+        assert "پیش‌تر ثبت شده است" in r.text and "ضمانت ثبت شد" not in r.text
 
 
 class TestMonthlyLimit:
