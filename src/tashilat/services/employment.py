@@ -852,6 +852,64 @@ def offered(uow: UnitOfWork, app_id: int) -> rules.Offered:
     )
 
 
+@dataclass(frozen=True)
+class CheckAnswer:
+    """The citizen's check: the application rules, the guarantee rules and one verdict."""
+
+    eligibility: Decision[rules.Eligibility]
+    guarantees: Decision[rules.GuaranteeResult]
+    verdict: Decision[rules.Verdict]
+
+
+def check(
+    uow: UnitOfWork | None,
+    policy: PolicyReader,
+    *,
+    on: date,
+    amount: int,
+    approved_category: bool = False,
+    legal_entity: bool = False,
+    clients_hired: int = 0,
+    offered_: rules.Offered | None = None,
+    national_id: str | None = None,
+) -> CheckAnswer:
+    """The check anybody may run before applying (no login, nothing recorded). With a
+    national ID and a registry (``uow``), the one-loan rule is looked up: the person's
+    SAMAT loans, and a loan slot held by an application in progress. Otherwise the answer
+    says plainly that the rule was not checked."""
+    nid = parse_national_id(national_id, field="national_id") if national_id else None
+    priors: list[rules.PriorLoan] | None = None
+    in_progress = False
+    if nid is not None and uow is not None:
+        with uow:
+            priors = prior_loans(uow, nid)
+            in_progress = bool(
+                uow.session.scalar(
+                    select(func.count())
+                    .select_from(EmploymentSlot)
+                    .where(EmploymentSlot.national_id == nid, EmploymentSlot.state == "reserved")
+                )
+            )
+    applicant_nid = nid or "0000000000"
+    e = rules.check_application(
+        policy,
+        on=on,
+        applicant=rules.Applicant(applicant_nid, legal_entity, clients_hired),
+        amount=amount,
+        approved_category=approved_category,
+        prior_loans=priors,
+        application_in_progress=in_progress,
+    )
+    g = rules.check_guarantees(
+        policy,
+        on=on,
+        amount=amount,
+        applicant_national_id=applicant_nid,
+        offered=offered_ or rules.Offered(),
+    )
+    return CheckAnswer(e, g, rules.verdict(e, g))
+
+
 def guarantee_status(
     uow: UnitOfWork, actor: Actor, policy: PolicyReader, app_id: int
 ) -> Decision[Any]:
