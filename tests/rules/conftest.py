@@ -366,6 +366,53 @@ def _employment_guarantees(i: dict[str, Any]) -> Any:
     }
 
 
+def _employment_verdict(i: dict[str, Any]) -> Any:
+    """The citizen's verdict; ``prior`` absent means the registry was not consulted."""
+    from tashilat.domain.programs.employment.rules import (
+        Applicant,
+        Offered,
+        PriorLoan,
+        check_application,
+        check_guarantees,
+        verdict,
+    )
+
+    on, amount = parse_jalali(str(i["as_of"])), parse_rial(str(i["amount"]))
+    prior = (
+        [
+            PriorLoan(str(p["code"]), parse_jalali(str(p["date"])), "B1", "A1", int(p["amount"]))
+            for p in i["prior"]
+        ]
+        if "prior" in i
+        else None
+    )
+    e = check_application(
+        default_policy(),
+        on=on,
+        applicant=Applicant("0499370899"),
+        amount=amount,
+        approved_category=bool(i.get("approved_category", False)),
+        prior_loans=prior,
+    )
+    g = check_guarantees(
+        default_policy(),
+        on=on,
+        amount=amount,
+        applicant_national_id="0499370899",
+        offered=Offered(
+            credit_grade=i.get("grade"),
+            promissory_note=bool(i.get("note", False)),
+            guarantors=tuple(i.get("guarantors", [])),
+        ),
+    )
+    d = verdict(e, g)
+    return {
+        **jsonable(d.value),
+        "reasons": [r.as_dict() for r in d.reasons],
+        "warnings": [w.as_dict() for w in d.warnings],
+    }
+
+
 def _employment_exempt(i: dict[str, Any]) -> Any:
     from tashilat.domain.programs.employment.rules import exempt_from_monthly_limit
 
@@ -381,6 +428,7 @@ def _employment_exempt(i: dict[str, Any]) -> Any:
 RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "employment.check": _employment_check,
     "employment.guarantees": _employment_guarantees,
+    "employment.verdict": _employment_verdict,
     "employment.monthly_limit": _employment_exempt,
     "youth_fund.plan": _plan,
     "youth_fund.entitlement": _entitlement,
