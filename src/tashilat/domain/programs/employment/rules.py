@@ -322,20 +322,25 @@ class GuaranteeResult:
     tier_up_to: int
     bundles: tuple[BundleCheck, ...]
     met_bundle: tuple[str, ...] | None
+    min_credit_grade: str = ""
 
 
-def _describe(bundle: Sequence[str], fa: bool) -> str:
+def _describe(bundle: Sequence[str], fa: bool, min_grade: str = "") -> str:
+    """A bundle in words; with ``min_grade``, the credit score says which grade counts."""
     counts: dict[str, int] = {}
     for k in bundle:
         counts[k] = counts.get(k, 0) + 1
     parts = []
     for k, n in counts.items():
         if fa:
-            parts.append(
-                f"{'دو ' if n == 2 else ''}{KIND_FA[k]}" if n <= 2 else f"{n} {KIND_FA[k]}"
-            )
+            part = f"{'دو ' if n == 2 else ''}{KIND_FA[k]}" if n <= 2 else f"{n} {KIND_FA[k]}"
+            if k == "credit_score" and min_grade:
+                part += f" با رتبه {min_grade} یا بهتر"
         else:
-            parts.append(f"{n} {k.replace('_', ' ')}s" if n > 1 else k.replace("_", " "))
+            part = f"{n} {k.replace('_', ' ')}s" if n > 1 else k.replace("_", " ")
+            if k == "credit_score" and min_grade:
+                part += f" of grade {min_grade} or better"
+        parts.append(part)
     return (" و " if fa else " + ").join(parts)
 
 
@@ -475,7 +480,7 @@ def check_guarantees(
     reasons += refusals
     return Decision(
         outcome="refused" if refusals else "met" if met else "missing",
-        value=GuaranteeResult(own_up_to, tuple(checks), met.bundle if met else None),
+        value=GuaranteeResult(own_up_to, tuple(checks), met.bundle if met else None, min_grade),
         policy_hash=policy.hash,
         as_of=on,
         reasons=tuple(reasons),
@@ -532,14 +537,15 @@ def verdict(
     else:
         outcome = "eligible_with_guarantees"
         to_bring = tuple(c.missing for c in g.value.bundles)
+        grade = g.value.min_credit_grade
         fa = (
             "واجد شرایط است، به شرط آوردن ضمانت‌ها؛ یکی از این‌ها را بیاورید: "
-            + "؛ یا ".join(_describe(m, True) for m in to_bring)
+            + "؛ یا ".join(_describe(m, True, grade) for m in to_bring)
             + "."
         )
         en = (
             "Eligible once the guarantees are brought; bring one of: "
-            + "; or ".join(_describe(m, False) for m in to_bring)
+            + "; or ".join(_describe(m, False, grade) for m in to_bring)
             + "."
         )
     if not checked and outcome != "not_eligible":
