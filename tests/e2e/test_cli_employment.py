@@ -73,6 +73,11 @@ def test_submission_to_disbursement_and_one_loan_per_person(db: str) -> None:
         ok(db, "introduce", app_id, "--bank", "MASKAN", "--as", "agency.relief")["state"]
         == "introduced"
     )
+    own = run(
+        db, "guarantee", app_id, "--kind", "guarantor", "--national-id", nid, "--as", "bank.officer"
+    )
+    assert own.returncode == 2 and "Traceback" not in own.stderr
+    assert "ضامن وام خودش" in own.stderr and "cannot guarantee their own loan" in own.stderr
     ok(
         db,
         "guarantee",
@@ -84,6 +89,18 @@ def test_submission_to_disbursement_and_one_loan_per_person(db: str) -> None:
         "--as",
         "bank.officer",
     )
+    twice = run(
+        db,
+        "guarantee",
+        app_id,
+        "--kind",
+        "guarantor",
+        "--national-id",
+        "0790419904",
+        "--as",
+        "bank.officer",
+    )
+    assert twice.returncode == 2 and "counts once" in twice.stderr
     g = ok(
         db,
         "guarantee",
@@ -133,6 +150,73 @@ def test_the_check_and_reports(db: str) -> None:
     )
     r = run(db, "report", "pipeline", "--as", "admin", "--csv")
     assert r.returncode == 0 and r.stdout.splitlines()[0] == "state,count,amount_rial"
+
+
+ISSUE_CASE = (
+    "check",
+    "--amount",
+    "3000000000",
+    "--on",
+    "1403/09/01",
+    "--approved-category",
+    "--grade",
+    "D",
+    "--promissory-note",
+    "--guarantors",
+    "1",
+)
+
+
+def test_the_check_gives_one_verdict_and_claims_nothing_unchecked(tmp_path: Path, db: str) -> None:
+    nowhere = f"sqlite:///{tmp_path / 'none.sqlite3'}"
+    data = ok(nowhere, *ISSUE_CASE)
+    assert data["verdict"]["outcome"] == "eligible_with_guarantees"
+    assert data["verdict"]["to_bring"] == [["credit_score"], ["guarantor"]]
+    assert data["verdict"]["one_loan_rule"] == "not_checked"
+    r = run(nowhere, *ISSUE_CASE)
+    assert r.returncode == 0
+    assert "Eligible once the guarantees are brought" in r.stdout
+    assert "no employment loan before" not in r.stdout
+    assert "was not checked" in r.stdout and "بررسی نشد" in r.stdout
+    # every warning in both languages
+    assert "رقم فرضی برای employment.grace_months" in r.stdout
+    assert "Assumed figure used for employment.grace_months" in r.stdout
+    # a national ID with no database to look in: still not checked, and no file is made
+    data = ok(nowhere, *ISSUE_CASE, "--national-id", "0790419904")
+    assert data["verdict"]["one_loan_rule"] == "not_checked"
+    assert not (tmp_path / "none.sqlite3").exists()
+    # with the configured database: the demo's SAMAT loan for this person is found
+    data = ok(
+        db,
+        "check",
+        "--amount",
+        "1000000000",
+        "--on",
+        "1403/09/01",
+        "--grade",
+        "B",
+        "--national-id",
+        "0790419904",
+    )
+    assert data["verdict"]["outcome"] == "not_eligible"
+    assert data["verdict"]["one_loan_rule"] == "checked"
+    assert [r["code"] for r in data["verdict"]["because"]] == ["employment.one_loan_per_person"]
+    data = ok(
+        db,
+        "check",
+        "--amount",
+        "1000000000",
+        "--on",
+        "1403/09/01",
+        "--grade",
+        "B",
+        "--national-id",
+        "0555551245",
+    )
+    assert data["verdict"]["outcome"] == "eligible"
+    assert data["verdict"]["one_loan_rule"] == "checked"
+    r = run(db, "check", "--amount", "1000000000", "--on", "1403/09/01", "--national-id", "12")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
 
 
 def test_bad_input_is_bilingual(db: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tashilat.bootstrap import Container
+from tashilat.domain.jalali import parse_jalali
 from tashilat.entrypoints.api.app import create_app
 from tashilat.services import employment
 
@@ -84,7 +85,17 @@ def test_the_acceptance_scenario(emp: tuple[Api, EmpWorld]) -> None:
         f"/api/v1/employment/applications/{app_id}/introduce",
         json={"bank_code": "B1"},
     )
-    # supplies two guarantors
+    # the applicant cannot guarantee their own loan: refused with the reason, not recorded
+    own = a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app_id}/guarantees",
+        expect=422,
+        json={"kind": "guarantor", "national_id": nid},
+    )
+    assert own["code"] == "guarantee.self_guarantor" and own["field"] == "national_id"
+    assert "ضامن وام خودش" in own["message_fa"] and "own loan" in own["message_en"]
+    # supplies two guarantors; the same one twice is refused
     a.call(
         "bank1",
         "POST",
@@ -92,6 +103,14 @@ def test_the_acceptance_scenario(emp: tuple[Api, EmpWorld]) -> None:
         expect=201,
         json={"kind": "guarantor", "national_id": "0790419904"},
     )
+    twice = a.call(
+        "bank1",
+        "POST",
+        f"/api/v1/employment/applications/{app_id}/guarantees",
+        expect=422,
+        json={"kind": "guarantor", "national_id": "۰۷۹۰۴۱۹۹۰۴"},
+    )
+    assert twice["code"] == "guarantee.duplicate_guarantor"
     g = a.call(
         "bank1",
         "POST",
@@ -268,7 +287,7 @@ def test_roles_and_four_eyes(emp: tuple[Api, EmpWorld]) -> None:
         "POST",
         f"/api/v1/employment/applications/{app['id']}/guarantees",
         expect=201,
-        json={"kind": "guarantor", "national_id": "0790419904"},
+        json={"kind": "credit_score", "grade": "B"},
     )
     a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/approve")
     a.call(
@@ -298,7 +317,7 @@ def test_repayments_with_the_fee_labelled_as_fee(emp: tuple[Api, EmpWorld]) -> N
         "POST",
         f"/api/v1/employment/applications/{app['id']}/guarantees",
         expect=201,
-        json={"kind": "guarantor", "national_id": "0790419904"},
+        json={"kind": "credit_score", "grade": "B"},
     )
     a.call("bank1", "POST", f"/api/v1/employment/applications/{app['id']}/approve")
     a.call("payer1", "POST", f"/api/v1/employment/applications/{app['id']}/disburse")
@@ -346,6 +365,95 @@ def test_the_citizen_check_needs_no_login(emp: tuple[Api, EmpWorld]) -> None:
     assert r["guarantees"]["outcome"] == "missing"
     missing = [b["missing"] for b in r["guarantees"]["bundles"]]
     assert missing == [["credit_score", "promissory_note"], ["guarantor"]]
+    # one verdict, and no claim about a loan history nobody looked up
+    v = r["verdict"]
+    assert v["outcome"] == "eligible_with_guarantees"
+    assert v["to_bring"] == [["credit_score", "promissory_note"], ["guarantor"]]
+    assert v["one_loan_rule"] == "not_checked"
+    assert not any(
+        x["code"] == "employment.one_loan_per_person" for x in r["eligibility"]["reasons"]
+    )
+    warning = next(w for w in r["warnings"] if w["code"] == "employment.one_loan_not_checked")
+    assert "بررسی نشد" in warning["message_fa"] and "not checked" in warning["message_en"]
+
+
+def test_the_citizen_check_the_issue_case_is_not_called_eligible(
+    emp: tuple[Api, EmpWorld],
+) -> None:
+    a, _ = emp
+    r = a.call(
+        None,
+        "GET",
+        "/api/v1/employment/check",
+        params={
+            "amount": "3000000000",
+            "approved_category": True,
+            "credit_grade": "D",
+            "promissory_note": True,
+            "guarantors": 1,
+            "date": "1403/09/01",
+        },
+    )
+    assert r["verdict"]["outcome"] == "eligible_with_guarantees"
+    assert r["verdict"]["to_bring"] == [["credit_score"], ["guarantor"]]
+    assert r["verdict"]["message_en"].startswith("Eligible once the guarantees are brought")
+
+
+def test_the_citizen_check_looks_the_national_id_up(
+    emp: tuple[Api, EmpWorld], container: Container
+) -> None:
+    a, ew = emp
+    params = {"amount": "1000000000", "credit_grade": "B", "date": "1403/09/01"}
+    # nobody in the registry: checked, and eligible
+    r = a.call(
+        None, "GET", "/api/v1/employment/check", params={**params, "national_id": "0499370899"}
+    )
+    assert r["verdict"]["outcome"] == "eligible" and r["verdict"]["one_loan_rule"] == "checked"
+    assert {"code": "employment.one_loan_per_person", "passed": True}.items() <= next(
+        x for x in r["eligibility"]["reasons"] if x["code"] == "employment.one_loan_per_person"
+    ).items()
+    assert not any(w["code"] == "employment.one_loan_not_checked" for w in r["warnings"])
+    # a loan in SAMAT: not eligible, naming it
+    employment.import_samat_loan(
+        container.uow(),
+        ew.w.admin,
+        national_id="0790419904",
+        bank_code="B1",
+        agency_code="A1",
+        amount=1_000_000_000,
+        disbursed_on=parse_jalali("1403/05/10"),
+        tracking_code="SAMAT-1403-0000042",
+    )
+    r = a.call(
+        None, "GET", "/api/v1/employment/check", params={**params, "national_id": "۰۷۹۰۴۱۹۹۰۴"}
+    )
+    assert r["verdict"]["outcome"] == "not_eligible"
+    assert [x["code"] for x in r["verdict"]["because"]] == ["employment.one_loan_per_person"]
+    assert "SAMAT-1403-0000042" in r["verdict"]["message_en"]
+    # an application in progress holds the person's loan slot
+    app = a.call(
+        "agency1",
+        "POST",
+        "/api/v1/employment/applications",
+        expect=201,
+        json=plan("0084575948", 10**9),
+    )
+    a.call(
+        "agency1",
+        "POST",
+        f"/api/v1/employment/applications/{app['id']}/introduce",
+        json={"bank_code": "B1"},
+    )
+    r = a.call(
+        None, "GET", "/api/v1/employment/check", params={**params, "national_id": "0084575948"}
+    )
+    assert r["verdict"]["outcome"] == "not_eligible"
+    assert [x["code"] for x in r["verdict"]["because"]] == ["employment.application_in_progress"]
+    # a malformed national ID is a 4xx problem in both languages
+    bad = a.call(
+        None, "GET", "/api/v1/employment/check", params={**params, "national_id": "123"}, expect=422
+    )
+    assert bad["field"] == "national_id" and bad["message_fa"] and bad["message_en"]
 
 
 def test_reports_and_csv(emp: tuple[Api, EmpWorld]) -> None:

@@ -193,8 +193,8 @@ def test_concurrent_disbursements_respect_the_monthly_limit_except_mandated_unde
             uow_app.commit()
         employment.introduce(c.uow(), small.agency, c.policy, app_id=app_id, bank_code="B1")
         employment.add_guarantee(
-            c.uow(), small.bank, app_id=app_id, kind="guarantor", national_id=national_id(5000 + i)
-        )
+            c.uow(), small.bank, app_id=app_id, kind="credit_score", grade="B"
+        )  # up to 1.5 billion a credit score is the bundle
         employment.approve(c.uow(), small.bank, c.policy, app_id=app_id)
     outcomes = race(
         16, lambda i: employment.disburse(c.uow(), small.payer, c.policy, app_id=ids[i])

@@ -2,8 +2,9 @@
 
 A scenario names a ``rule``, its ``input`` and either ``expect`` (a subset of the rule's JSON
 output: mappings match key by key, a mapping against a list matches the items it names by
-1-based position, ``{contains: X}`` matches a list holding X) or ``error`` (the code of the
-input error the rule must raise). Analysts can read and add these without Python.
+1-based position, ``{contains: X}`` matches a list holding X, ``{not_contains: X}`` a list
+with no item like X) or ``error`` (the code of the input error the rule must raise).
+Analysts can read and add these without Python.
 """
 
 from __future__ import annotations
@@ -360,6 +361,54 @@ def _employment_guarantees(i: dict[str, Any]) -> Any:
     return {
         **jsonable(d.value),
         "outcome": d.outcome,
+        "reasons": [r.as_dict() for r in d.reasons],
+        "warnings": [w.as_dict() for w in d.warnings],
+    }
+
+
+def _employment_verdict(i: dict[str, Any]) -> Any:
+    """The citizen's verdict; ``prior`` absent means the registry was not consulted."""
+    from tashilat.domain.programs.employment.rules import (
+        Applicant,
+        Offered,
+        PriorLoan,
+        check_application,
+        check_guarantees,
+        verdict,
+    )
+
+    on, amount = parse_jalali(str(i["as_of"])), parse_rial(str(i["amount"]))
+    prior = (
+        [
+            PriorLoan(str(p["code"]), parse_jalali(str(p["date"])), "B1", "A1", int(p["amount"]))
+            for p in i["prior"]
+        ]
+        if "prior" in i
+        else None
+    )
+    e = check_application(
+        default_policy(),
+        on=on,
+        applicant=Applicant("0499370899"),
+        amount=amount,
+        approved_category=bool(i.get("approved_category", False)),
+        prior_loans=prior,
+    )
+    g = check_guarantees(
+        default_policy(),
+        on=on,
+        amount=amount,
+        applicant_national_id="0499370899",
+        offered=Offered(
+            credit_grade=i.get("grade"),
+            promissory_note=bool(i.get("note", False)),
+            guarantors=tuple(i.get("guarantors", [])),
+        ),
+    )
+    d = verdict(e, g)
+    return {
+        **jsonable(d.value),
+        "reasons": [r.as_dict() for r in d.reasons],
         "warnings": [w.as_dict() for w in d.warnings],
     }
 
@@ -373,12 +422,13 @@ def _employment_exempt(i: dict[str, Any]) -> Any:
         amount=parse_rial(str(i["amount"])),
         mandated=bool(i["mandated"]),
     )
-    return {"outcome": d.outcome}
+    return {"outcome": d.outcome, "warnings": [w.as_dict() for w in d.warnings]}
 
 
 RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "employment.check": _employment_check,
     "employment.guarantees": _employment_guarantees,
+    "employment.verdict": _employment_verdict,
     "employment.monthly_limit": _employment_exempt,
     "youth_fund.plan": _plan,
     "youth_fund.entitlement": _entitlement,
@@ -411,6 +461,13 @@ def match(expected: Any, actual: Any, where: str = "$") -> list[str]:
             if any(not match(want, a) for a in actual)
             else [f"{where}: no item matches {want!r}"]
         )
+    if isinstance(expected, dict) and set(expected) == {"not_contains"}:
+        if not isinstance(actual, list):
+            return [f"{where}: expected a list, got {actual!r}"]
+        unwanted = expected["not_contains"]
+        return [
+            f"{where}: item {a!r} matches {unwanted!r}" for a in actual if not match(unwanted, a)
+        ]
     if isinstance(expected, dict) and isinstance(actual, list):
         out: list[str] = []
         for k, v in expected.items():

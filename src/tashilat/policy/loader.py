@@ -38,8 +38,8 @@ PARAM_KEYS = {
     "open_question",
     "choices",
 }
-ENTRY_KEYS = {"since", "value", "status", "source", "note", "note_fa", "reference"}
-CELL_KEYS = {"value", "status", "source", "note", "note_fa"}
+ENTRY_KEYS = {"since", "value", "status", "source", "quote", "note", "note_fa", "reference"}
+CELL_KEYS = {"value", "status", "source", "quote", "note", "note_fa"}
 KINDS = {"scalar", "percent", "enum", "list", "cap_table", "deposit_table", "mapping"}
 TIERS = ("tier_1", "tier_2", "tier_3")
 NEEDS_SOURCE = {Status.SEED, Status.SOURCED, Status.CORRECTED}

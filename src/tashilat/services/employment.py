@@ -816,6 +816,21 @@ def add_guarantee(
                 f"درخواست در وضعیت {app.state} است.",
                 f"The application is {app.state}.",
             )
+        if nid is not None:
+            applicant = uow.session.get(Applicant, app.applicant_id)
+            assert applicant is not None
+            refusals = rules.guarantor_refusals(
+                applicant.national_id, (*offered(uow, app.id).guarantors, nid)
+            )
+            if refusals:
+                err = Refused(
+                    refusals[0].code,
+                    " ".join(r.message_fa for r in refusals),
+                    " ".join(r.message_en for r in refusals),
+                    reasons=tuple(refusals),
+                )
+                err.field = "national_id"
+                raise err
         app.state = "bank_review"
         g = Guarantee(
             application_id=app.id, kind=kind, national_id=nid, grade=(grade or "").upper() or None
@@ -835,6 +850,64 @@ def offered(uow: UnitOfWork, app_id: int) -> rules.Offered:
         promissory_note=any(r.kind == "promissory_note" for r in rows),
         guarantors=tuple(r.national_id for r in rows if r.kind == "guarantor" and r.national_id),
     )
+
+
+@dataclass(frozen=True)
+class CheckAnswer:
+    """The citizen's check: the application rules, the guarantee rules and one verdict."""
+
+    eligibility: Decision[rules.Eligibility]
+    guarantees: Decision[rules.GuaranteeResult]
+    verdict: Decision[rules.Verdict]
+
+
+def check(
+    uow: UnitOfWork | None,
+    policy: PolicyReader,
+    *,
+    on: date,
+    amount: int,
+    approved_category: bool = False,
+    legal_entity: bool = False,
+    clients_hired: int = 0,
+    offered_: rules.Offered | None = None,
+    national_id: str | None = None,
+) -> CheckAnswer:
+    """The check anybody may run before applying (no login, nothing recorded). With a
+    national ID and a registry (``uow``), the one-loan rule is looked up: the person's
+    SAMAT loans, and a loan slot held by an application in progress. Otherwise the answer
+    says plainly that the rule was not checked."""
+    nid = parse_national_id(national_id, field="national_id") if national_id else None
+    priors: list[rules.PriorLoan] | None = None
+    in_progress = False
+    if nid is not None and uow is not None:
+        with uow:
+            priors = prior_loans(uow, nid)
+            in_progress = bool(
+                uow.session.scalar(
+                    select(func.count())
+                    .select_from(EmploymentSlot)
+                    .where(EmploymentSlot.national_id == nid, EmploymentSlot.state == "reserved")
+                )
+            )
+    applicant_nid = nid or "0000000000"
+    e = rules.check_application(
+        policy,
+        on=on,
+        applicant=rules.Applicant(applicant_nid, legal_entity, clients_hired),
+        amount=amount,
+        approved_category=approved_category,
+        prior_loans=priors,
+        application_in_progress=in_progress,
+    )
+    g = rules.check_guarantees(
+        policy,
+        on=on,
+        amount=amount,
+        applicant_national_id=applicant_nid,
+        offered=offered_ or rules.Offered(),
+    )
+    return CheckAnswer(e, g, rules.verdict(e, g))
 
 
 def guarantee_status(

@@ -116,7 +116,8 @@ def test_the_citizen_check_lists_the_bundles_and_what_is_missing(page: Any, help
     page.get_by_label("رسته شغلی مصوب دستگاه حمایتی است؟").select_option("yes")
     page.get_by_label("سفته می‌دهم").check()
     page.get_by_role("button", name="بررسی").click()
-    expect(page.locator("#verdict")).to_contain_text("ضمانت‌ها هنوز کامل نیست")
+    expect(page.locator("#verdict")).to_contain_text("به شرط آوردن ضمانت‌ها")
+    expect(page.locator("#one-loan")).to_contain_text("بررسی نشد")
     bundles = page.locator("#bundles li")
     expect(bundles).to_have_count(2)
     expect(bundles.nth(0).locator(".bundle-name")).to_have_text(

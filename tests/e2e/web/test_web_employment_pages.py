@@ -204,7 +204,36 @@ class TestForms:
         assert r.status_code == 422 and 'data-code="guarantee.bundle"' in r.text
         r = post(client, f"{url}/guarantees", token, kind="guarantor", national_id=GUARANTORS[0])
         assert r.status_code == 303
-        assert 'data-met="yes"' in client.get(url).text  # up to 1.5 billion: one guarantor
+        assert 'data-met="yes"' not in client.get(url).text  # up to 1.5 bn: a credit score
+        r = post(client, f"{url}/guarantees", token, kind="credit_score", grade="B")
+        assert r.status_code == 303
+        assert 'data-met="yes"' in client.get(url).text
+
+    def test_the_applicant_or_a_repeated_guarantor_is_refused_not_recorded(
+        self, client: TestClient, container: Container, helpers: Any
+    ) -> None:
+        app_id, _ = app_of(container, "لیلا رحمانی")  # introduced to MASKAN
+        uow = container.reader()
+        with uow:
+            own = uow.session.scalar(
+                select(Applicant.national_id)
+                .join(EmploymentApplication, Applicant.id == EmploymentApplication.applicant_id)
+                .where(EmploymentApplication.id == app_id)
+            )
+        url = f"/employment/applications/{app_id}"
+        token = as_user(client, helpers, "bank.officer")
+        r = post(client, f"{url}/guarantees", token, kind="guarantor", national_id=str(own))
+        assert r.status_code == 422 and 'id="guarantee-national_id-error"' in r.text
+        assert "نمی‌تواند ضامن وام خودش باشد" in r.text and "ضمانت ثبت شد" not in r.text
+        assert (
+            post(
+                client, f"{url}/guarantees", token, kind="guarantor", national_id=GUARANTORS[0]
+            ).status_code
+            == 303
+        )
+        r = post(client, f"{url}/guarantees", token, kind="guarantor", national_id=GUARANTORS[0])
+        assert r.status_code == 422 and 'id="guarantee-national_id-error"' in r.text
+        assert "پیش‌تر ثبت شده است" in r.text and "ضمانت ثبت شد" not in r.text
 
 
 class TestMonthlyLimit:
@@ -297,6 +326,37 @@ class TestCitizenCheck:
         )
         assert re.search(r'id="cap">۳٬۰۰۰٬۰۰۰٬۰۰۰<', r.text)  # the 1403 cap
         assert len(re.findall(r'<li class="bundle missing"', r.text)) == 2
+
+    def test_one_verdict_and_no_unchecked_claim(self, client: TestClient) -> None:
+        r = client.get(
+            "/employment/check",
+            params={
+                "amount": "3,000,000,000",
+                "approved_category": "yes",
+                "date": "1403/09/01",
+                "credit_grade": "D",
+                "promissory_note": "on",
+                "guarantors": "1",
+            },
+        )
+        assert r.status_code == 200
+        assert 'data-outcome="eligible_with_guarantees"' in r.text
+        assert 'id="one-loan" data-checked="no"' in r.text
+        assert "قاعده «هر نفر فقط یک بار وام اشتغال‌زایی» بررسی نشد" in r.text  # the warning
+        assert "تاکنون تسهیلات اشتغال‌زایی نگرفته است" not in r.text
+
+    def test_a_national_id_with_a_samat_loan_is_not_eligible(self, client: TestClient) -> None:
+        r = client.get(
+            "/employment/check",
+            params={"amount": "1,000,000,000", "date": "1403/09/01", "national_id": "0790419904"},
+        )
+        assert r.status_code == 200
+        assert 'data-outcome="not_eligible"' in r.text
+        assert 'id="one-loan" data-checked="yes"' in r.text
+        refusals = re.search(r'id="refusals">(.*?)</div>', r.text, re.S)
+        assert refusals and 'data-code="employment.one_loan_per_person"' in refusals.group(1)
+        r = client.get("/employment/check", params={"amount": "1,000,000,000", "national_id": "12"})
+        assert r.status_code == 422 and 'id="f-national_id-error"' in r.text
 
     def test_in_english(self, client: TestClient) -> None:
         client.cookies.set("tashilat_lang", "en")

@@ -23,6 +23,7 @@ from tashilat.entrypoints.api.deps import (
     jdate,
     rial,
 )
+from tashilat.entrypoints.employment_check import check_json
 from tashilat.entrypoints.serialize import jsonable
 from tashilat.services import calendar, employment
 
@@ -219,7 +220,10 @@ def import_samat(body: SamatImportIn, c: ContainerDep, actor: ActorDep) -> dict[
 # -- the citizen's check (no login) ------------------------------------------------------------
 
 
-@router.get("/check", summary="Cap, guarantee bundles and what is missing (no login)")
+@router.get(
+    "/check",
+    summary="One verdict: eligible, eligible once guarantees are brought, or not (no login)",
+)
 def check(
     c: ContainerDep,
     amount: Annotated[str, Query(max_length=40)],
@@ -232,42 +236,34 @@ def check(
     credit_grade: Annotated[str | None, Query(max_length=1, pattern="^[A-Ea-e]$")] = None,
     promissory_note: bool = False,
     guarantors: Annotated[int, Query(ge=0, le=10)] = 0,
+    national_id: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="The applicant's; when given, the one-loan rule is looked up in the "
+            "registry (SAMAT and loans in progress), else the answer says it was not checked",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     on = jdate(date, "date") if date else calendar.get(c.reader())
     amt = rial(amount, "amount")
-    nid = "0000000000"
-    elig = rules.check_application(
+    # guarantors are counted, not named: stand-ins that can be neither the applicant nor
+    # each other
+    stand_ins = tuple(f"g{i}" for i in range(guarantors))
+    answer = employment.check(
+        c.reader(),
         c.policy,
         on=on,
-        applicant=rules.Applicant(nid, legal_entity, clients_hired),
         amount=amt,
         approved_category=approved_category,
-    )
-    fake_guarantors = tuple(f"g{i}" for i in range(guarantors))
-    g = rules.check_guarantees(
-        c.policy,
-        on=on,
-        amount=amt,
-        applicant_national_id=nid,
-        offered=rules.Offered(
-            credit_grade.upper() if credit_grade else None, promissory_note, fake_guarantors
+        legal_entity=legal_entity,
+        clients_hired=clients_hired,
+        offered_=rules.Offered(
+            credit_grade.upper() if credit_grade else None, promissory_note, stand_ins
         ),
+        national_id=national_id or None,
     )
-    return {
-        "date": format_jalali(on),
-        "eligibility": {
-            **jsonable(elig.value),
-            "outcome": elig.outcome,
-            "reasons": [r.as_dict() for r in elig.reasons],
-        },
-        "guarantees": {
-            **jsonable(g.value),
-            "outcome": g.outcome,
-            "reasons": [r.as_dict() for r in g.reasons],
-        },
-        "warnings": [w.as_dict() for w in (*elig.warnings, *g.warnings)],
-        "policy_hash": c.policy.hash,
-    }
+    return check_json(answer)
 
 
 # -- applications ---------------------------------------------------------------------------

@@ -557,7 +557,9 @@ def add_guarantee(page: EmploymentPage, app_id: int, data: CheckedForm) -> Respo
         )
         return "guarantee"
 
-    return _step(page, app_id, "guarantee", data, call, default_field="kind")
+    # a guarantor refused (the applicant, or somebody already listed) is the ID's error
+    field = "national_id" if data.get("kind") == "guarantor" else "kind"
+    return _step(page, app_id, "guarantee", data, call, default_field=field)
 
 
 @router.post("/applications/{app_id}/approve", response_class=HTMLResponse)

@@ -4,8 +4,10 @@ exactly what is missing from each, every refusal in words with its legal referen
 warning for every assumed figure, linked to the policy browser.
 
 A GET form, like the other calculators: the answer has an address that can be shared. It
-asks the same rules as ``/api/v1/employment/check`` (``domain.programs.employment.rules``);
-no national ID is asked, so the one-loan-per-person rule is only explained, not checked.
+asks the same service as ``/api/v1/employment/check`` and gives the same verdict: eligible,
+eligible once the listed guarantees are brought, or not eligible and why. The national ID
+is optional: given, the one-loan-per-person rule is looked up in the registry (SAMAT and
+applications in progress); left empty, the answer says plainly that it was not checked.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from fastapi.responses import HTMLResponse
 from tashilat.domain.decision import Warning, warnings_for
 from tashilat.domain.errors import InvalidInput, PolicyError, TashilatError
 from tashilat.domain.finance import fee_schedule
+from tashilat.domain.ids import parse_national_id
 from tashilat.domain.programs.employment import rules
 from tashilat.entrypoints.web import menu
 from tashilat.entrypoints.web.core import (
@@ -31,7 +34,7 @@ from tashilat.entrypoints.web.core import (
     rial_field,
 )
 from tashilat.entrypoints.web.pages.employment_common import KINDS, bundle_words
-from tashilat.services import calendar
+from tashilat.services import calendar, employment
 
 router = APIRouter(route_class=WebRoute)
 
@@ -46,9 +49,15 @@ menu.add(
     )
 )
 
-FIELDS = ("amount", "approved_category", "date", "credit_grade", "promissory_note", "guarantors")
-# A stand-in applicant: the check asks for no national ID (guarantors are counted only).
-_NOBODY = "0000000000"
+FIELDS = (
+    "amount",
+    "approved_category",
+    "date",
+    "national_id",
+    "credit_grade",
+    "promissory_note",
+    "guarantors",
+)
 
 
 def _grade(text: str) -> str:
@@ -85,26 +94,26 @@ def check(page: Any, form: Form, on: date, amount: int) -> dict[str, Any] | None
     fmt = page.fmt
     guarantors = form.parse("guarantors", int_field("guarantors", 0, 10), required=False) or 0
     grade = form.parse("credit_grade", _grade, required=False)
+    nid = form.parse(
+        "national_id", lambda v: parse_national_id(v, field="national_id"), required=False
+    )
     if not form.ok:
         return None
     approved = form.get("approved_category") == "yes"
     try:
-        elig = rules.check_application(
+        # guarantors are counted, not named: stand-ins that are nobody else in the form
+        answer = employment.check(
+            page.reader() if nid else None,
             policy,
             on=on,
-            applicant=rules.Applicant(_NOBODY),
             amount=amount,
             approved_category=approved,
-        )
-        g = rules.check_guarantees(
-            policy,
-            on=on,
-            amount=amount,
-            applicant_national_id=_NOBODY,
-            offered=rules.Offered(
+            offered_=rules.Offered(
                 grade, _flag(form, "promissory_note"), tuple(f"g{i}" for i in range(guarantors))
             ),
+            national_id=nid,
         )
+        elig, g, verdict = answer.eligibility, answer.guarantees, answer.verdict
         min_grade = str(policy.resolve("employment.min_credit_grade", on).value)
         rounding = policy.resolve("finance.rounding_unit", on)
     except PolicyError as exc:
@@ -136,15 +145,16 @@ def check(page: Any, form: Form, on: date, amount: int) -> dict[str, Any] | None
     ]
     return {
         "on": on,
+        "verdict": verdict,
         "elig": elig,
         "g": g,
         "v": v,
         "bundles": bundles,
         "min_grade": min_grade,
         "schedule": schedule,
-        # a refusal is the amount or the person; missing guarantees are listed per bundle
-        "refusals": [r for r in elig.reasons if not r.passed],
-        "warnings": _unique([*elig.warnings, *g.warnings, *warnings_for([rounding.provenance])]),
+        # why it is not eligible; missing guarantees are listed per bundle
+        "refusals": list(verdict.value.because),
+        "warnings": _unique([*verdict.warnings, *warnings_for([rounding.provenance])]),
     }
 
 
