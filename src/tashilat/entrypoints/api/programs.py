@@ -58,9 +58,22 @@ from tashilat.domain.programs.wages.article149 import Workshop, employer_obligat
 from tashilat.domain.programs.wages.income import WorkerProfile, monthly_income
 from tashilat.domain.text import strip_number
 from tashilat.entrypoints.api.deps import ContainerDep, jdate, rial
+from tashilat.entrypoints.api.models.base import PUBLIC_PROBLEMS
+from tashilat.entrypoints.api.models.programs import (
+    AllowanceDecision,
+    Article149Decision,
+    BatchDecision,
+    BurdenDecision,
+    ContributionOut,
+    FundDecision,
+    IncomeDecision,
+    MaxLoanDecision,
+    RentDecision,
+    RepaymentTermDecision,
+)
 from tashilat.entrypoints.serialize import contribution_json, decision_json
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=PUBLIC_PROBLEMS)
 
 MAX_PERCENT = Decimal(1000)  # a rate or a step above 1000% a year is not a loan
 MAX_STEP_PERCENT = Decimal(100)  # a stepwise instalment at most doubles each year
@@ -284,7 +297,10 @@ FormatDep = Annotated[str, Depends(chart_format)]
 
 CHART_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {"image/svg+xml": {}, "image/png": {}},
+        "content": {
+            "image/svg+xml": {"schema": {"type": "string"}},
+            "image/png": {"schema": {"type": "string", "format": "binary"}},
+        },
         "description": "The chart; X-Decision-Outcome, X-Policy-Hash and X-Warnings "
         "(status:parameter of every figure not published) describe the decision.",
     }
@@ -298,6 +314,7 @@ CHART_RESPONSES: dict[int | str, dict[str, Any]] = {
     "/wages/profile",
     tags=["wages"],
     summary="Gross monthly income by component, the worker's 7% insurance and net pay",
+    response_model=IncomeDecision,
 )
 def wages_profile(c: ContainerDep, profile: ProfileDep, on: On = None) -> dict[str, Any]:
     return decision_json(monthly_income(c.policy, profile, _on(on)))
@@ -307,6 +324,7 @@ def wages_profile(c: ContainerDep, profile: ProfileDep, on: On = None) -> dict[s
     "/wages/article149",
     tags=["wages"],
     summary="The employer's housing obligations under Labour Law article 149, with its text",
+    response_model=Article149Decision,
 )
 def wages_article149(
     c: ContainerDep,
@@ -468,6 +486,7 @@ BurdenDep = Annotated[Decision[BurdenReport], Depends(burden_decision)]
     "/afford/burden",
     tags=["affordability"],
     summary="Instalment burden on household income over the loan's whole life",
+    response_model=BurdenDecision,
 )
 def afford_burden(d: BurdenDep) -> dict[str, Any]:
     return decision_json(d)
@@ -477,6 +496,7 @@ def afford_burden(d: BurdenDep) -> dict[str, Any]:
     "/afford/max-loan",
     tags=["affordability"],
     summary="The largest loan whose every instalment stays within the burden limit",
+    response_model=MaxLoanDecision,
 )
 def afford_max_loan(
     c: ContainerDep,
@@ -510,6 +530,7 @@ def afford_max_loan(
     "/afford/months",
     tags=["affordability"],
     summary="How many months a fixed instalment takes to repay a loan",
+    response_model=RepaymentTermDecision,
 )
 def afford_months(
     c: ContainerDep,
@@ -556,6 +577,7 @@ RentDep = Annotated[Decision[RentBurden], Depends(rent_decision)]
     "/afford/rent",
     tags=["affordability"],
     summary="Rent as a share of household income, and how much the housing allowance covers",
+    response_model=RentDecision,
 )
 def afford_rent(d: RentDep) -> dict[str, Any]:
     return decision_json(d)
@@ -588,6 +610,7 @@ AllowanceDep = Annotated[Decision[AllowanceNeed], Depends(allowance_decision)]
     "/afford/allowance",
     tags=["affordability"],
     summary="The housing allowance that would bring the rent down to a target share of income",
+    response_model=AllowanceDecision,
 )
 def afford_allowance(d: AllowanceDep) -> dict[str, Any]:
     return decision_json(d)
@@ -627,6 +650,8 @@ def _fee(value: str | int | None, field: str) -> int:
     tags=["construction"],
     summary="The owner's share for one building permit by the law in force on its date, "
     "and the worker's 7%",
+    response_model=ContributionOut,
+    response_model_exclude_unset=True,
 )
 def construction_contribution(
     c: ContainerDep,
@@ -725,6 +750,7 @@ def _permit(n: int, p: PermitIn) -> Permit:
     "/construction/contributions",
     tags=["construction"],
     summary="The owners' shares for a batch of permits, each by the law on its own date",
+    response_model=BatchDecision,
 )
 def construction_contributions(
     c: ContainerDep,
@@ -801,6 +827,7 @@ FundDep = Annotated[Decision[FundProjection], Depends(fund_decision)]
     "/construction/project",
     tags=["construction"],
     summary="A projection of the fund: resources, obligations and deficit by year",
+    response_model=FundDecision,
 )
 def construction_project(d: FundDep) -> dict[str, Any]:
     return decision_json(d)
