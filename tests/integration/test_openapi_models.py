@@ -16,13 +16,16 @@ from tashilat.entrypoints.api.app import create_app
 from tashilat.entrypoints.api.models.base import Out
 from tashilat.settings import Settings
 
+from .helpers import world
+
 V1 = "/api/v1"
 PROBLEM = "application/problem+json"
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
 @pytest.fixture(scope="module")
-def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+def stateless(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    """No migrations: the documents and the calculators need no database."""
     path: Path = tmp_path_factory.mktemp("openapi") / "x.sqlite3"
     c = build(Settings(database_url=f"sqlite:///{path}"))
     yield c
@@ -30,8 +33,8 @@ def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
 
 
 @pytest.fixture(scope="module")
-def client(container: Container) -> Iterator[TestClient]:
-    with TestClient(create_app(container), raise_server_exceptions=False) as tc:
+def client(stateless: Container) -> Iterator[TestClient]:
+    with TestClient(create_app(stateless), raise_server_exceptions=False) as tc:
         yield tc
 
 
@@ -204,3 +207,40 @@ def test_a_model_keeps_fields_it_does_not_name() -> None:
         a: int
 
     assert Small.model_validate({"a": 1, "b": "x"}).model_dump(mode="json") == {"a": 1, "b": "x"}
+
+
+def test_the_audit_log_answers_newest_first_with_who_did_what(container: Container) -> None:
+    w = world(container)
+    with TestClient(create_app(container)) as tc:
+
+        def token(username: str) -> dict[str, str]:
+            r = tc.post(
+                V1 + "/auth/login", json={"username": username, "password": "correct horse 1"}
+            )
+            return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+        officer, auditor = token("officer"), token("auditor")
+        body = {"national_id": "0499370899", "name": "سارا احمدی", "birth_date": "1378/02/10"}
+        assert tc.post(V1 + "/customers", json=body, headers=officer).status_code == 201
+        r = tc.get(V1 + "/audit", params={"limit": 1}, headers=auditor)
+        assert tc.get(V1 + "/audit", headers=officer).status_code == 403
+    assert r.status_code == 200
+    page = r.json()
+    assert (page["offset"], page["limit"]) == (0, 1)
+    assert page["total"] >= 1
+    [entry] = page["items"]
+    assert set(entry) == {
+        "id",
+        "at",
+        "user_id",
+        "username",
+        "action",
+        "target",
+        "request_id",
+        "outcome",
+        "detail",
+    }
+    assert entry["user_id"] == w.officer.user_id
+    assert entry["username"] == "officer"
+    assert entry["outcome"] == "ok"
+    assert entry["at"][:2] == "20" and "T" in entry["at"]

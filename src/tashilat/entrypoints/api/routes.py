@@ -6,9 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import func, select
 
-from tashilat.adapters.db.models import AuditLog
 from tashilat.domain.jalali import format_jalali
 from tashilat.entrypoints.api import views
 from tashilat.entrypoints.api.deps import (
@@ -58,8 +56,7 @@ from tashilat.entrypoints.api.schemas import (
     UserIn,
 )
 from tashilat.entrypoints.serialize import entitlement_json
-from tashilat.services import auth, calendar, loans, youth
-from tashilat.services.auth import require
+from tashilat.services import auth, calendar, loans, reports, youth
 
 router = APIRouter(prefix="/api/v1", responses=ACTOR_PROBLEMS)
 
@@ -511,25 +508,19 @@ def repay(
 
 @router.get("/audit", tags=["audit"], response_model=AuditPage)
 def audit_log(c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
-    require(actor, "audit.read")
-    uow = c.reader()
-    with uow:
-        total = uow.session.scalar(select(func.count()).select_from(AuditLog)) or 0
-        rows = uow.session.scalars(
-            select(AuditLog).order_by(AuditLog.id.desc()).offset(p.offset).limit(p.limit)
-        )
-        items = [
-            {
-                "id": r.id,
-                "at": r.at.isoformat(),
-                "user_id": r.user_id,
-                "username": r.username,
-                "action": r.action,
-                "target": r.target,
-                "request_id": r.request_id,
-                "outcome": r.outcome,
-                "detail": r.detail,
-            }
-            for r in rows
-        ]
+    rows, total = reports.audit_log(c.reader(), actor, offset=p.offset, limit=p.limit)
+    items = [
+        {
+            "id": r.id,
+            "at": r.at.isoformat(),
+            "user_id": r.user_id,
+            "username": r.username,
+            "action": r.action,
+            "target": r.target,
+            "request_id": r.request_id,
+            "outcome": r.outcome,
+            "detail": r.detail,
+        }
+        for r in rows
+    ]
     return views.paged(items, total, p.offset, p.limit)
