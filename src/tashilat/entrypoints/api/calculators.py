@@ -14,7 +14,7 @@ from tashilat.domain.jalali import format_jalali
 from tashilat.domain.money import parse_percent
 from tashilat.domain.programs.youth_fund.cities import city_tier
 from tashilat.domain.programs.youth_fund.rules import plan
-from tashilat.entrypoints.api.deps import ContainerDep, jdate, rial
+from tashilat.entrypoints.api.deps import ContainerDep
 from tashilat.entrypoints.api.models.base import PUBLIC_PROBLEMS, problems
 from tashilat.entrypoints.api.models.programs import (
     CityList,
@@ -23,6 +23,7 @@ from tashilat.entrypoints.api.models.programs import (
     PolicyParameterOut,
     ScheduleOut,
 )
+from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import jsonable, plan_json, schedule_json
 
 router = APIRouter(prefix="/api/v1", tags=["calculators"], responses=PUBLIC_PROBLEMS)

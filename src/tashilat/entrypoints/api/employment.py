@@ -20,8 +20,6 @@ from tashilat.entrypoints.api.deps import (
     IdemDep,
     PageDep,
     RequestIdDep,
-    jdate,
-    rial,
 )
 from tashilat.entrypoints.api.models.base import ACTOR_PROBLEMS
 from tashilat.entrypoints.api.models.employment import (
@@ -42,6 +40,7 @@ from tashilat.entrypoints.api.models.employment import (
     SubmittedOut,
 )
 from tashilat.entrypoints.api.models.programs import EmploymentCheckOut, GuaranteeStatusOut
+from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import jsonable
 from tashilat.services import calendar, employment
 

@@ -16,8 +16,6 @@ from tashilat.entrypoints.api.deps import (
     IdemDep,
     PageDep,
     RequestIdDep,
-    jdate,
-    rial,
 )
 from tashilat.entrypoints.api.models.base import ACTOR_PROBLEMS
 from tashilat.entrypoints.api.models.programs import AccountEntitlementOut
@@ -55,6 +53,7 @@ from tashilat.entrypoints.api.schemas import (
     TransferIn,
     UserIn,
 )
+from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import entitlement_json
 from tashilat.services import auth, calendar, loans, reports, youth
 
