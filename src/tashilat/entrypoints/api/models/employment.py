@@ -149,9 +149,25 @@ class SpeedOut(Out):
     median_days: int | float
 
 
-ApplicationPage = Page[ApplicationOut]
-FeeInstalmentPage = Page[FeeInstalmentOut]
-AllocationReport = Items[AllocationUseOut]
-CategoryReport = Items[CategoryCountOut]
-PipelineReport = Items[StateCountOut]
-SpeedReport = Items[SpeedOut]
+class ApplicationPage(Page[ApplicationOut]):
+    """One page of employment-loan applications."""
+
+
+class FeeInstalmentPage(Page[FeeInstalmentOut]):
+    """One page of an employment loan's instalments, with the fee of each."""
+
+
+class AllocationReport(Items[AllocationUseOut]):
+    """Allocation use by agency and province."""
+
+
+class CategoryReport(Items[CategoryCountOut]):
+    """Applications by agency, category and state."""
+
+
+class PipelineReport(Items[StateCountOut]):
+    """Applications and their amounts by state."""
+
+
+class SpeedReport(Items[SpeedOut]):
+    """Median days from submission to disbursement per agency and bank."""

@@ -34,7 +34,9 @@ from tashilat.entrypoints.api.models.base import (
 )
 
 PlanOut = decision(Plan, after={"city": (str | None, None)})
-AccountEntitlementOut = decision(Entitlement, first={"account_id": int}, last=("years",))
+AccountEntitlementOut = decision(
+    Entitlement, name="AccountEntitlementOut", first={"account_id": int}, last=("years",)
+)
 IncomeDecision = decision(Income)
 Article149Decision = decision(Article149)
 BurdenDecision = decision(BurdenReport)
@@ -93,7 +95,8 @@ class CityOut(Out):
     tier: int
 
 
-CityList = Items[CityOut]
+class CityList(Items[CityOut]):
+    """City suggestions with their tier."""
 
 
 class CellOut(Out):

@@ -202,9 +202,25 @@ class AuditEntryOut(Out):
     detail: str
 
 
-UserPage = Page[UserOut]
-CustomerPage = Page[CustomerOut]
-AccountPage = Page[AccountOut]
-LoanPage = Page[LoanOut]
-InstalmentPage = Page[InstalmentOut]
-AuditPage = Page[AuditEntryOut]
+class UserPage(Page[UserOut]):
+    """One page of users."""
+
+
+class CustomerPage(Page[CustomerOut]):
+    """One page of customers."""
+
+
+class AccountPage(Page[AccountOut]):
+    """One page of youth-fund accounts."""
+
+
+class LoanPage(Page[LoanOut]):
+    """One page of housing loans."""
+
+
+class InstalmentPage(Page[InstalmentOut]):
+    """One page of a loan's instalments."""
+
+
+class AuditPage(Page[AuditEntryOut]):
+    """One page of the audit log, newest first."""
