@@ -331,6 +331,7 @@ class AuditRow:
     request_id: str
     outcome: str
     detail: str
+    user_id: int | None = None
 
 
 def audit_log(
@@ -344,7 +345,17 @@ def audit_log(
             select(AuditLog).order_by(AuditLog.id.desc()).offset(offset).limit(limit)
         )
         return [
-            AuditRow(r.id, r.at, r.username, r.action, r.target, r.request_id, r.outcome, r.detail)
+            AuditRow(
+                r.id,
+                r.at,
+                r.username,
+                r.action,
+                r.target,
+                r.request_id,
+                r.outcome,
+                r.detail,
+                user_id=r.user_id,
+            )
             for r in rows
         ], total
 

@@ -17,6 +17,8 @@ from tashilat.domain.errors import TashilatError
 from tashilat.entrypoints import web
 from tashilat.entrypoints.api import calculators, employment, problems, programs, routes
 from tashilat.entrypoints.api.deps import TokenCache
+from tashilat.entrypoints.api.models.base import document_problems
+from tashilat.entrypoints.api.models.resources import HealthOut
 from tashilat.services.uow import UnitOfWork
 
 DESCRIPTION = """
@@ -67,6 +69,7 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
     app.include_router(programs.router)
     app.include_router(employment.router)
     app.include_router(web.router)
+    document_problems(app)
 
     @app.exception_handler(TashilatError)
     async def _tashilat_error(request: Request, exc: TashilatError) -> JSONResponse:
@@ -97,7 +100,7 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
             instance=str(request.url.path),
         )
 
-    @app.get("/healthz", tags=["meta"])
+    @app.get("/healthz", tags=["meta"], response_model=HealthOut)
     def healthz() -> dict[str, Any]:
         return {
             "status": "ok",

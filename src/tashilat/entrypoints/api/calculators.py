@@ -14,15 +14,29 @@ from tashilat.domain.jalali import format_jalali
 from tashilat.domain.money import parse_percent
 from tashilat.domain.programs.youth_fund.cities import city_tier
 from tashilat.domain.programs.youth_fund.rules import plan
-from tashilat.entrypoints.api.deps import ContainerDep, jdate, rial
+from tashilat.entrypoints.api.deps import ContainerDep
+from tashilat.entrypoints.api.models.base import PUBLIC_PROBLEMS, problems
+from tashilat.entrypoints.api.models.programs import (
+    CityList,
+    PlanOut,
+    PolicyOut,
+    PolicyParameterOut,
+    ScheduleOut,
+)
+from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import jsonable, plan_json, schedule_json
 
-router = APIRouter(prefix="/api/v1", tags=["calculators"])
+router = APIRouter(prefix="/api/v1", tags=["calculators"], responses=PUBLIC_PROBLEMS)
 
 Text = Annotated[str | None, Query(max_length=40)]
 
 
-@router.get("/calculators/youth-fund/plan", summary="Plan youth-fund savings year by year")
+@router.get(
+    "/calculators/youth-fund/plan",
+    summary="Plan youth-fund savings year by year",
+    response_model=PlanOut,
+    response_model_exclude_unset=True,
+)
 def youth_plan(
     c: ContainerDep,
     opened: Annotated[str, Query(max_length=20, description="Jalali YYYY/MM/DD")],
@@ -69,7 +83,9 @@ def youth_plan(
     return out
 
 
-@router.get("/calculators/loan-schedule", summary="An instalment schedule")
+@router.get(
+    "/calculators/loan-schedule", summary="An instalment schedule", response_model=ScheduleOut
+)
 def loan_schedule(
     c: ContainerDep,
     principal: Annotated[str, Query(max_length=40)],
@@ -96,7 +112,7 @@ def loan_schedule(
     return {**schedule_json(s), "policy_hash": c.policy.hash}
 
 
-@router.get("/cities", summary="City suggestions with their tier")
+@router.get("/cities", summary="City suggestions with their tier", response_model=CityList)
 def cities(
     q: Annotated[str, Query(min_length=1, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -116,12 +132,22 @@ def cities(
     }
 
 
-@router.get("/policy/parameters", tags=["policy"], summary="Every parameter with its dated values")
+@router.get(
+    "/policy/parameters",
+    tags=["policy"],
+    summary="Every parameter with its dated values",
+    response_model=PolicyOut,
+)
 def parameters(c: ContainerDep) -> dict[str, Any]:
     return {"policy_hash": c.policy.hash, "items": [_param(p) for p in c.policy]}
 
 
-@router.get("/policy/parameters/{path}", tags=["policy"])
+@router.get(
+    "/policy/parameters/{path}",
+    tags=["policy"],
+    responses=problems(404),
+    response_model=PolicyParameterOut,
+)
 def parameter(path: str, c: ContainerDep) -> dict[str, Any]:
     return {"policy_hash": c.policy.hash, **_param(c.policy.parameter(path))}
 

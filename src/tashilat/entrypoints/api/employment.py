@@ -20,14 +20,38 @@ from tashilat.entrypoints.api.deps import (
     IdemDep,
     PageDep,
     RequestIdDep,
-    jdate,
-    rial,
 )
+from tashilat.entrypoints.api.models.base import ACTOR_PROBLEMS
+from tashilat.entrypoints.api.models.employment import (
+    AgencyOut,
+    AllocationOut,
+    AllocationReport,
+    ApplicationOut,
+    ApplicationPage,
+    CategoryOut,
+    CategoryReport,
+    DisbursedOut,
+    EmploymentRepaymentOut,
+    FeeInstalmentPage,
+    LimitOut,
+    PipelineReport,
+    SamatImportOut,
+    SpeedReport,
+    SubmittedOut,
+)
+from tashilat.entrypoints.api.models.programs import EmploymentCheckOut, GuaranteeStatusOut
 from tashilat.entrypoints.employment_check import check_json
+from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import jsonable
 from tashilat.services import calendar, employment
 
-router = APIRouter(prefix="/api/v1/employment", tags=["employment"])
+router = APIRouter(prefix="/api/v1/employment", tags=["employment"], responses=ACTOR_PROBLEMS)
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report: JSON, or with format=csv a CSV file (UTF-8 with a BOM)",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
 Amount = int | str
 
 
@@ -139,7 +163,7 @@ def _app_view(app: Any, applicant: Any = None, code: str | None = None) -> dict[
 # -- set-up (admin) -------------------------------------------------------------------------
 
 
-@router.post("/agencies", status_code=201)
+@router.post("/agencies", status_code=201, response_model=AgencyOut)
 def create_agency(body: AgencyIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     a = employment.create_agency(
         c.uow(), actor, code=body.code, name_fa=body.name_fa, name_en=body.name_en
@@ -147,7 +171,7 @@ def create_agency(body: AgencyIn, c: ContainerDep, actor: ActorDep) -> dict[str,
     return {"id": a.id, "code": a.code, "name_fa": a.name_fa, "name_en": a.name_en}
 
 
-@router.post("/banks", status_code=201)
+@router.post("/banks", status_code=201, response_model=AgencyOut)
 def create_bank(body: AgencyIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     b = employment.create_bank(
         c.uow(), actor, code=body.code, name_fa=body.name_fa, name_en=body.name_en
@@ -155,7 +179,7 @@ def create_bank(body: AgencyIn, c: ContainerDep, actor: ActorDep) -> dict[str, A
     return {"id": b.id, "code": b.code, "name_fa": b.name_fa, "name_en": b.name_en}
 
 
-@router.post("/allocations", status_code=201)
+@router.post("/allocations", status_code=201, response_model=AllocationOut)
 def set_allocation(body: AllocationIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     a = employment.set_allocation(
         c.uow(),
@@ -174,7 +198,7 @@ def set_allocation(body: AllocationIn, c: ContainerDep, actor: ActorDep) -> dict
     }
 
 
-@router.post("/categories", status_code=201)
+@router.post("/categories", status_code=201, response_model=CategoryOut)
 def add_category(body: CategoryIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     employment.add_category(
         c.uow(),
@@ -187,7 +211,12 @@ def add_category(body: CategoryIn, c: ContainerDep, actor: ActorDep) -> dict[str
     return {"agency_code": body.agency_code, "year": body.year, "code": body.code}
 
 
-@router.post("/limits", status_code=201, summary="The bank's monthly SAMAT limit for a month")
+@router.post(
+    "/limits",
+    status_code=201,
+    summary="The bank's monthly SAMAT limit for a month",
+    response_model=LimitOut,
+)
 def set_limit(body: LimitIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     employment.set_monthly_limit(
         c.uow(),
@@ -201,7 +230,10 @@ def set_limit(body: LimitIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]
 
 
 @router.post(
-    "/samat/imports", status_code=201, summary="Record a historical loan in the SAMAT registry"
+    "/samat/imports",
+    status_code=201,
+    summary="Record a historical loan in the SAMAT registry",
+    response_model=SamatImportOut,
 )
 def import_samat(body: SamatImportIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     loan = employment.import_samat_loan(
@@ -223,6 +255,7 @@ def import_samat(body: SamatImportIn, c: ContainerDep, actor: ActorDep) -> dict[
 @router.get(
     "/check",
     summary="One verdict: eligible, eligible once guarantees are brought, or not (no login)",
+    response_model=EmploymentCheckOut,
 )
 def check(
     c: ContainerDep,
@@ -269,7 +302,13 @@ def check(
 # -- applications ---------------------------------------------------------------------------
 
 
-@router.post("/applications", status_code=201, summary="Submit a business plan")
+@router.post(
+    "/applications",
+    status_code=201,
+    summary="Submit a business plan",
+    response_model=SubmittedOut,
+    response_model_exclude_unset=True,
+)
 def submit(
     body: ApplicationIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
@@ -304,7 +343,7 @@ def submit(
     }
 
 
-@router.get("/applications")
+@router.get("/applications", response_model=ApplicationPage, response_model_exclude_unset=True)
 def list_applications(
     c: ContainerDep,
     actor: ActorDep,
@@ -317,7 +356,9 @@ def list_applications(
     return views.paged([_app_view(a) for a in rows], total, p.offset, p.limit)
 
 
-@router.get("/applications/{app_id}")
+@router.get(
+    "/applications/{app_id}", response_model=ApplicationOut, response_model_exclude_unset=True
+)
 def get_application(app_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     uow = c.reader()
     app, applicant, _insts = employment.get(uow, actor, app_id)
@@ -326,13 +367,21 @@ def get_application(app_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, A
     return _app_view(app, applicant, code)
 
 
-@router.post("/applications/{app_id}/review", summary="The agency starts its review")
+@router.post(
+    "/applications/{app_id}/review",
+    summary="The agency starts its review",
+    response_model=ApplicationOut,
+    response_model_exclude_unset=True,
+)
 def review(app_id: Id, c: ContainerDep, actor: ActorDep, rid: RequestIdDep) -> dict[str, Any]:
     return _app_view(employment.start_review(c.uow(), actor, app_id=app_id, request_id=rid))
 
 
 @router.post(
-    "/applications/{app_id}/introduce", summary="Introduce to a bank (reserves the allocation)"
+    "/applications/{app_id}/introduce",
+    summary="Introduce to a bank (reserves the allocation)",
+    response_model=ApplicationOut,
+    response_model_exclude_unset=True,
 )
 def introduce(
     app_id: Id, body: IntroduceIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
@@ -344,7 +393,9 @@ def introduce(
     )
 
 
-@router.post("/applications/{app_id}/guarantees", status_code=201)
+@router.post(
+    "/applications/{app_id}/guarantees", status_code=201, response_model=GuaranteeStatusOut
+)
 def add_guarantee(
     app_id: Id, body: GuaranteeIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
@@ -360,7 +411,11 @@ def add_guarantee(
     return guarantees(app_id, c, actor)
 
 
-@router.get("/applications/{app_id}/guarantees", summary="Which bundle is met, or what is missing")
+@router.get(
+    "/applications/{app_id}/guarantees",
+    summary="Which bundle is met, or what is missing",
+    response_model=GuaranteeStatusOut,
+)
 def guarantees(app_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     d = employment.guarantee_status(c.reader(), actor, c.policy, app_id)
     return {
@@ -372,21 +427,31 @@ def guarantees(app_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.post(
-    "/applications/{app_id}/approve", summary="The bank approves (guarantees, credit, SAMAT)"
+    "/applications/{app_id}/approve",
+    summary="The bank approves (guarantees, credit, SAMAT)",
+    response_model=ApplicationOut,
+    response_model_exclude_unset=True,
 )
 def approve(app_id: Id, c: ContainerDep, actor: ActorDep, rid: RequestIdDep) -> dict[str, Any]:
     return _app_view(employment.approve(c.uow(), actor, c.policy, app_id=app_id, request_id=rid))
 
 
 @router.post(
-    "/applications/{app_id}/disburse", summary="A second person pays (monthly limit, SAMAT code)"
+    "/applications/{app_id}/disburse",
+    summary="A second person pays (monthly limit, SAMAT code)",
+    response_model=DisbursedOut,
+    response_model_exclude_unset=True,
 )
 def disburse(app_id: Id, c: ContainerDep, actor: ActorDep, rid: RequestIdDep) -> dict[str, Any]:
     d = employment.disburse(c.uow(), actor, c.policy, app_id=app_id, request_id=rid)
     return {**_app_view(d.application, code=d.samat_code), "exempt_from_monthly_limit": d.exempt}
 
 
-@router.post("/applications/{app_id}/reject")
+@router.post(
+    "/applications/{app_id}/reject",
+    response_model=ApplicationOut,
+    response_model_exclude_unset=True,
+)
 def reject(
     app_id: Id, body: ReasonIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
@@ -395,7 +460,11 @@ def reject(
     )
 
 
-@router.post("/applications/{app_id}/withdraw")
+@router.post(
+    "/applications/{app_id}/withdraw",
+    response_model=ApplicationOut,
+    response_model_exclude_unset=True,
+)
 def withdraw(
     app_id: Id, body: ReasonIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
@@ -406,14 +475,16 @@ def withdraw(
     )
 
 
-@router.get("/applications/{app_id}/schedule")
+@router.get("/applications/{app_id}/schedule", response_model=FeeInstalmentPage)
 def schedule(app_id: Id, c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
     _, _, insts = employment.get(c.reader(), actor, app_id)
     items = [{**views.instalment(i), "fee_rial": i.profit} for i in insts]
     return views.paged(items[p.offset : p.offset + p.limit], len(items), p.offset, p.limit)
 
 
-@router.post("/applications/{app_id}/repayments", status_code=201)
+@router.post(
+    "/applications/{app_id}/repayments", status_code=201, response_model=EmploymentRepaymentOut
+)
 def repay(
     app_id: Id, body: RepaymentIn, c: ContainerDep, actor: ActorDep, key: IdemDep
 ) -> dict[str, Any]:
@@ -457,7 +528,12 @@ def _maybe_csv(rows: list[dict[str, Any]], fmt: str, name: str) -> Any:
 Fmt = Annotated[str, Query(pattern="^(json|csv)$")]
 
 
-@router.get("/reports/allocations", summary="Allocation use by agency and province")
+@router.get(
+    "/reports/allocations",
+    summary="Allocation use by agency and province",
+    response_model=AllocationReport,
+    responses=CSV_RESPONSE,
+)
 def report_allocations(
     c: ContainerDep,
     actor: ActorDep,
@@ -469,18 +545,31 @@ def report_allocations(
     )
 
 
-@router.get("/reports/categories", summary="Applications by agency, category and state")
+@router.get(
+    "/reports/categories",
+    summary="Applications by agency, category and state",
+    response_model=CategoryReport,
+    responses=CSV_RESPONSE,
+)
 def report_categories(c: ContainerDep, actor: ActorDep, format: Fmt = "json") -> Any:
     return _maybe_csv(employment.category_report(c.reader(), actor), format, "categories")
 
 
-@router.get("/reports/pipeline", summary="The pipeline by state")
+@router.get(
+    "/reports/pipeline",
+    summary="The pipeline by state",
+    response_model=PipelineReport,
+    responses=CSV_RESPONSE,
+)
 def report_pipeline(c: ContainerDep, actor: ActorDep, format: Fmt = "json") -> Any:
     return _maybe_csv(employment.pipeline_report(c.reader(), actor), format, "pipeline")
 
 
 @router.get(
-    "/reports/speed", summary="Median days from submission to disbursement per agency and bank"
+    "/reports/speed",
+    summary="Median days from submission to disbursement per agency and bank",
+    response_model=SpeedReport,
+    responses=CSV_RESPONSE,
 )
 def report_speed(c: ContainerDep, actor: ActorDep, format: Fmt = "json") -> Any:
     return _maybe_csv(employment.speed_report(c.reader(), actor), format, "speed")

@@ -15,23 +15,16 @@ can make the server compute without end; bad input is a bilingual 422.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
-from decimal import Decimal
-from fractions import Fraction
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from tashilat.charts import burden_chart, check_format, fund_chart, rent_chart
-from tashilat.domain.decision import Decision, PolicyReader, Provenance
+from tashilat.domain.decision import Decision
 from tashilat.domain.errors import InvalidInput, TashilatError
-from tashilat.domain.finance import Method, build_schedule
-from tashilat.domain.jalali import parse_jalali, start_of_year
-from tashilat.domain.money import parse_percent
 from tashilat.domain.programs.construction.contributions import (
     Permit,
     batch_contribution,
@@ -47,7 +40,6 @@ from tashilat.domain.programs.wages.affordability import (
     AllowanceNeed,
     BurdenReport,
     RentBurden,
-    Repayment,
     allowance_needed,
     instalment_burden,
     max_affordable_loan,
@@ -56,18 +48,39 @@ from tashilat.domain.programs.wages.affordability import (
 )
 from tashilat.domain.programs.wages.article149 import Workshop, employer_obligations
 from tashilat.domain.programs.wages.income import WorkerProfile, monthly_income
-from tashilat.domain.text import strip_number
-from tashilat.entrypoints.api.deps import ContainerDep, jdate, rial
+from tashilat.entrypoints import parse
+from tashilat.entrypoints.api.deps import ContainerDep
+from tashilat.entrypoints.api.models.base import PUBLIC_PROBLEMS
+from tashilat.entrypoints.api.models.programs import (
+    AllowanceDecision,
+    Article149Decision,
+    BatchDecision,
+    BurdenDecision,
+    ContributionOut,
+    FundDecision,
+    IncomeDecision,
+    MaxLoanDecision,
+    RentDecision,
+    RepaymentTermDecision,
+)
+from tashilat.entrypoints.parse import (
+    MAX_SCHEDULE_MONTHS,
+    MAX_TERM_MONTHS,
+    check_term,
+    fee,
+    floor_area,
+    jdate,
+    loan_rate,
+    on_date,
+    optional_percent,
+    rial,
+    signed_percent,
+)
 from tashilat.entrypoints.serialize import contribution_json, decision_json
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=PUBLIC_PROBLEMS)
 
-MAX_PERCENT = Decimal(1000)  # a rate or a step above 1000% a year is not a loan
-MAX_STEP_PERCENT = Decimal(100)  # a stepwise instalment at most doubles each year
-MAX_TERM_MONTHS = 1200  # a fixed instalment must repay the loan within 100 years
-MAX_SCHEDULE_MONTHS = 600
 MAX_BATCH = 10_000
-MONTHS_PER_YEAR = 12
 
 # -- inputs shared by the endpoints ------------------------------------------------------------
 
@@ -118,56 +131,6 @@ Rent = Annotated[
 Format = Annotated[str, Query(alias="format", max_length=10, description="Chart format: svg | png")]
 
 
-def _on(text: str | None, field: str = "on") -> date:
-    """A Jalali date, or a bare year meaning its first day; today when not given."""
-    if text is None:
-        return date.today()
-    raw = strip_number(text)
-    if re.fullmatch(r"\d{4}", raw):
-        try:
-            return start_of_year(int(raw))
-        except InvalidInput as exc:
-            exc.field = field
-            raise
-    return parse_jalali(text, field=field)
-
-
-def _percent(text: str, field: str, *, high: Decimal = MAX_PERCENT) -> Decimal:
-    value = parse_percent(text, field=field)
-    if value > high:
-        raise InvalidInput(
-            "percent.too_large",
-            f"درصد {field} حداکثر {high} است، نه {value}.",
-            f"The {field} percentage must be at most {high}, not {value}.",
-            field=field,
-        )
-    return value
-
-
-def _signed_percent(text: str, field: str) -> Decimal:
-    """A percentage that may be negative (a falling trend): ``-10``, ``−۱۰``; the domain
-    bounds it."""
-    raw = strip_number(text).replace("−", "-")
-    if raw.startswith("-"):
-        return -parse_percent(raw[1:], field=field)
-    return parse_percent(raw, field=field)
-
-
-def _limit(text: str | None, field: str = "limit") -> Decimal | None:
-    return None if text is None else parse_percent(text, field=field)
-
-
-def _bounded(value: int, field: str, *, low: int, high: int) -> int:
-    if not low <= value <= high:
-        raise InvalidInput(
-            f"{field}.invalid",
-            f"مقدار «{value}» برای {field} باید عدد صحیح بین {low} و {high} باشد.",
-            f"{field} must be a whole number between {low} and {high}, not '{value}'.",
-            field=field,
-        )
-    return value
-
-
 async def worker_profile(
     married: Married = False,
     children: Children = 0,
@@ -188,69 +151,6 @@ async def worker_profile(
 
 
 ProfileDep = Annotated[WorkerProfile, Depends(worker_profile)]
-
-
-def _rate(
-    policy: PolicyReader, loan: str | None, rate: str | None, opened: str | None, on: date
-) -> tuple[Decimal, str, tuple[Provenance, ...]]:
-    """The loan's annual rate, a label, and the provenance of the rate when it comes from
-    policy (``loan``) rather than the request (``rate``)."""
-    if loan is not None and rate is not None:
-        raise InvalidInput(
-            "afford.rate_conflict",
-            "یا rate یا loan، نه هر دو.",
-            "Give rate or loan, not both.",
-            field="rate",
-        )
-    if loan is None:
-        if rate is None:
-            raise InvalidInput(
-                "afford.rate_missing",
-                "نرخ سالانه را با rate یا loan بدهید.",
-                "Give the annual rate with rate or loan.",
-                field="rate",
-            )
-        r = _percent(rate, "rate")
-        return r, f"loan at {format(r.normalize(), 'f')}%", ()
-    kind = loan.strip().lower()
-    if kind == "market":
-        res = policy.resolve("finance.loan_rate_cap_percent", on)
-        r = Decimal(str(res.value))
-        return r, f"market loan at the {format(r.normalize(), 'f')}% cap", (res.provenance,)
-    if kind == "youth-fund":
-        opened_on = jdate(opened, "opened") if opened is not None else on
-        res = policy.resolve("youth_fund.loan.rate_percent", opened_on)
-        r = Decimal(str(res.value))
-        return r, f"youth-fund loan at {format(r.normalize(), 'f')}%", (res.provenance,)
-    raise InvalidInput(
-        "afford.loan_unknown",
-        f"نوع وام «{loan}» شناخته نیست (market یا youth-fund).",
-        f"Unknown loan '{loan}' (market or youth-fund).",
-        field="loan",
-    )
-
-
-def _check_term(principal: int, annual_rate: Decimal, instalment: int) -> None:
-    """Refuse a fixed instalment that would take more than ``MAX_TERM_MONTHS`` to repay
-    (exactly, before any month is computed); one that never repays is left to the domain,
-    which says so."""
-    i = Fraction(annual_rate) / (100 * MONTHS_PER_YEAR)
-    if i == 0:
-        too_long = -(-principal // instalment) > MAX_TERM_MONTHS
-    elif instalment <= principal * i:
-        return
-    else:
-        # the balance is repaid after n months  <=>  (1 + i)^n >= a / (a − p·i)
-        too_long = (1 + i) ** MAX_TERM_MONTHS < Fraction(instalment) / (instalment - principal * i)
-    if too_long:
-        raise InvalidInput(
-            "afford.term_too_long",
-            f"قسط {instalment:,} ریال وام را در {MAX_TERM_MONTHS} ماه بازپرداخت نمی‌کند؛ "
-            "قسط بزرگ‌تری بدهید.",
-            f"An instalment of {instalment:,} rial does not repay the loan within "
-            f"{MAX_TERM_MONTHS} months; give a larger instalment.",
-            field="instalment",
-        )
 
 
 def _headers(d: Decision[Any], name: str, fmt: str) -> dict[str, str]:
@@ -284,7 +184,10 @@ FormatDep = Annotated[str, Depends(chart_format)]
 
 CHART_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {"image/svg+xml": {}, "image/png": {}},
+        "content": {
+            "image/svg+xml": {"schema": {"type": "string"}},
+            "image/png": {"schema": {"type": "string", "format": "binary"}},
+        },
         "description": "The chart; X-Decision-Outcome, X-Policy-Hash and X-Warnings "
         "(status:parameter of every figure not published) describe the decision.",
     }
@@ -298,15 +201,17 @@ CHART_RESPONSES: dict[int | str, dict[str, Any]] = {
     "/wages/profile",
     tags=["wages"],
     summary="Gross monthly income by component, the worker's 7% insurance and net pay",
+    response_model=IncomeDecision,
 )
 def wages_profile(c: ContainerDep, profile: ProfileDep, on: On = None) -> dict[str, Any]:
-    return decision_json(monthly_income(c.policy, profile, _on(on)))
+    return decision_json(monthly_income(c.policy, profile, on_date(on)))
 
 
 @router.get(
     "/wages/article149",
     tags=["wages"],
     summary="The employer's housing obligations under Labour Law article 149, with its text",
+    response_model=Article149Decision,
 )
 def wages_article149(
     c: ContainerDep,
@@ -322,7 +227,7 @@ def wages_article149(
     ] = None,
     on: On = None,
 ) -> dict[str, Any]:
-    d = employer_obligations(c.policy, Workshop(workers, cooperative, large), on=_on(on))
+    d = employer_obligations(c.policy, Workshop(workers, cooperative, large), on=on_date(on))
     return decision_json(d)
 
 
@@ -368,78 +273,22 @@ def burden_decision(
     until repaid), or ``principal`` with a rate (``rate`` or ``loan``) and ``months`` for a
     schedule."""
     policy = c.policy
-    when = _on(on)
-    amount = rial(instalment, "instalment") if instalment is not None else None
-    p = rial(principal, "principal") if principal else None
-    figures: tuple[Provenance, ...] = ()
-    if amount is not None and p is None:
-        if rate is not None or loan is not None:
-            raise InvalidInput(
-                "afford.rate_without_principal",
-                "نرخ بدون principal به کار نمی‌رود.",
-                "A rate needs principal.",
-                field="rate",
-            )
-        repayment = Repayment.constant(amount, months or 1, label or "instalment")
-    elif amount is not None and p is not None:
-        if months is not None:
-            raise InvalidInput(
-                "afford.months_with_instalment",
-                "با instalment و principal مدت از نرخ به دست می‌آید؛ months ندهید.",
-                "With instalment and principal the term follows from the rate; drop months.",
-                field="months",
-            )
-        r, default_label, provs = _rate(policy, loan, rate, opened, when)
-        figures += provs
-        _check_term(p, r, amount)
-        repayment = Repayment.fixed_instalment(p, r, amount, label or default_label)
-    elif p is not None:
-        if months is None:
-            raise InvalidInput(
-                "afford.months_missing",
-                "برای جدول اقساط months را بدهید (یا instalment).",
-                "Give months for a schedule (or instalment).",
-                field="months",
-            )
-        r, default_label, provs = _rate(policy, loan, rate, opened, when)
-        figures += provs
-        try:
-            meth = Method(method.strip().lower())
-        except ValueError:
-            raise InvalidInput(
-                "loan.method",
-                f"روش بازپرداخت «{method}» ناشناخته است (simple، stepwise یا fee).",
-                f"Unknown repayment method '{method}' (simple, stepwise or fee).",
-                field="method",
-            ) from None
-        step_pct: Decimal | None = None
-        if meth is Method.STEPWISE:
-            if step is not None:
-                step_pct = _percent(step, "step", high=MAX_STEP_PERCENT)
-            else:
-                step_r = policy.resolve("finance.stepwise_step_percent", when)
-                step_pct = Decimal(str(step_r.value))
-                figures += (step_r.provenance,)
-        unit_r = policy.resolve("finance.rounding_unit", when)
-        figures += (unit_r.provenance,)
-        schedule = build_schedule(
-            meth,
-            p,
-            r,
-            _bounded(months, "months", low=1, high=MAX_SCHEDULE_MONTHS),
-            step_percent=step_pct,
-            grace_months=grace,
-            rounding_unit=int(unit_r.value),
-        )
-        repayment = Repayment.from_schedule(schedule, label or f"{meth.value} {default_label}")
-    else:
-        raise InvalidInput(
-            "afford.loan_missing",
-            "instalment یا principal (با نرخ و months) را بدهید.",
-            "Give instalment, or principal with a rate and months.",
-            field="instalment",
-        )
-    rise = _signed_percent(wage_rise, "wage_rise")
+    when = on_date(on)
+    repayment, figures = parse.repayment(
+        policy,
+        when,
+        instalment=rial(instalment, "instalment") if instalment is not None else None,
+        principal=rial(principal, "principal") if principal else None,
+        rate=rate,
+        loan=loan,
+        opened=opened,
+        months=months,
+        method=method,
+        step=step,
+        grace=grace,
+        label=label,
+    )
+    rise = signed_percent(wage_rise, "wage_rise")
     try:
         return instalment_burden(
             policy,
@@ -447,7 +296,7 @@ def burden_decision(
             repayment,
             on=when,
             wage_rise_percent=rise,
-            limit_percent=_limit(limit),
+            limit_percent=optional_percent(limit),
             basis=basis,
             figures=figures,
         )
@@ -468,6 +317,7 @@ BurdenDep = Annotated[Decision[BurdenReport], Depends(burden_decision)]
     "/afford/burden",
     tags=["affordability"],
     summary="Instalment burden on household income over the loan's whole life",
+    response_model=BurdenDecision,
 )
 def afford_burden(d: BurdenDep) -> dict[str, Any]:
     return decision_json(d)
@@ -477,6 +327,7 @@ def afford_burden(d: BurdenDep) -> dict[str, Any]:
     "/afford/max-loan",
     tags=["affordability"],
     summary="The largest loan whose every instalment stays within the burden limit",
+    response_model=MaxLoanDecision,
 )
 def afford_max_loan(
     c: ContainerDep,
@@ -490,15 +341,15 @@ def afford_max_loan(
     basis: Basis = "gross",
     limit: Limit = None,
 ) -> dict[str, Any]:
-    when = _on(on)
-    r, _, provs = _rate(c.policy, loan, rate, opened, when)
+    when = on_date(on)
+    r, _, provs = loan_rate(c.policy, loan, rate, opened, when)
     d = max_affordable_loan(
         c.policy,
         profile,
         on=when,
         annual_rate=r,
         months=months,
-        limit_percent=_limit(limit),
+        limit_percent=optional_percent(limit),
         basis=basis,
         method=method.strip().lower(),
         figures=provs,
@@ -510,6 +361,7 @@ def afford_max_loan(
     "/afford/months",
     tags=["affordability"],
     summary="How many months a fixed instalment takes to repay a loan",
+    response_model=RepaymentTermDecision,
 )
 def afford_months(
     c: ContainerDep,
@@ -520,11 +372,11 @@ def afford_months(
     opened: Opened = None,
     on: On = None,
 ) -> dict[str, Any]:
-    when = _on(on)
-    r, _, provs = _rate(c.policy, loan, rate, opened, when)
+    when = on_date(on)
+    r, _, provs = loan_rate(c.policy, loan, rate, opened, when)
     p = rial(principal, "principal")
     a = rial(instalment, "instalment")
-    _check_term(p, r, a)
+    check_term(p, r, a)
     d = repayment_term(c.policy, principal=p, annual_rate=r, instalment=a, on=when, figures=provs)
     return decision_json(d)
 
@@ -542,9 +394,9 @@ def rent_decision(
     return rent_burden(
         c.policy,
         profile,
-        on=_on(on),
+        on=on_date(on),
         rent=rial(rent, "rent") if rent is not None else None,
-        limit_percent=_limit(limit),
+        limit_percent=optional_percent(limit),
         basis=basis,
     )
 
@@ -556,6 +408,7 @@ RentDep = Annotated[Decision[RentBurden], Depends(rent_decision)]
     "/afford/rent",
     tags=["affordability"],
     summary="Rent as a share of household income, and how much the housing allowance covers",
+    response_model=RentDecision,
 )
 def afford_rent(d: RentDep) -> dict[str, Any]:
     return decision_json(d)
@@ -575,9 +428,9 @@ def allowance_decision(
     return allowance_needed(
         c.policy,
         profile,
-        on=_on(on),
+        on=on_date(on),
         rent=rial(rent, "rent") if rent is not None else None,
-        target_percent=_limit(target, "target"),
+        target_percent=optional_percent(target, "target"),
     )
 
 
@@ -588,6 +441,7 @@ AllowanceDep = Annotated[Decision[AllowanceNeed], Depends(allowance_decision)]
     "/afford/allowance",
     tags=["affordability"],
     summary="The housing allowance that would bring the rent down to a target share of income",
+    response_model=AllowanceDecision,
 )
 def afford_allowance(d: AllowanceDep) -> dict[str, Any]:
     return decision_json(d)
@@ -596,30 +450,6 @@ def afford_allowance(d: AllowanceDep) -> dict[str, Any]:
 # -- construction -------------------------------------------------------------------------------
 
 Rials = int | Annotated[str, StringConstraints(max_length=40)]
-AREA = re.compile(r"^\d+(\.\d+)?$")
-
-
-def _area(value: str | int | None, field: str) -> Decimal | None:
-    if value is None:
-        return None
-    text = str(value)
-    if not text.strip():
-        return None
-    raw = strip_number(text)
-    if not AREA.match(raw) or Decimal(raw) <= 0:
-        raise InvalidInput(
-            "construction.area",
-            f"زیربنا «{text}» عدد مثبت (متر مربع) نیست.",
-            f"The floor area '{text}' is not a positive number of m².",
-            field=field,
-        )
-    return Decimal(raw)
-
-
-def _fee(value: str | int | None, field: str) -> int:
-    if value is None or not str(value).strip():
-        return 0
-    return rial(value, field, allow_zero=True)
 
 
 @router.get(
@@ -627,6 +457,8 @@ def _fee(value: str | int | None, field: str) -> int:
     tags=["construction"],
     summary="The owner's share for one building permit by the law in force on its date, "
     "and the worker's 7%",
+    response_model=ContributionOut,
+    response_model_exclude_unset=True,
 )
 def construction_contribution(
     c: ContainerDep,
@@ -661,11 +493,11 @@ def construction_contribution(
     dated = jdate(date_, "date")
     permit = Permit(
         dated=dated,
-        permit_fees=_fee(permit_fees, "permit_fees"),
-        density_fees=_fee(density_fees, "density_fees"),
-        demolition_renovation_fees=_fee(demolition_fees, "demolition_fees"),
-        major_repair_fees=_fee(major_repair_fees, "major_repair_fees"),
-        area_m2=_area(area, "area"),
+        permit_fees=fee(permit_fees, "permit_fees"),
+        density_fees=fee(density_fees, "density_fees"),
+        demolition_renovation_fees=fee(demolition_fees, "demolition_fees"),
+        major_repair_fees=fee(major_repair_fees, "major_repair_fees"),
+        area_m2=floor_area(area, "area"),
         daily_wage=rial(daily_wage, "daily_wage") if daily_wage is not None else None,
     )
     d = permit_contribution(c.policy, permit)
@@ -699,13 +531,13 @@ def _permit(n: int, p: PermitIn) -> Permit:
     try:
         return Permit(
             dated=jdate(p.date, "date"),
-            permit_fees=_fee(p.permit_fees, "permit_fees"),
-            density_fees=_fee(p.density_fees, "density_fees"),
-            demolition_renovation_fees=_fee(
+            permit_fees=fee(p.permit_fees, "permit_fees"),
+            density_fees=fee(p.density_fees, "density_fees"),
+            demolition_renovation_fees=fee(
                 p.demolition_renovation_fees, "demolition_renovation_fees"
             ),
-            major_repair_fees=_fee(p.major_repair_fees, "major_repair_fees"),
-            area_m2=_area(p.area_m2, "area_m2"),
+            major_repair_fees=fee(p.major_repair_fees, "major_repair_fees"),
+            area_m2=floor_area(p.area_m2, "area_m2"),
             daily_wage=rial(p.daily_wage, "daily_wage", allow_zero=True)
             if p.daily_wage is not None and str(p.daily_wage).strip()
             else None,
@@ -725,6 +557,7 @@ def _permit(n: int, p: PermitIn) -> Permit:
     "/construction/contributions",
     tags=["construction"],
     summary="The owners' shares for a batch of permits, each by the law on its own date",
+    response_model=BatchDecision,
 )
 def construction_contributions(
     c: ContainerDep,
@@ -783,13 +616,13 @@ def fund_decision(
         per_capita_cost=rial(per_capita_cost, "per_capita_cost", allow_zero=True),
         permit_revenue=rial(permit_revenue, "permit_revenue", allow_zero=True),
         insured=insured,
-        insured_trend_percent=_signed_percent(insured_trend, "insured_trend"),
-        cost_trend_percent=_signed_percent(cost_trend, "cost_trend"),
-        permit_trend_percent=_signed_percent(permit_trend, "permit_trend"),
+        insured_trend_percent=signed_percent(insured_trend, "insured_trend"),
+        cost_trend_percent=signed_percent(cost_trend, "cost_trend"),
+        permit_trend_percent=signed_percent(permit_trend, "permit_trend"),
         worker_contributions=rial(worker_contributions, "worker_contributions", allow_zero=True)
         if worker_contributions is not None
         else None,
-        worker_trend_percent=_signed_percent(worker_trend, "worker_trend"),
+        worker_trend_percent=signed_percent(worker_trend, "worker_trend"),
     )
     return project_fund(c.policy, inputs)
 
@@ -801,6 +634,7 @@ FundDep = Annotated[Decision[FundProjection], Depends(fund_decision)]
     "/construction/project",
     tags=["construction"],
     summary="A projection of the fund: resources, obligations and deficit by year",
+    response_model=FundDecision,
 )
 def construction_project(d: FundDep) -> dict[str, Any]:
     return decision_json(d)

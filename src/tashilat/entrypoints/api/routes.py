@@ -6,9 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import func, select
 
-from tashilat.adapters.db.models import AuditLog
 from tashilat.domain.jalali import format_jalali
 from tashilat.entrypoints.api import views
 from tashilat.entrypoints.api.deps import (
@@ -18,8 +16,30 @@ from tashilat.entrypoints.api.deps import (
     IdemDep,
     PageDep,
     RequestIdDep,
-    jdate,
-    rial,
+)
+from tashilat.entrypoints.api.models.base import ACTOR_PROBLEMS
+from tashilat.entrypoints.api.models.programs import AccountEntitlementOut
+from tashilat.entrypoints.api.models.resources import (
+    AccountOut,
+    AccountPage,
+    AuditPage,
+    BusinessDateOut,
+    CustomerOut,
+    CustomerPage,
+    InstalmentPage,
+    LoanDetailOut,
+    LoanOut,
+    LoanPage,
+    LoanRepaymentOut,
+    LoanRequestOut,
+    MeOut,
+    MovementOut,
+    StatementOut,
+    StructuresOut,
+    TokenOut,
+    TransferOut,
+    UserOut,
+    UserPage,
 )
 from tashilat.entrypoints.api.schemas import (
     AccountIn,
@@ -33,17 +53,19 @@ from tashilat.entrypoints.api.schemas import (
     TransferIn,
     UserIn,
 )
+from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import entitlement_json
-from tashilat.services import auth, calendar, loans, youth
-from tashilat.services.auth import require
+from tashilat.services import auth, calendar, loans, reports, youth
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=ACTOR_PROBLEMS)
 
 
 # -- auth and users ---------------------------------------------------------------------------
 
 
-@router.post("/auth/login", tags=["auth"], summary="Log in: a bearer token")
+@router.post(
+    "/auth/login", tags=["auth"], summary="Log in: a bearer token", response_model=TokenOut
+)
 def login(body: LoginIn, c: ContainerDep) -> dict[str, Any]:
     token = auth.login(
         c.uow(),
@@ -67,7 +89,7 @@ def logout(request: Request, c: ContainerDep, actor: ActorDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/me", tags=["auth"])
+@router.get("/me", tags=["auth"], response_model=MeOut)
 def me(actor: ActorDep) -> dict[str, Any]:
     return {
         "id": actor.user_id,
@@ -78,13 +100,13 @@ def me(actor: ActorDep) -> dict[str, Any]:
     }
 
 
-@router.get("/users", tags=["users"])
+@router.get("/users", tags=["users"], response_model=UserPage)
 def list_users(c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
     rows, total = auth.list_users(c.reader(), actor, offset=p.offset, limit=p.limit)
     return views.paged([views.user(u) for u in rows], total, p.offset, p.limit)
 
 
-@router.post("/users", tags=["users"], status_code=201)
+@router.post("/users", tags=["users"], status_code=201, response_model=UserOut)
 def create_user(
     body: UserIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
@@ -104,12 +126,17 @@ def create_user(
 # -- business date ----------------------------------------------------------------------------
 
 
-@router.get("/business-date", tags=["business date"])
+@router.get("/business-date", tags=["business date"], response_model=BusinessDateOut)
 def get_business_date(c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     return {"date": format_jalali(calendar.get(c.reader()))}
 
 
-@router.post("/business-date", tags=["business date"], summary="Advance the business date")
+@router.post(
+    "/business-date",
+    tags=["business date"],
+    summary="Advance the business date",
+    response_model=BusinessDateOut,
+)
 def advance_business_date(
     body: BusinessDateIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
@@ -120,13 +147,13 @@ def advance_business_date(
 # -- customers --------------------------------------------------------------------------------
 
 
-@router.get("/customers", tags=["customers"])
+@router.get("/customers", tags=["customers"], response_model=CustomerPage)
 def list_customers(c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
     rows, total = youth.list_customers(c.reader(), actor, offset=p.offset, limit=p.limit)
     return views.paged([views.customer(x) for x in rows], total, p.offset, p.limit)
 
 
-@router.post("/customers", tags=["customers"], status_code=201)
+@router.post("/customers", tags=["customers"], status_code=201, response_model=CustomerOut)
 def create_customer(
     body: CustomerIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
@@ -143,7 +170,7 @@ def create_customer(
     return views.customer(x)
 
 
-@router.get("/customers/{customer_id}", tags=["customers"])
+@router.get("/customers/{customer_id}", tags=["customers"], response_model=CustomerOut)
 def get_customer(customer_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     return views.customer(youth.get_customer(c.reader(), actor, customer_id))
 
@@ -151,7 +178,7 @@ def get_customer(customer_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str,
 # -- youth-fund accounts ------------------------------------------------------------------------
 
 
-@router.get("/accounts", tags=["accounts"])
+@router.get("/accounts", tags=["accounts"], response_model=AccountPage)
 def list_accounts(
     c: ContainerDep,
     actor: ActorDep,
@@ -164,7 +191,13 @@ def list_accounts(
     return views.paged([views.account(a) for a in rows], total, p.offset, p.limit)
 
 
-@router.post("/accounts", tags=["accounts"], status_code=201, summary="Open a youth-fund account")
+@router.post(
+    "/accounts",
+    tags=["accounts"],
+    status_code=201,
+    summary="Open a youth-fund account",
+    response_model=AccountOut,
+)
 def open_account(body: AccountIn, c: ContainerDep, actor: ActorDep, key: IdemDep) -> dict[str, Any]:
     a = youth.open_account(
         c.uow(),
@@ -178,7 +211,7 @@ def open_account(body: AccountIn, c: ContainerDep, actor: ActorDep, key: IdemDep
     return views.account(a)
 
 
-@router.get("/accounts/{account_id}", tags=["accounts"])
+@router.get("/accounts/{account_id}", tags=["accounts"], response_model=AccountOut)
 def get_account(account_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     return views.account(youth.get_account(c.reader(), actor, account_id))
 
@@ -199,6 +232,7 @@ def _movement(m: youth.Movement) -> dict[str, Any]:
     tags=["accounts"],
     status_code=201,
     summary="Deposit (honours Idempotency-Key)",
+    response_model=MovementOut,
 )
 def deposit(
     account_id: Id, body: MovementIn, c: ContainerDep, actor: ActorDep, key: IdemDep
@@ -219,6 +253,7 @@ def deposit(
     tags=["accounts"],
     status_code=201,
     summary="Withdraw (refused below the floor; honours Idempotency-Key)",
+    response_model=MovementOut,
 )
 def withdraw(
     account_id: Id, body: MovementIn, c: ContainerDep, actor: ActorDep, key: IdemDep
@@ -235,7 +270,7 @@ def withdraw(
     )
 
 
-@router.get("/accounts/{account_id}/statement", tags=["accounts"])
+@router.get("/accounts/{account_id}/statement", tags=["accounts"], response_model=StatementOut)
 def statement(
     account_id: Id,
     c: ContainerDep,
@@ -268,7 +303,9 @@ def statement(
     }
 
 
-@router.get("/accounts/{account_id}/entitlement", tags=["accounts"])
+@router.get(
+    "/accounts/{account_id}/entitlement", tags=["accounts"], response_model=AccountEntitlementOut
+)
 def account_entitlement(
     account_id: Id,
     c: ContainerDep,
@@ -287,6 +324,7 @@ def account_entitlement(
     "/accounts/{account_id}/structures",
     tags=["accounts"],
     summary="Monthly structures and yearly averages from the ledger",
+    response_model=StructuresOut,
 )
 def account_structures(
     account_id: Id,
@@ -317,6 +355,7 @@ def account_structures(
     "/accounts/{account_id}/transfer",
     tags=["accounts"],
     summary="Transfer the privilege to a relative",
+    response_model=TransferOut,
 )
 def transfer_privilege(
     account_id: Id, body: TransferIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
@@ -339,7 +378,7 @@ def transfer_privilege(
     }
 
 
-@router.post("/accounts/{account_id}/close", tags=["accounts"])
+@router.post("/accounts/{account_id}/close", tags=["accounts"], response_model=MovementOut)
 def close_account(account_id: Id, c: ContainerDep, actor: ActorDep, key: IdemDep) -> dict[str, Any]:
     return _movement(
         youth.close_account(
@@ -351,7 +390,7 @@ def close_account(account_id: Id, c: ContainerDep, actor: ActorDep, key: IdemDep
 # -- loans ------------------------------------------------------------------------------------
 
 
-@router.get("/loans", tags=["loans"])
+@router.get("/loans", tags=["loans"], response_model=LoanPage)
 def list_loans(
     c: ContainerDep,
     actor: ActorDep,
@@ -362,7 +401,13 @@ def list_loans(
     return views.paged([views.loan(x) for x in rows], total, p.offset, p.limit)
 
 
-@router.post("/loans", tags=["loans"], status_code=201, summary="Request a loan (maker)")
+@router.post(
+    "/loans",
+    tags=["loans"],
+    status_code=201,
+    summary="Request a loan (maker)",
+    response_model=LoanRequestOut,
+)
 def request_loan(
     body: LoanIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
@@ -384,21 +429,26 @@ def request_loan(
     }
 
 
-@router.get("/loans/{loan_id}", tags=["loans"])
+@router.get("/loans/{loan_id}", tags=["loans"], response_model=LoanDetailOut)
 def get_loan(loan_id: Id, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
     loan, insts = loans.get_loan(c.reader(), actor, loan_id)
     owed = sum(i.principal - i.paid_principal for i in insts)
     return {**views.loan(loan), "outstanding_principal_rial": owed}
 
 
-@router.get("/loans/{loan_id}/schedule", tags=["loans"])
+@router.get("/loans/{loan_id}/schedule", tags=["loans"], response_model=InstalmentPage)
 def loan_schedule(loan_id: Id, c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
     _, insts = loans.get_loan(c.reader(), actor, loan_id)
     items = [views.instalment(i) for i in insts]
     return views.paged(items[p.offset : p.offset + p.limit], len(items), p.offset, p.limit)
 
 
-@router.post("/loans/{loan_id}/approve", tags=["loans"], summary="Approve (checker: not the maker)")
+@router.post(
+    "/loans/{loan_id}/approve",
+    tags=["loans"],
+    summary="Approve (checker: not the maker)",
+    response_model=LoanOut,
+)
 def approve(
     loan_id: Id, body: DecisionIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
@@ -407,7 +457,7 @@ def approve(
     )
 
 
-@router.post("/loans/{loan_id}/reject", tags=["loans"])
+@router.post("/loans/{loan_id}/reject", tags=["loans"], response_model=LoanOut)
 def reject(
     loan_id: Id, body: DecisionIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
@@ -416,7 +466,7 @@ def reject(
     )
 
 
-@router.post("/loans/{loan_id}/disburse", tags=["loans"])
+@router.post("/loans/{loan_id}/disburse", tags=["loans"], response_model=LoanOut)
 def disburse(loan_id: Id, c: ContainerDep, actor: ActorDep, key: IdemDep) -> dict[str, Any]:
     return views.loan(
         loans.disburse(c.uow(), actor, c.policy, loan_id=loan_id, request_id=f"disburse:{loan_id}")
@@ -428,6 +478,7 @@ def disburse(loan_id: Id, c: ContainerDep, actor: ActorDep, key: IdemDep) -> dic
     tags=["loans"],
     status_code=201,
     summary="Repay (late charges, then profit, then principal; honours Idempotency-Key)",
+    response_model=LoanRepaymentOut,
 )
 def repay(
     loan_id: Id, body: RepaymentIn, c: ContainerDep, actor: ActorDep, key: IdemDep
@@ -454,27 +505,21 @@ def repay(
 # -- audit ------------------------------------------------------------------------------------
 
 
-@router.get("/audit", tags=["audit"])
+@router.get("/audit", tags=["audit"], response_model=AuditPage)
 def audit_log(c: ContainerDep, actor: ActorDep, p: PageDep) -> dict[str, Any]:
-    require(actor, "audit.read")
-    uow = c.reader()
-    with uow:
-        total = uow.session.scalar(select(func.count()).select_from(AuditLog)) or 0
-        rows = uow.session.scalars(
-            select(AuditLog).order_by(AuditLog.id.desc()).offset(p.offset).limit(p.limit)
-        )
-        items = [
-            {
-                "id": r.id,
-                "at": r.at.isoformat(),
-                "user_id": r.user_id,
-                "username": r.username,
-                "action": r.action,
-                "target": r.target,
-                "request_id": r.request_id,
-                "outcome": r.outcome,
-                "detail": r.detail,
-            }
-            for r in rows
-        ]
+    rows, total = reports.audit_log(c.reader(), actor, offset=p.offset, limit=p.limit)
+    items = [
+        {
+            "id": r.id,
+            "at": r.at.isoformat(),
+            "user_id": r.user_id,
+            "username": r.username,
+            "action": r.action,
+            "target": r.target,
+            "request_id": r.request_id,
+            "outcome": r.outcome,
+            "detail": r.detail,
+        }
+        for r in rows
+    ]
     return views.paged(items, total, p.offset, p.limit)

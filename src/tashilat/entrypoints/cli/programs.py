@@ -27,10 +27,15 @@ from rich.table import Table
 
 from tashilat.domain.decision import Decision, Provenance
 from tashilat.domain.errors import InvalidInput
-from tashilat.domain.jalali import format_jalali, parse_jalali, start_of_year
+from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.domain.money import parse_percent, parse_rial
-from tashilat.domain.text import strip_number, to_persian_digits
+from tashilat.domain.text import to_persian_digits
 from tashilat.entrypoints.cli.common import DigitsOpt, JsonOpt
+from tashilat.entrypoints.parse import fee as _fee
+from tashilat.entrypoints.parse import floor_area, loan_rate
+from tashilat.entrypoints.parse import on_date as _on
+from tashilat.entrypoints.parse import optional_percent as _limit
+from tashilat.entrypoints.parse import signed_percent as _signed_percent
 from tashilat.entrypoints.serialize import contribution_json, decision_json
 
 wages_app = typer.Typer(
@@ -97,32 +102,9 @@ ChartOpt = Annotated[
 ]
 
 
-def _on(text: str | None, field: str = "on") -> date:
-    """A Jalali date, or a bare year meaning its first day; today when not given (the one
-    place the clock is read, to choose the figures in force)."""
-    if text is None:
-        return date.today()
-    raw = strip_number(text)
-    if re.fullmatch(r"\d{4}", raw):
-        try:
-            return start_of_year(int(raw))
-        except InvalidInput as exc:
-            exc.field = field
-            raise
-    return parse_jalali(text, field=field)
-
-
 def _int(text: str, field: str, *, low: int, high: int) -> int:
     value: int = _main()._parse_int(text, field, low=low, high=high)
     return value
-
-
-def _signed_percent(text: str, field: str) -> Decimal:
-    """A percentage that may be negative (a falling trend): ``-10``, ``−۱۰``."""
-    raw = strip_number(text).replace("−", "-")
-    if raw.startswith("-"):
-        return -parse_percent(raw[1:], field=field)
-    return parse_percent(raw, field=field)
 
 
 def _profile(married: bool, children: str, years: str, wage: str | None, other: str | None) -> Any:
@@ -135,10 +117,6 @@ def _profile(married: bool, children: str, years: str, wage: str | None, other: 
         base_wage=parse_rial(wage, field="wage", allow_zero=False) if wage is not None else None,
         other_income=parse_rial(other, field="other-income") if other is not None else 0,
     )
-
-
-def _limit(text: str | None, field: str = "limit") -> Decimal | None:
-    return None if text is None else parse_percent(text, field=field)
 
 
 def _decision_json(d: Decision[Any]) -> dict[str, Any]:
@@ -346,39 +324,7 @@ def _rate(
     policy (``--loan``) rather than the command line (``--rate``)."""
     from tashilat.policy import default_policy
 
-    if loan is not None and rate is not None:
-        raise InvalidInput(
-            "afford.rate_conflict",
-            "یا --rate یا --loan، نه هر دو.",
-            "Give --rate or --loan, not both.",
-            field="rate",
-        )
-    if loan is None:
-        if rate is None:
-            raise InvalidInput(
-                "afford.rate_missing",
-                "نرخ سالانه را با --rate یا --loan بدهید.",
-                "Give the annual rate with --rate or --loan.",
-                field="rate",
-            )
-        r = parse_percent(rate, field="rate")
-        return r, f"loan at {format(r.normalize(), 'f')}%", ()
-    kind = loan.strip().lower()
-    if kind == "market":
-        res = default_policy().resolve("finance.loan_rate_cap_percent", on)
-        r = Decimal(str(res.value))
-        return r, f"market loan at the {format(r.normalize(), 'f')}% cap", (res.provenance,)
-    if kind == "youth-fund":
-        opened_on = parse_jalali(opened, field="opened") if opened is not None else on
-        res = default_policy().resolve("youth_fund.loan.rate_percent", opened_on)
-        r = Decimal(str(res.value))
-        return r, f"youth-fund loan at {format(r.normalize(), 'f')}%", (res.provenance,)
-    raise InvalidInput(
-        "afford.loan_unknown",
-        f"نوع وام «{loan}» شناخته نیست (market یا youth-fund).",
-        f"Unknown loan '{loan}' (market or youth-fund).",
-        field="loan",
-    )
+    return loan_rate(default_policy(), loan, rate, opened, on, flag="--", high=None)
 
 
 @afford_app.command("burden")
@@ -757,26 +703,6 @@ CSV_COLUMNS = (
 _AREA = re.compile(r"^\d+(\.\d+)?$")
 
 
-def _area(text: str | None) -> Decimal | None:
-    if text is None or not text.strip():
-        return None
-    raw = strip_number(text)
-    if not _AREA.match(raw) or Decimal(raw) <= 0:
-        raise InvalidInput(
-            "construction.area",
-            f"زیربنا «{text}» عدد مثبت (متر مربع) نیست.",
-            f"The floor area '{text}' is not a positive number of m².",
-            field="area",
-        )
-    return Decimal(raw)
-
-
-def _fee(text: str | None, field: str) -> int:
-    if text is None or not str(text).strip():
-        return 0
-    return parse_rial(text, field=field)
-
-
 def _permits_from_csv(path: Path) -> list[Any]:
     """Permits from a CSV with a header row: ``date`` and any of the fee columns,
     ``reference``, ``area_m2``, ``daily_wage`` (see ``CSV_COLUMNS``). Errors name the row."""
@@ -818,7 +744,7 @@ def _permits_from_csv(path: Path) -> list[Any]:
                         row.get("demolition_renovation_fees"), "demolition_renovation_fees"
                     ),
                     major_repair_fees=_fee(row.get("major_repair_fees"), "major_repair_fees"),
-                    area_m2=_area(row.get("area_m2")),
+                    area_m2=floor_area(row.get("area_m2"), "area"),
                     daily_wage=parse_rial(row["daily_wage"], field="daily_wage")
                     if row.get("daily_wage")
                     else None,
@@ -957,7 +883,7 @@ def construction_contribution(
         density_fees=_fee(density_fees, "density-fees"),
         demolition_renovation_fees=_fee(demolition_fees, "demolition-fees"),
         major_repair_fees=_fee(major_repair_fees, "major-repair-fees"),
-        area_m2=_area(area),
+        area_m2=floor_area(area, "area"),
         daily_wage=parse_rial(daily_wage, field="daily-wage", allow_zero=False)
         if daily_wage is not None
         else None,

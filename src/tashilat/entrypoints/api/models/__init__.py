@@ -1,0 +1,1 @@
+"""Typed response models of every API operation, documented in ``/openapi.json``."""
