@@ -159,10 +159,26 @@ class GuaranteeStatusOut(GuaranteeCheckOut):
     warnings: list[WarningOut]
 
 
+class EmploymentVerdictOut(Out):
+    """The one overall answer of the check, and what it rests on."""
+
+    outcome: str = Field(description="eligible | eligible_with_guarantees | not_eligible")
+    message_fa: str
+    message_en: str
+    because: list[ReasonOut] = Field(description="The failed conditions behind a refusal.")
+    to_bring: list[list[str]] = Field(
+        description="Alternative sets of guarantees still to bring (any one set suffices)."
+    )
+    one_loan_rule: str = Field(
+        description="checked | not_checked: was the one-loan rule looked up in the registry"
+    )
+
+
 class EmploymentCheckOut(Out):
-    """The citizen's check: the cap and terms, and the guarantee bundles."""
+    """The citizen's check: one verdict, the cap and terms, and the guarantee bundles."""
 
     date: str
+    verdict: EmploymentVerdictOut
     eligibility: EligibilityCheckOut
     guarantees: GuaranteeCheckOut
     warnings: list[WarningOut]
