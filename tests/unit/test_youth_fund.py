@@ -75,10 +75,7 @@ def test_interpolated_caps_are_assumed_and_rounded_to_100_million(policy: Policy
     terms = cohort_terms(policy, parse_jalali("1400/05/01"))
     cap = cap_for_year(terms, 6, 2)  # between 3.6 (y5) and 8.5 (y15) billion
     assert cap.interpolated
-    assert (
-        cap.amount
-        == 3_600_000_000 + (8_500_000_000 - 3_600_000_000) // 10 // 100_000_000 * 100_000_000
-    )
+    assert cap.amount == 4_000_000_000  # 3,600M + 4,900M / 10 = 4,090M, rounded down
     assert Status.ASSUMED in {p.status for p in cap.provenance}
 
 

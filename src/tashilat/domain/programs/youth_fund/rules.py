@@ -220,8 +220,10 @@ def cap_for_year(terms: CohortTerms, year: int, tier: int) -> Cap:
         return Cap(year, tier, terms.caps[y0][tier - 1], (prov(y0), interp), True)
     y1 = above[0]
     c0, c1 = terms.caps[y0][tier - 1], terms.caps[y1][tier - 1]
-    amount = c0 + round_down((c1 - c0) * (year - y0) // (y1 - y0), terms.interpolation_unit)
-    amount = round_down(amount, terms.interpolation_unit)
+    # round_down(c0 + (c1 − c0)·(y − y0)/(y1 − y0), unit), rounded once (docs/rules.md §1.3):
+    # the exact quotient is floored only to the rial before the single rounding to the unit,
+    # which is the same as flooring the exact value because c0 is a whole rial.
+    amount = round_down(c0 + (c1 - c0) * (year - y0) // (y1 - y0), terms.interpolation_unit)
     return Cap(year, tier, max(c0, min(c1, amount)), (prov(y0), prov(y1), interp), True)
 
 
