@@ -460,6 +460,8 @@ def loan_schedule(
     out.print(table)
     out.print(f"total / جمع: {_money(schedule.total, digits)}", highlight=False)
     out.print(f"{label}: {_money(schedule.total_profit, digits)}", highlight=False)
+    if (na := schedule.negative_amortisation) is not None:
+        out.print(f"[yellow]⚠ {na.message_fa}\n  {na.message_en}[/yellow]", highlight=False)
 
 
 from tashilat.entrypoints.cli.ops import date_app, db_app, serve, users_app  # noqa: E402
