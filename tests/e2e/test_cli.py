@@ -264,11 +264,30 @@ class TestPolicyCommands:
                 "since": "1403/01/01",
                 "value": 3,
                 "status": "seed",
-                "source": data["values"][0]["source"],
+                "source": "source article §0.2 (docs/rules.md)",
+                "quote": data["values"][0]["quote"],
                 "note": None,
                 "cells": {},
             }
         ]
+        assert "از پنج سال به سه سال" in data["values"][0]["quote"]
+
+    def test_check_fails_on_a_seed_value_without_its_quote(self, tmp_path: Path) -> None:
+        root = tmp_path / "parameters"
+        shutil.copytree(default_root(), root)
+        f = root / "youth_fund.yaml"
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        del data["min_wait_years"]["values"][1]["quote"]
+        f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        r = run("policy", "check", str(root))
+        assert r.returncode == 1
+        assert "must quote the source article" in r.stderr
+
+    def test_show_displays_the_open_questions_of_a_parameter(self) -> None:
+        data = run_json("policy", "show", "construction.worker_base")
+        assert [q["id"] for q in data["open_questions"]] == ["6.6"]
+        r = run("policy", "show", "construction.worker_base")
+        assert r.returncode == 0 and "6.6" in r.stdout
 
     def test_show_lists_cell_statuses(self) -> None:
         r = run("policy", "show", "youth_fund.caps", "--on", "1403/08/01")

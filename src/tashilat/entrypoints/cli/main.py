@@ -153,6 +153,7 @@ def policy_show(
             "value": jsonable(e.value),
             "status": e.provenance.status.value,
             "source": e.provenance.source,
+            "quote": e.quote,
             "note": e.provenance.note,
             "cells": {
                 k: {"status": c.status.value, "source": c.source, "note": c.note}
@@ -169,6 +170,10 @@ def policy_show(
         "description": param.description,
         "description_fa": param.description_fa,
         "open_question": param.open_question,
+        "open_questions": [
+            {"id": q.id, "question": q.question, "question_fa": q.question_fa}
+            for q in snap.questions_for(param.path)
+        ],
         "policy_hash": snap.hash,
         "values": values,
     }
@@ -189,6 +194,8 @@ def policy_show(
             table.add_row("", f"  {cell}", meta["status"], meta["source"] or "—")
     out.print(table)
     for v in values:
+        if v["quote"]:
+            out.print(f"quote ({v['since']}): «{v['quote']}»", highlight=False)
         if v["note"]:
             out.print(f"note ({v['since']}): {v['note']}", highlight=False)
         for cell, meta in v["cells"].items():
@@ -196,6 +203,12 @@ def policy_show(
                 out.print(f"note ({v['since']}, {cell}): {meta['note']}", highlight=False)
     if param.open_question:
         out.print(f"[yellow]open question:[/yellow] {param.open_question}", highlight=False)
+    for q in data["open_questions"]:
+        out.print(
+            f"[yellow]open question {q['id']} / پرسش باز:[/yellow] {q['question']}\n"
+            f"  {q['question_fa']}",
+            highlight=False,
+        )
 
 
 # -- youth fund -------------------------------------------------------------------------------
