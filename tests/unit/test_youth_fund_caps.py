@@ -50,3 +50,34 @@ def test_year_7_of_1397_is_not_stuck_at_year_6(policy: PolicySnapshot) -> None:
     terms = cohort_terms(policy, parse_jalali("1397/06/10"))
     assert cap_for_year(terms, 6, 3).amount == 660_000_000
     assert cap_for_year(terms, 7, 3).amount == 700_000_000
+
+
+@pytest.mark.parametrize("opened", ["1404/02/01", "1410/05/01"])
+def test_later_cohorts_carry_the_1403_terms_forward_as_assumed(
+    policy: PolicySnapshot, opened: str
+) -> None:
+    from tashilat.domain.decision import Status
+    from tashilat.domain.programs.youth_fund.rules import plan
+
+    terms = cohort_terms(policy, parse_jalali(opened))
+    assert terms.carried_from == 1403
+    statuses = {p.status for p in terms.provenances} | {terms.caps_provenance.status}
+    statuses |= {c.status for c in terms.cap_cells.values()}
+    assert Status.SEED not in statuses and Status.CORRECTED not in statuses
+    d = plan(policy, opened_on=parse_jalali(opened), tier=2, share_percent=100)
+    first = d.warnings[0]
+    assert first.code == "youth_fund.terms_carried_forward"
+    assert "1403" in first.message_en and "carried forward" in first.message_en
+    assert "۱۴۰۳" in first.message_fa or "1403" in first.message_fa
+    assert all(w.status is not Status.SEED for w in d.warnings)
+
+
+def test_the_1403_cohort_itself_is_not_carried(policy: PolicySnapshot) -> None:
+    from tashilat.domain.programs.youth_fund.rules import plan
+
+    terms = cohort_terms(policy, parse_jalali("1403/12/29"))
+    assert terms.carried_from is None
+    d = plan(policy, opened_on=parse_jalali("1403/12/29"), tier=1, share_percent=100)
+    assert "youth_fund.terms_carried_forward" not in {w.code for w in d.warnings}
+    # an earlier cohort between published ones is not "carried forward" either
+    assert cohort_terms(policy, parse_jalali("1398/03/01")).carried_from is None
