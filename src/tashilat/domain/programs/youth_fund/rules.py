@@ -30,6 +30,7 @@ from tashilat.domain.jalali import (
     jalali_year,
 )
 from tashilat.domain.money import round_down
+from tashilat.domain.programs.youth_fund.servicing import RELATIONS_FA
 
 P = "youth_fund"
 TIERS = ("tier_1", "tier_2", "tier_3")
@@ -347,6 +348,19 @@ def year_figures(
 
 
 @dataclass(frozen=True)
+class PrivilegeUse:
+    """What the bank recorded about the account's privilege: a housing loan paid out on it
+    (``how="loan"``, which consumes it) or a transfer to a relative (``how="transfer"``,
+    after which the entitlement is the relative's)."""
+
+    how: str  # loan | transfer
+    on: date
+    loan_rial: int | None = None
+    to_customer_id: int | None = None
+    relation: str | None = None
+
+
+@dataclass(frozen=True)
 class Entitlement:
     opened_on: date
     cohort: int
@@ -360,6 +374,74 @@ class Entitlement:
     cap_rial: int
     entitlement_rial: int
     years: tuple[YearFigures, ...]
+    privilege_used: bool = False
+    privilege_used_on: date | None = None
+    privilege_used_how: str | None = None  # loan | transfer
+    privilege_loan_rial: int | None = None
+    remaining_rial: int | None = None  # what the holder may still borrow on this account
+
+
+def with_privilege_use(
+    decision: Decision[Entitlement], uses: Sequence[PrivilegeUse]
+) -> Decision[Entitlement]:
+    """The entitlement answer once the account's recorded privilege uses are known.
+
+    A loan paid out on the account consumes the privilege (docs/rules.md §1.3): the answer
+    says so, when, for how much, and that nothing remains to borrow on this account; whether
+    a second loan may use an unused part is not published (docs/rules.md §6.3), so none is
+    offered. A transfer is reported with its date and relation: the entitlement is then the
+    relative's to use, not the account holder's."""
+    if not uses:
+        return decision
+    e = decision.value
+    reasons = list(decision.reasons)
+    loans = [u for u in uses if u.how == "loan"]
+    for u in sorted((u for u in uses if u.how == "transfer"), key=lambda u: u.on):
+        rel_fa = RELATIONS_FA.get(u.relation or "", u.relation or "")
+        reasons.append(
+            Reason(
+                "youth_fund.privilege_transferred",
+                f"امتیاز این حساب در {format_jalali(u.on)} به {rel_fa} دارنده منتقل شده است؛ "
+                "امتیاز محاسبه‌شده متعلق به اوست.",
+                f"The account's privilege was transferred to the holder's {u.relation} on "
+                f"{format_jalali(u.on)}; the entitlement is theirs to use.",
+                passed=True,
+                parameter=f"{P}.privilege_transfer_relatives",
+                reference=REF_ENTITLEMENT,
+            )
+        )
+    if not loans:
+        last = max(uses, key=lambda u: u.on)
+        value = replace(e, privilege_used_on=last.on, privilege_used_how="transfer")
+        return replace(decision, value=value, reasons=tuple(reasons))
+    first = min(loans, key=lambda u: u.on)
+    borrowed = sum(u.loan_rial or 0 for u in loans)
+    when = format_jalali(first.on)
+    reasons.append(
+        Reason(
+            "youth_fund.privilege_used",
+            f"امتیاز این حساب در {when} با پرداخت وام {borrowed:,} ریالی استفاده شده است؛ "
+            "با این حساب وام دیگری قابل دریافت نیست (مانده امتیاز: ۰ ریال). موجودی حساب "
+            "همچنان متعلق به دارنده است.",
+            f"The account's privilege was used on {when}: a loan of {borrowed:,} rial was "
+            "paid out on it. No further loan can be taken on this account (remaining: 0 "
+            "rial); the balance still belongs to the holder.",
+            passed=False,
+            parameter=f"{P}.caps",
+            reference=REF_ENTITLEMENT,
+        )
+    )
+    value = replace(
+        e,
+        eligible=False,
+        entitlement_rial=0,
+        privilege_used=True,
+        privilege_used_on=first.on,
+        privilege_used_how="loan",
+        privilege_loan_rial=borrowed,
+        remaining_rial=0,
+    )
+    return replace(decision, outcome="privilege_used", value=value, reasons=tuple(reasons))
 
 
 def entitlement(
