@@ -314,3 +314,21 @@ class TestEntitlementCommand:
         assert data["outcome"] == "not_yet_eligible"
         assert data["eligible_on"] == "1406/01/15"
         assert data["cap_rial"] == 16_000_000_000
+
+    @pytest.mark.parametrize(
+        ("deposits", "words"),
+        [
+            (["1403/01/15=9999999"], ["9,999,999", "10,000,000"]),
+            (["1403/01/15=20000000", "1403/03/01=-15000000"], ["Movement 2", "1403/03/01"]),
+            (["1403/01/15=20000000", "1403/03/01=-25000000"], ["Movement 2", "negative"]),
+            (["1403/02/01=20000000"], ["no deposit on the opening day"]),
+        ],
+    )
+    def test_a_history_the_bank_would_refuse(self, deposits: list[str], words: list[str]) -> None:
+        args = ["--opened", "1403/01/15", "--on", "1406/02/01", "--tier", "1"]
+        for d in deposits:
+            args += ["--deposit", d]
+        r = run("youth-fund", "entitlement", *args)
+        assert r.returncode == 2, r.stdout
+        assert all(w in r.stderr for w in words), r.stderr
+        assert "Traceback" not in r.stderr and "خطا" in r.stderr

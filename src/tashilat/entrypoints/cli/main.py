@@ -378,6 +378,7 @@ def youth_entitlement(
         tier=tier_n,
         events=events,
         as_of=parse_jalali(on, field="on"),
+        check=True,
     )
     data = entitlement_json(decision)
     if city_name:

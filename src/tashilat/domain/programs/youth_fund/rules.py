@@ -30,7 +30,7 @@ from tashilat.domain.jalali import (
     jalali_year,
 )
 from tashilat.domain.money import round_down
-from tashilat.domain.programs.youth_fund.servicing import RELATIONS_FA
+from tashilat.domain.programs.youth_fund.servicing import RELATIONS_FA, check_withdrawal
 
 P = "youth_fund"
 TIERS = ("tier_1", "tier_2", "tier_3")
@@ -203,6 +203,65 @@ def monthly_structures(
         assert lowest is not None
         out.append(balance if mode == "closing_balance" else lowest)
     return out
+
+
+def check_history(policy: PolicyReader, terms: CohortTerms, events: Iterable[Event]) -> None:
+    """Refuse a history the bank would not have accepted, with the rules the account services
+    apply (docs/rules.md §1.3): a deposit on the opening day of at least the cohort's minimum
+    opening deposit, no withdrawal that takes the balance below that floor, never a negative
+    balance. The error names the offending movement."""
+    # movements are numbered as given, and replayed in date order (same-day ones as given)
+    evs = sorted(enumerate(events, start=1), key=lambda ne: ne[1].on)
+    opened = terms.opened_on
+    when = format_jalali(opened)
+    first_day = sum(e.amount for _, e in evs if e.on == opened and e.amount > 0)
+    floor = terms.min_opening_deposit
+    if first_day == 0:
+        raise InvalidInput(
+            "youth_fund.no_opening_deposit",
+            f"در روز افتتاح حساب ({when}) واریزی ثبت نشده است؛ حساب با واریز دست‌کم "
+            f"{floor:,} ریال در همان روز افتتاح می‌شود.",
+            f"There is no deposit on the opening day ({when}); the account is opened with a "
+            f"deposit of at least {floor:,} rial that day.",
+            field="deposit",
+        )
+    if first_day < floor:
+        raise InvalidInput(
+            "youth_fund.opening_deposit_too_low",
+            f"واریز روز افتتاح ({when}: {first_day:,} ریال) کمتر از حداقل مبلغ افتتاح حساب "
+            f"({floor:,} ریال) است.",
+            f"The opening-day deposit ({when}: {first_day:,} rial) is below the minimum "
+            f"opening deposit ({floor:,} rial).",
+            field="deposit",
+        )
+    balance = 0
+    for n, e in evs:
+        day = format_jalali(e.on)
+        if e.amount < 0:
+            d = check_withdrawal(
+                policy, opened_on=opened, balance=balance, amount=-e.amount, on=e.on
+            )
+            if d.outcome != "accepted" and balance + e.amount >= 0:
+                raise InvalidInput(
+                    "youth_fund.withdrawal_below_floor",
+                    f"تراکنش {n} (برداشت {-e.amount:,} ریال در {day}) مانده را از "
+                    f"{balance:,} به {balance + e.amount:,} ریال، کمتر از حداقل مانده "
+                    f"({floor:,} ریال)، می‌رساند؛ بانک چنین برداشتی را نمی‌پذیرد.",
+                    f"Movement {n} (a withdrawal of {-e.amount:,} rial on {day}) takes the "
+                    f"balance from {balance:,} to {balance + e.amount:,} rial, below the "
+                    f"floor of {floor:,} rial; the bank refuses such a withdrawal.",
+                    field="deposit",
+                )
+        balance += e.amount
+        if balance < 0:
+            raise InvalidInput(
+                "youth_fund.negative_balance",
+                f"تراکنش {n} (برداشت {-e.amount:,} ریال در {day}) مانده را منفی می‌کند "
+                f"({balance:,} ریال)؛ مانده حساب هرگز منفی نمی‌شود.",
+                f"Movement {n} (a withdrawal of {-e.amount:,} rial on {day}) makes the "
+                f"balance negative ({balance:,} rial); an account balance is never negative.",
+                field="deposit",
+            )
 
 
 def yearly_averages(structures: Sequence[int]) -> list[int]:
@@ -451,10 +510,14 @@ def entitlement(
     tier: int,
     events: Iterable[Event],
     as_of: date,
+    check: bool = False,
 ) -> Decision[Entitlement]:
     """The loan entitlement of an account at the business date ``as_of`` from its real
     history (PROGRAMS.md §1.3). Before the minimum wait: no entitlement, and the decision
-    says when the holder becomes eligible and what the cap will be then."""
+    says when the holder becomes eligible and what the cap will be then.
+
+    With ``check`` a history given by hand is first held to the account services' rules
+    (:func:`check_history`); a ledger's history has passed them already."""
     if as_of < opened_on:
         raise InvalidInput(
             "youth_fund.as_of_before_opening",
@@ -462,6 +525,9 @@ def entitlement(
             "The as-of date precedes the account's opening.",
         )
     terms = cohort_terms(policy, opened_on)
+    events = list(events)
+    if check:
+        check_history(policy, terms, events)
     usage = Usage()
     usage.extend(terms.provenances)
     completed = completed_account_years(opened_on, as_of)
