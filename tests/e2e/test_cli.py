@@ -315,6 +315,17 @@ class TestEntitlementCommand:
         assert data["eligible_on"] == "1406/01/15"
         assert data["cap_rial"] == 16_000_000_000
 
+    def test_a_city_whose_name_repeats_takes_a_province(self) -> None:
+        args = ["--opened", "1403/01/15", "--on", "1406/02/01", "--deposit", "1403/01/15=10000000"]
+        centre = run_json("youth-fund", "entitlement", *args, "--city", "Khorramabad")
+        assert centre["tier"] == 2 and "Lorestan" in centre["city"]
+        other = run_json(
+            "youth-fund", "entitlement", *args, "--city", "خرم آباد", "--province", "مازندران"
+        )
+        assert other["tier"] == 3 and "Mazandaran" in other["city"]
+        r = run("youth-fund", "plan", "--opened", "1403/01/15", "--city", "Baladeh")
+        assert r.returncode == 2 and "Give the province too" in r.stderr, r.stderr
+
     @pytest.mark.parametrize(
         ("deposits", "words"),
         [

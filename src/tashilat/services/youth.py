@@ -24,7 +24,7 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import format_jalali, jalali_year
 from tashilat.domain.ledger import JournalEntry, transfer
-from tashilat.domain.programs.youth_fund.cities import city_tier
+from tashilat.domain.programs.youth_fund.cities import tier_of
 from tashilat.domain.programs.youth_fund.rules import (
     Entitlement,
     Event,
@@ -278,8 +278,7 @@ def open_account(
                 f"حداقل مبلغ افتتاح حساب {floor:,} ریال است ({opening_deposit:,} ریال داده شد).",
                 f"The minimum opening deposit is {floor:,} rial ({opening_deposit:,} given).",
             )
-        threshold = int(policy.resolve("youth_fund.tier_population_threshold", on).value)
-        tier = city_tier(found, population_threshold=threshold)
+        tier = tier_of(policy, found, on).tier
         if ledger.find_entry(uow, request_id):
             raise Conflict(
                 "request.duplicate",

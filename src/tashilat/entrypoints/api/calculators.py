@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from tashilat.data import load_city_index
+from tashilat.domain.decision import Provenance, warnings_for
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.finance import Method, build_schedule
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.money import parse_percent
-from tashilat.domain.programs.youth_fund.cities import city_tier
+from tashilat.domain.programs.youth_fund.cities import city_tier, tier_of
 from tashilat.domain.programs.youth_fund.rules import plan
 from tashilat.entrypoints.api.deps import ContainerDep, jdate, rial
 from tashilat.entrypoints.serialize import jsonable, plan_json, schedule_json
@@ -28,6 +30,10 @@ def youth_plan(
     opened: Annotated[str, Query(max_length=20, description="Jalali YYYY/MM/DD")],
     tier: Annotated[int | None, Query(ge=1, le=3)] = None,
     city: Annotated[str | None, Query(max_length=100)] = None,
+    province: Annotated[
+        str | None,
+        Query(max_length=100, description="The city's province, where names repeat"),
+    ] = None,
     monthly: Text = None,
     follow_table: bool = False,
     share: Annotated[int | None, Query(ge=1, le=1000)] = None,
@@ -42,11 +48,12 @@ def youth_plan(
             field="city",
         )
     city_name = None
+    city_figures: tuple[Provenance, ...] = ()
     if city is not None:
-        found = load_city_index().lookup(city)
-        threshold = int(c.policy.resolve("youth_fund.tier_population_threshold", opened_on).value)
-        tier = city_tier(found, population_threshold=threshold)
-        city_name = f"{found.name_fa} ({found.name_en})"
+        found = load_city_index().lookup(city, province)
+        t = tier_of(c.policy, found, opened_on)
+        tier, city_figures = t.tier, t.provenances
+        city_name = f"{found.name_fa} ({found.name_en}), {found.province_fa} / {found.province_en}"
     if monthly is not None and follow_table:
         raise InvalidInput(
             "plan.conflict",
@@ -63,7 +70,8 @@ def youth_plan(
         share_percent=(share or 100) if follow_table else None,
         lump_sum=rial(lump_sum, "lump_sum", allow_zero=True) if lump_sum is not None else 0,
     )
-    out = plan_json(d)
+    extra = tuple(w for w in warnings_for(city_figures) if w not in d.warnings)
+    out = plan_json(replace(d, warnings=d.warnings + extra))
     if city_name:
         out["city"] = city_name
     return out
