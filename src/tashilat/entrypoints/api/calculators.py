@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -14,7 +15,7 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.finance import Method, build_schedule
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.money import parse_percent
-from tashilat.domain.programs.youth_fund.cities import city_tier, tier_of
+from tashilat.domain.programs.youth_fund.cities import tier_of
 from tashilat.domain.programs.youth_fund.rules import plan
 from tashilat.entrypoints.api.deps import ContainerDep, jdate, rial
 from tashilat.entrypoints.serialize import jsonable, plan_json, schedule_json
@@ -106,6 +107,7 @@ def loan_schedule(
 
 @router.get("/cities", summary="City suggestions with their tier")
 def cities(
+    c: ContainerDep,
     q: Annotated[str, Query(min_length=1, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict[str, Any]:
@@ -117,7 +119,7 @@ def cities(
                 "name_en": x.name_en,
                 "province_fa": x.province_fa,
                 "province_en": x.province_en,
-                "tier": city_tier(x),
+                "tier": tier_of(c.policy, x, date.today()).tier,
             }
             for x in index.suggest(q, limit)
         ]

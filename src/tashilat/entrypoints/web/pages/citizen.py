@@ -24,7 +24,7 @@ from tashilat.domain.errors import InvalidInput, PolicyError, TashilatError
 from tashilat.domain.finance import Method, Schedule, build_schedule
 from tashilat.domain.jalali import jalali_year
 from tashilat.domain.money import parse_percent
-from tashilat.domain.programs.youth_fund.cities import City, city_tier, tier_of
+from tashilat.domain.programs.youth_fund.cities import City, tier_of
 from tashilat.domain.programs.youth_fund.rules import plan
 from tashilat.domain.text import strip_number
 from tashilat.entrypoints.web import menu
@@ -130,7 +130,8 @@ def city_suggest(page: PublicPage, city: str = "", limit: int = 10) -> HTMLRespo
     text = city[:100].strip()
     found = load_city_index().suggest(text, max(1, min(limit, 20))) if text else []
     fa = page.prefs.lang == "fa"
-    items = [(city_value(c, fa), c, city_tier(c)) for c in found]
+    policy = page.container.policy
+    items = [(city_value(c, fa), c, tier_of(policy, c, date.today()).tier) for c in found]
     return render(page.request, "partials/city_options.html", {"items": items})
 
 
