@@ -400,6 +400,10 @@ def test_the_youth_fund_calculator_takes_a_province_where_names_repeat(
     assert wrong.status_code == 422 and wrong.json()["code"] == "city.unknown"
     rey = a.client.get(path, params={**base, "city": "Rey"}).json()
     assert rey["tier"] == 1
+    worker_base = a.client.get("/api/v1/policy/parameters/construction.worker_base").json()
+    assert [q["id"] for q in worker_base["open_questions"]] == ["6.6"]
+    wait = a.client.get("/api/v1/policy/parameters/youth_fund.min_wait_years").json()
+    assert "از پنج سال به سه سال" in wait["values"][-1]["quote"]
     listed = a.client.get("/api/v1/cities", params={"q": "تجریش"}).json()["items"]
     assert [x["tier"] for x in listed if x["name_fa"] == "تجریش"] == [1]
     assert {"parameter": "youth_fund.part_of_tehran", "status": "assumed"}.items() <= next(

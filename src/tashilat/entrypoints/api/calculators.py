@@ -128,15 +128,28 @@ def cities(
 
 @router.get("/policy/parameters", tags=["policy"], summary="Every parameter with its dated values")
 def parameters(c: ContainerDep) -> dict[str, Any]:
-    return {"policy_hash": c.policy.hash, "items": [_param(p) for p in c.policy]}
+    return {
+        "policy_hash": c.policy.hash,
+        "items": [_param(p, c.policy) for p in c.policy],
+        "open_questions": [_question(q) for q in c.policy.open_questions],
+    }
 
 
 @router.get("/policy/parameters/{path}", tags=["policy"])
 def parameter(path: str, c: ContainerDep) -> dict[str, Any]:
-    return {"policy_hash": c.policy.hash, **_param(c.policy.parameter(path))}
+    return {"policy_hash": c.policy.hash, **_param(c.policy.parameter(path), c.policy)}
 
 
-def _param(p: Any) -> dict[str, Any]:
+def _question(q: Any) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "question": q.question,
+        "question_fa": q.question_fa,
+        "parameters": list(q.parameters),
+    }
+
+
+def _param(p: Any, policy: Any) -> dict[str, Any]:
     return {
         "path": p.path,
         "kind": p.kind,
@@ -145,12 +158,14 @@ def _param(p: Any) -> dict[str, Any]:
         "description": p.description,
         "description_fa": p.description_fa,
         "open_question": p.open_question,
+        "open_questions": [_question(q) for q in policy.questions_for(p.path)],
         "values": [
             {
                 "since": format_jalali(e.since),
                 "value": jsonable(e.value),
                 "status": e.provenance.status.value,
                 "source": e.provenance.source,
+                "quote": e.quote,
                 "note": e.provenance.note,
                 "note_fa": e.provenance.note_fa,
                 "cells": {
