@@ -264,11 +264,30 @@ class TestPolicyCommands:
                 "since": "1403/01/01",
                 "value": 3,
                 "status": "seed",
-                "source": data["values"][0]["source"],
+                "source": "source article §0.2 (docs/rules.md)",
+                "quote": data["values"][0]["quote"],
                 "note": None,
                 "cells": {},
             }
         ]
+        assert "از پنج سال به سه سال" in data["values"][0]["quote"]
+
+    def test_check_fails_on_a_seed_value_without_its_quote(self, tmp_path: Path) -> None:
+        root = tmp_path / "parameters"
+        shutil.copytree(default_root(), root)
+        f = root / "youth_fund.yaml"
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        del data["min_wait_years"]["values"][1]["quote"]
+        f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        r = run("policy", "check", str(root))
+        assert r.returncode == 1
+        assert "must quote the source article" in r.stderr
+
+    def test_show_displays_the_open_questions_of_a_parameter(self) -> None:
+        data = run_json("policy", "show", "construction.worker_base")
+        assert [q["id"] for q in data["open_questions"]] == ["6.6"]
+        r = run("policy", "show", "construction.worker_base")
+        assert r.returncode == 0 and "6.6" in r.stdout
 
     def test_show_lists_cell_statuses(self) -> None:
         r = run("policy", "show", "youth_fund.caps", "--on", "1403/08/01")
@@ -295,3 +314,32 @@ class TestEntitlementCommand:
         assert data["outcome"] == "not_yet_eligible"
         assert data["eligible_on"] == "1406/01/15"
         assert data["cap_rial"] == 16_000_000_000
+
+    def test_a_city_whose_name_repeats_takes_a_province(self) -> None:
+        args = ["--opened", "1403/01/15", "--on", "1406/02/01", "--deposit", "1403/01/15=10000000"]
+        centre = run_json("youth-fund", "entitlement", *args, "--city", "Khorramabad")
+        assert centre["tier"] == 2 and "Lorestan" in centre["city"]
+        other = run_json(
+            "youth-fund", "entitlement", *args, "--city", "خرم آباد", "--province", "مازندران"
+        )
+        assert other["tier"] == 3 and "Mazandaran" in other["city"]
+        r = run("youth-fund", "plan", "--opened", "1403/01/15", "--city", "Baladeh")
+        assert r.returncode == 2 and "Give the province too" in r.stderr, r.stderr
+
+    @pytest.mark.parametrize(
+        ("deposits", "words"),
+        [
+            (["1403/01/15=9999999"], ["9,999,999", "10,000,000"]),
+            (["1403/01/15=20000000", "1403/03/01=-15000000"], ["Movement 2", "1403/03/01"]),
+            (["1403/01/15=20000000", "1403/03/01=-25000000"], ["Movement 2", "negative"]),
+            (["1403/02/01=20000000"], ["no deposit on the opening day"]),
+        ],
+    )
+    def test_a_history_the_bank_would_refuse(self, deposits: list[str], words: list[str]) -> None:
+        args = ["--opened", "1403/01/15", "--on", "1406/02/01", "--tier", "1"]
+        for d in deposits:
+            args += ["--deposit", d]
+        r = run("youth-fund", "entitlement", *args)
+        assert r.returncode == 2, r.stdout
+        assert all(w in r.stderr for w in words), r.stderr
+        assert "Traceback" not in r.stderr and "خطا" in r.stderr

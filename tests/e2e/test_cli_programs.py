@@ -228,7 +228,7 @@ class TestConstruction:
             "reference,date,permit_fees,density_fees\n"
             "A,1402/07/01,1000000000,200000000\n"
             "B,۱۴۰۰/۰۶/۰۱,۱٬۰۰۰٬۰۰۰٬۰۰۰,\n"
-            "C,1401/12/01,1000000000,\n",
+            "C,1390/12/01,1000000000,\n",
             encoding="utf-8",
         )
         data = run_json("construction", "contribution", "--batch", str(f))

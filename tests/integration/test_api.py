@@ -383,3 +383,29 @@ def test_calculators_need_no_login(api: tuple[Api, World]) -> None:
     )
     assert a.client.get("/api/v1/cities", params={"q": "بندر"}).json()["items"]
     assert a.client.get("/docs").status_code == 200
+
+
+def test_the_youth_fund_calculator_takes_a_province_where_names_repeat(
+    api: tuple[Api, World],
+) -> None:
+    a, _ = api
+    path = "/api/v1/calculators/youth-fund/plan"
+    base = {"opened": "1403/01/15", "follow_table": True}
+    centre = a.client.get(path, params={**base, "city": "Khorramabad"}).json()
+    assert centre["tier"] == 2 and "Lorestan" in centre["city"]
+    other = a.client.get(path, params={**base, "city": "خرم آباد", "province": "مازندران"})
+    assert other.status_code == 200, other.text
+    assert other.json()["tier"] == 3 and "Mazandaran" in other.json()["city"]
+    wrong = a.client.get(path, params={**base, "city": "Khorramabad", "province": "Fars"})
+    assert wrong.status_code == 422 and wrong.json()["code"] == "city.unknown"
+    rey = a.client.get(path, params={**base, "city": "Rey"}).json()
+    assert rey["tier"] == 1
+    worker_base = a.client.get("/api/v1/policy/parameters/construction.worker_base").json()
+    assert [q["id"] for q in worker_base["open_questions"]] == ["6.6"]
+    wait = a.client.get("/api/v1/policy/parameters/youth_fund.min_wait_years").json()
+    assert "از پنج سال به سه سال" in wait["values"][-1]["quote"]
+    listed = a.client.get("/api/v1/cities", params={"q": "تجریش"}).json()["items"]
+    assert [x["tier"] for x in listed if x["name_fa"] == "تجریش"] == [1]
+    assert {"parameter": "youth_fund.part_of_tehran", "status": "assumed"}.items() <= next(
+        w for w in rey["warnings"] if w["parameter"] == "youth_fund.part_of_tehran"
+    ).items()

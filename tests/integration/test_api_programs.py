@@ -286,13 +286,18 @@ class TestAfford:
 
 class TestConstruction:
     def test_a_refused_permit_in_the_unmodelled_window(self, client: TestClient) -> None:
-        for day in ("1401/12/01", "1402/06/21"):
+        for day in ("1386/01/01", "1393/09/15"):
             data = get(client, "/construction/contribution", date=day, permit_fees="1000000000")
             assert data["outcome"] == "not_modelled", day
             assert data["owner_share_rial"] is None
             reason = data["reasons"][0]
             assert reason["code"] == "construction.not_modelled" and reason["passed"] is False
             assert "no figure is guessed" in reason["message_en"]
+        # during the 1402 suspension of the 1401 text the 1393 text (15%) applied
+        for day in ("1401/12/01", "1402/06/21"):
+            data = get(client, "/construction/contribution", date=day, permit_fees="1000000000")
+            assert data["outcome"] == "computed_with_fallback", day
+            assert data["owner_share_rial"] == 150_000_000
         # the day the 1402 text takes effect is computed again
         data = get(client, "/construction/contribution", date="1402/06/22", permit_fees="4")
         assert data["outcome"] == "computed" and data["owner_share_rial"] == 1
@@ -326,7 +331,7 @@ class TestConstruction:
                 "density_fees": "200,000,000",
             },
             {"reference": "B", "date": "۱۴۰۰/۰۶/۰۱", "permit_fees": "۱٬۰۰۰٬۰۰۰٬۰۰۰"},
-            {"reference": "C", "date": "1401/12/01", "permit_fees": 1_000_000_000},
+            {"reference": "C", "date": "1390/12/01", "permit_fees": 1_000_000_000},
             {"date": "1385/01/01", "area_m2": "80", "daily_wage": 50_000},
         ]
         r = client.post(V1 + "/construction/contributions", json=permits)

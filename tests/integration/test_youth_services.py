@@ -85,6 +85,16 @@ def test_open_deposit_three_years_then_entitlement_and_a_loan(container: Contain
     loans.decide(c.uow(), w.supervisor, loan_id=loan.id, approve=True)
     loans.disburse(c.uow(), w.supervisor2, c.policy, loan_id=loan.id, request_id="disb-1")
     assert_balanced(c)
+    _, used = youth.account_entitlement(c.uow(), w.officer, c.policy, acc.id)
+    assert used.outcome == "privilege_used"
+    assert used.value.privilege_used is True
+    assert used.value.privilege_used_how == "loan"
+    assert used.value.privilege_used_on == parse_jalali("1406/01/15")
+    assert used.value.privilege_loan_rial == 10_000_000_000
+    assert used.value.remaining_rial == 0 and used.value.entitlement_rial == 0
+    why = next(r for r in used.reasons if r.code == "youth_fund.privilege_used")
+    assert "1406/01/15" in why.message_en and "10,000,000,000" in why.message_en
+    assert not why.passed and why.message_fa
     _, insts = loans.get_loan(c.uow(), w.officer, loan.id)
     assert len(insts) == 240 and sum(i.principal for i in insts) == 10_000_000_000
     level = insts[0].amount

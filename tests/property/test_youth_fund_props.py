@@ -19,7 +19,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 openings = st.builds(
     from_jalali,
-    st.integers(min_value=1397, max_value=1403),
+    st.integers(min_value=1397, max_value=1410),
     st.integers(min_value=1, max_value=12),
     st.integers(min_value=1, max_value=29),
 )
@@ -98,3 +98,40 @@ def test_resolved_caps_never_fall_as_years_grow(opened: date, year: int) -> None
         return
     for tier in (1, 2, 3):
         assert cap_for_year(terms, year + 1, tier).amount >= cap_for_year(terms, year, tier).amount
+
+
+@st.composite
+def cap_tables(draw: st.DrawFn) -> dict[int, tuple[int, int, int]]:
+    """Published points that a valid policy may hold: years rising, caps never falling with
+    the year, tier 1 ≥ tier 2 ≥ tier 3 in every year."""
+    years = sorted(draw(st.sets(st.integers(min_value=1, max_value=15), min_size=1, max_size=5)))
+    table: dict[int, tuple[int, int, int]] = {}
+    low = (1, 1, 1)
+    for y in years:
+        t3 = draw(st.integers(min_value=low[2], max_value=low[2] + 10**11))
+        t2 = draw(st.integers(min_value=max(t3, low[1]), max_value=max(t3, low[1]) + 10**11))
+        t1 = draw(st.integers(min_value=max(t2, low[0]), max_value=max(t2, low[0]) + 10**11))
+        table[y] = low = (t1, t2, t3)
+    return table
+
+
+@SETTINGS
+@given(cap_tables(), st.sampled_from([1, 10**6, 10**8]), st.integers(min_value=1, max_value=14))
+def test_interpolated_caps_never_fall_and_keep_the_tier_order(
+    table: dict[int, tuple[int, int, int]], unit: int, year: int
+) -> None:
+    from dataclasses import replace
+
+    terms = replace(
+        cohort_terms(POLICY, from_jalali(1397, 6, 10)),
+        caps=table,
+        cap_cells={},
+        interpolation_unit=unit,
+        max_wait_years=15,
+    )
+    if year < min(table):
+        return
+    now = [cap_for_year(terms, year, t).amount for t in (1, 2, 3)]
+    later = [cap_for_year(terms, year + 1, t).amount for t in (1, 2, 3)]
+    assert now[0] >= now[1] >= now[2]
+    assert all(b >= a for a, b in zip(now, later, strict=True))

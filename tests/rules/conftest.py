@@ -60,6 +60,7 @@ def _entitlement(i: dict[str, Any]) -> Any:
             tier=int(i["tier"]),
             events=events,
             as_of=parse_jalali(str(i["as_of"])),
+            check=bool(i.get("check", False)),
         )
     )
 

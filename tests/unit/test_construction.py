@@ -32,7 +32,8 @@ def _policy_with(tmp_path: Path, **changes: str) -> PolicySnapshot:
     f = root / "construction.yaml"
     data = yaml.safe_load(f.read_text(encoding="utf-8"))
     for key, value in changes.items():
-        data[key]["values"][-1]["value"] = value
+        for entry in data[key]["values"]:
+            entry["value"] = value
     f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return load_policy(root)
 
@@ -91,11 +92,26 @@ def test_acceptance_owner_shares(policy: PolicySnapshot) -> None:
 
 
 def test_a_not_modelled_version_is_refused_not_guessed(policy: PolicySnapshot) -> None:
-    d = permit_contribution(policy, Permit(parse_jalali("1401/12/01"), permit_fees=10**9))
+    d = permit_contribution(policy, Permit(parse_jalali("1390/01/01"), permit_fees=10**9))
     assert d.outcome == "not_modelled"
     assert d.value.owner_share_rial is None and d.value.applied_version is None
     assert d.failed and d.failed[0].code == "construction.not_modelled"
     assert "not modelled" in d.failed[0].message_en and d.failed[0].message_fa
+
+
+def test_the_1401_window_is_priced_by_the_restored_1393_text(policy: PolicySnapshot) -> None:
+    d = permit_contribution(policy, Permit(parse_jalali("1402/06/21"), permit_fees=10**9))
+    assert d.outcome == "computed_with_fallback"
+    assert (d.value.version, d.value.applied_version) == ("1401", "1393")
+    assert d.value.owner_share_rial == 150_000_000
+    fallback = next(r for r in d.reasons if r.code == "construction.fallback")
+    assert "suspended in 1402" in fallback.message_en and "تعلیق" in fallback.message_fa
+
+
+def test_refusing_the_1401_window_is_a_policy_choice(tmp_path: Path) -> None:
+    policy = _policy_with(tmp_path, unmodelled_version="refuse")
+    d = permit_contribution(policy, Permit(parse_jalali("1401/12/01"), permit_fees=10**9))
+    assert d.outcome == "not_modelled" and d.value.owner_share_rial is None
 
 
 def test_the_previous_text_fallback_is_a_policy_choice(tmp_path: Path) -> None:
@@ -157,7 +173,7 @@ def test_batch_totals_are_the_sum_of_the_rows(policy: PolicySnapshot) -> None:
             ("a", "1402/07/01", 1_000_000_001, 0),
             ("b", "1398/03/01", 777_777_777, 5),
             ("c", "1403/11/20", 3, 3),
-            ("d", "1401/12/01", 10, 0),
+            ("d", "1390/12/01", 10, 0),
         ]
     ]
     d = batch_contribution(policy, permits)
@@ -176,7 +192,7 @@ def test_an_empty_batch_is_an_error(policy: PolicySnapshot) -> None:
 
 
 def test_all_refused_batch(policy: PolicySnapshot) -> None:
-    d = batch_contribution(policy, [Permit(parse_jalali("1401/12/01"), permit_fees=1)])
+    d = batch_contribution(policy, [Permit(parse_jalali("1390/01/01"), permit_fees=1)])
     assert d.outcome == "refused" and d.value.total_owner_share_rial == 0
 
 

@@ -374,3 +374,23 @@ class TestBounds:
             months_to_repay(10**12, Decimal("0.01"), 10**12 * 1 // 1_200_000 + 1)
         with pytest.raises(InvalidInput):
             simple_schedule(10**9, Decimal(9), 1201)
+
+
+# --- negative amortisation ------------------------------------------------------------------
+
+
+def test_stepwise_vector_warns_of_negative_amortisation_with_its_peak() -> None:
+    s = stepwise_schedule(5_500_000_000, Decimal(18), 240, start=parse_jalali("1403/01/01"))
+    na = s.negative_amortisation
+    assert na is not None
+    assert na.months_below_profit == 96
+    assert na.peak_number == 96
+    assert na.peak_due == parse_jalali("1411/01/01")
+    assert na.peak_balance == 6_112_963_359
+    assert "6,112,963,359" in na.message_en and "6,112,963,359" in na.message_fa
+    assert "96" in na.message_en
+
+
+def test_an_annuity_has_no_negative_amortisation() -> None:
+    assert simple_schedule(600_000_000, Decimal("17.5"), 144).negative_amortisation is None
+    assert stepwise_schedule(600_000_000, Decimal("17.5"), 144).negative_amortisation is None

@@ -83,6 +83,75 @@ def test_a_seed_value_without_a_source_is_rejected(tree: Path) -> None:
     assert [f.code for f in check_policy(tree)] == ["source.missing"]
 
 
+def test_a_seed_value_must_cite_an_article_of_the_source_page(tree: Path) -> None:
+    def web_link(d: dict) -> None:  # type: ignore[type-arg]
+        d["min_wait_years"]["values"][1]["source"] = "https://example.org/news"
+
+    edit(tree, "youth_fund.yaml", web_link)
+    findings = check_policy(tree)
+    assert [(f.path, f.code) for f in findings] == [
+        ("youth_fund.min_wait_years[1]", "seed.reference")
+    ]
+    assert "source article §0.N (docs/rules.md)" in findings[0].message_en
+
+
+def test_a_seed_value_without_a_quote_is_rejected(tree: Path) -> None:
+    edit(tree, "wages.yaml", lambda d: d["housing_allowance"]["values"][0].pop("quote"))
+    assert [(f.path, f.code) for f in check_policy(tree)] == [
+        ("wages.housing_allowance[0]", "seed.quote")
+    ]
+
+
+def test_a_seed_cell_in_a_sourced_table_needs_its_own_reference(tree: Path) -> None:
+    def seed_cell(d: dict) -> None:  # type: ignore[type-arg]
+        d["caps"]["values"][4]["value"][15]["tier_1"]["status"] = "seed"
+
+    edit(tree, "youth_fund.yaml", seed_cell)
+    assert {f.code for f in check_policy(tree)} == {"seed.reference", "seed.quote"}
+
+
+def test_shipped_seed_values_quote_the_source_page(policy: PolicySnapshot) -> None:
+    seeds = {
+        (p.path, e.since): e.quote
+        for p in policy
+        for e in p.entries
+        if e.provenance.status is Status.SEED
+    }
+    assert seeds  # the 1403 figures of the article are seed
+    assert all(seeds.values())
+    assert seeds[("youth_fund.min_opening_deposit", parse_jalali("1403/01/01"))] == (
+        "حداقل مبلغ برای افتتاح حساب صندوق پسانداز مسکن جوانان، ۱۰ میلیون ریال است"
+    )
+
+
+def test_statuses_the_source_page_does_not_support_are_not_seed(policy: PolicySnapshot) -> None:
+    on = parse_jalali("1402/06/22")
+    assert policy.resolve("construction.law", on).provenance.status is Status.SOURCED
+    before_1403 = parse_jalali("1402/01/01")
+    threshold = policy.resolve("youth_fund.tier_population_threshold", before_1403)
+    assert threshold.provenance.status is Status.ASSUMED
+
+
+def test_open_questions_are_kept_in_the_data(policy: PolicySnapshot) -> None:
+    ids = {q.id for q in policy.open_questions}
+    assert {"6.1", "6.2", "6.3", "6.6", "6.7"} <= ids
+    assert [q.id for q in policy.questions_for("construction.worker_base")] == ["6.6"]
+
+
+def test_an_open_question_naming_an_unknown_parameter_is_rejected(tree: Path) -> None:
+    edit(
+        tree,
+        "finance.yaml",
+        lambda d: d["open_questions"][0].update(parameters=["finance.no_such"]),
+    )
+    assert [f.code for f in check_policy(tree)] == ["open_question.unknown_parameter"]
+
+
+def test_a_malformed_open_question_is_rejected(tree: Path) -> None:
+    edit(tree, "finance.yaml", lambda d: d["open_questions"][0].pop("question_fa"))
+    assert [f.code for f in check_policy(tree)] == ["format.open_question"]
+
+
 def test_every_finding_is_listed_not_just_the_first(tree: Path) -> None:
     def two(d: dict) -> None:  # type: ignore[type-arg]
         d["caps"]["values"][-1]["value"][10]["tier_2"] = 53_100_000_000

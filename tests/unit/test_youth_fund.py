@@ -75,10 +75,7 @@ def test_interpolated_caps_are_assumed_and_rounded_to_100_million(policy: Policy
     terms = cohort_terms(policy, parse_jalali("1400/05/01"))
     cap = cap_for_year(terms, 6, 2)  # between 3.6 (y5) and 8.5 (y15) billion
     assert cap.interpolated
-    assert (
-        cap.amount
-        == 3_600_000_000 + (8_500_000_000 - 3_600_000_000) // 10 // 100_000_000 * 100_000_000
-    )
+    assert cap.amount == 4_000_000_000  # 3,600M + 4,900M / 10 = 4,090M, rounded down
     assert Status.ASSUMED in {p.status for p in cap.provenance}
 
 
@@ -229,3 +226,72 @@ class TestLoanOffer:
 
 def test_date_type_is_plain_date() -> None:
     assert isinstance(OPENED, date)
+
+
+# -- a privilege already used ----------------------------------------------------------------
+
+
+def _eligible_1403(policy: PolicySnapshot):  # type: ignore[no-untyped-def]
+    terms = cohort_terms(policy, OPENED)
+    events = [
+        Event(account_month_start(OPENED, m), terms.deposit_for_year((m - 1) // 12 + 1))
+        for m in range(1, 37)
+    ]
+    return entitlement(
+        policy, opened_on=OPENED, tier=1, events=events, as_of=parse_jalali("1406/02/01")
+    )
+
+
+def test_a_loan_paid_out_consumes_the_privilege_and_says_when_and_how(
+    policy: PolicySnapshot,
+) -> None:
+    from tashilat.domain.programs.youth_fund.rules import PrivilegeUse, with_privilege_use
+
+    before = _eligible_1403(policy)
+    assert before.outcome == "eligible" and before.value.entitlement_rial == 16_000_000_000
+    d = with_privilege_use(
+        before, [PrivilegeUse("loan", parse_jalali("1406/01/20"), loan_rial=12_000_000_000)]
+    )
+    assert d.outcome == "privilege_used"
+    v = d.value
+    assert (v.privilege_used, v.privilege_used_how, v.privilege_used_on) == (
+        True,
+        "loan",
+        parse_jalali("1406/01/20"),
+    )
+    assert (v.privilege_loan_rial, v.remaining_rial, v.entitlement_rial) == (
+        12_000_000_000,
+        0,
+        0,
+    )
+    assert v.eligible is False
+    r = d.reasons[-1]
+    assert r.code == "youth_fund.privilege_used" and not r.passed
+    assert "1406/01/20" in r.message_en and "12,000,000,000" in r.message_en
+    assert "1406/01/20" in r.message_fa and "12,000,000,000" in r.message_fa
+
+
+def test_a_transfer_is_reported_and_leaves_the_entitlement_to_the_relative(
+    policy: PolicySnapshot,
+) -> None:
+    from tashilat.domain.programs.youth_fund.rules import PrivilegeUse, with_privilege_use
+
+    d = with_privilege_use(
+        _eligible_1403(policy),
+        [PrivilegeUse("transfer", parse_jalali("1405/03/01"), to_customer_id=7, relation="spouse")],
+    )
+    assert d.outcome == "eligible" and d.value.entitlement_rial == 16_000_000_000
+    assert (d.value.privilege_used_how, d.value.privilege_used_on) == (
+        "transfer",
+        parse_jalali("1405/03/01"),
+    )
+    r = d.reasons[-1]
+    assert r.code == "youth_fund.privilege_transferred" and r.passed
+    assert "spouse" in r.message_en and "همسر" in r.message_fa and "1405/03/01" in r.message_en
+
+
+def test_no_recorded_use_leaves_the_answer_unchanged(policy: PolicySnapshot) -> None:
+    from tashilat.domain.programs.youth_fund.rules import with_privilege_use
+
+    d = _eligible_1403(policy)
+    assert with_privilege_use(d, []) is d

@@ -35,7 +35,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from tashilat.domain.errors import InvalidInput
-from tashilat.domain.jalali import add_months
+from tashilat.domain.jalali import add_months, format_jalali
 
 __all__ = [
     "Instalment",
@@ -84,6 +84,36 @@ class Instalment:
 
 
 @dataclass(frozen=True)
+class NegativeAmortisation:
+    """Where early instalments are below the month's profit the unpaid profit is added to the
+    balance (docs/rules.md §5 "Stepwise repayment"): how many instalments fall short, the
+    instalment after which the balance is highest, and that balance."""
+
+    months_below_profit: int
+    peak_number: int
+    peak_due: date | None
+    peak_balance: int
+
+    @property
+    def message_fa(self) -> str:
+        when = f" ({format_jalali(self.peak_due)})" if self.peak_due else ""
+        return (
+            f"{self.months_below_profit:,} قسط کمتر از سود ماه خود است و مانده بدهی "
+            f"به جای کم شدن افزایش می‌یابد؛ بیشترین مانده پس از قسط {self.peak_number:,}"
+            f"{when} به {self.peak_balance:,} ریال می‌رسد."
+        )
+
+    @property
+    def message_en(self) -> str:
+        when = f" ({format_jalali(self.peak_due)})" if self.peak_due else ""
+        return (
+            f"Negative amortisation: {self.months_below_profit:,} instalments are below the "
+            f"month's profit, so the balance grows instead of falling; it peaks at "
+            f"{self.peak_balance:,} rial after instalment {self.peak_number:,}{when}."
+        )
+
+
+@dataclass(frozen=True)
 class Schedule:
     """A whole repayment schedule: ``grace_months`` profit-only instalments followed by
     ``months`` repayment instalments, numbered 1.. without a break."""
@@ -119,6 +149,19 @@ class Schedule:
     def repayments(self) -> tuple[Instalment, ...]:
         """The ``months`` instalments that repay principal (after the grace months)."""
         return self.instalments[self.grace_months :]
+
+    @property
+    def negative_amortisation(self) -> NegativeAmortisation | None:
+        """The balance's growth when instalments fall below the month's profit, or ``None``
+        when the balance never rises above the principal lent."""
+        repayments = self.repayments
+        short = sum(1 for i in repayments if i.principal < 0)
+        if not short:
+            return None
+        peak = max(repayments, key=lambda i: (i.balance, -i.number))
+        if peak.balance <= self.principal:
+            return None
+        return NegativeAmortisation(short, peak.number, peak.due, peak.balance)
 
     @property
     def charge_label(self) -> str:

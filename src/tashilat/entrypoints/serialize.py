@@ -92,6 +92,18 @@ def schedule_json(s: Any) -> dict[str, Any]:
         ],
         "total_rial": s.total,
         "total_profit_rial": s.total_profit,
+        "negative_amortisation": (
+            None
+            if (na := s.negative_amortisation) is None
+            else {
+                "months_below_profit": na.months_below_profit,
+                "peak_after_instalment": na.peak_number,
+                "peak_due": format_jalali(na.peak_due) if na.peak_due else None,
+                "peak_balance_rial": na.peak_balance,
+                "message_fa": na.message_fa,
+                "message_en": na.message_en,
+            }
+        ),
     }
 
 

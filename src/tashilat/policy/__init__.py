@@ -7,11 +7,12 @@ from tashilat.policy.loader import (
     default_root,
     load_policy,
 )
-from tashilat.policy.model import Entry, Finding, Parameter, PolicySnapshot
+from tashilat.policy.model import Entry, Finding, OpenQuestion, Parameter, PolicySnapshot
 
 __all__ = [
     "Entry",
     "Finding",
+    "OpenQuestion",
     "Parameter",
     "PolicySnapshot",
     "PolicyValidationError",

@@ -5,12 +5,19 @@ Format (ADR 0002): every ``*.yaml`` file under the root holds a nested mapping; 
 value has ``since`` (Jalali ``YYYY/MM/DD``), ``value``, ``status``, ``source`` and an optional
 ``note``/``note_fa``. Inside a table value, a cell written as ``{value:, status:, ...}``
 carries its own provenance (the 1403 year-10 tier-2 cap is ``corrected``).
+
+A ``seed`` value is one the source article prints: it must say where
+(``source: source article §0.N (docs/rules.md)``) and quote the article's own words
+(``quote:``), so that anyone can check the figure against the page. A file may also hold a
+top-level ``open_questions`` list: what the sources leave open, each naming the parameters it
+affects.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import lru_cache
@@ -25,7 +32,7 @@ import yaml
 from tashilat.domain.decision import Provenance, Status
 from tashilat.domain.errors import InvalidInput, TashilatError
 from tashilat.domain.jalali import parse_jalali
-from tashilat.policy.model import Entry, Finding, Parameter, PolicySnapshot
+from tashilat.policy.model import Entry, Finding, OpenQuestion, Parameter, PolicySnapshot
 
 PARAM_KEYS = {
     "values",
@@ -43,6 +50,10 @@ CELL_KEYS = {"value", "status", "source", "quote", "note", "note_fa"}
 KINDS = {"scalar", "percent", "enum", "list", "cap_table", "deposit_table", "mapping"}
 TIERS = ("tier_1", "tier_2", "tier_3")
 NEEDS_SOURCE = {Status.SEED, Status.SOURCED, Status.CORRECTED}
+# A seed value cites one of the four articles of the source page (docs/rules.md §0.1–§0.4).
+SEED_SOURCE = re.compile(r"source article §0\.[1-4] \(docs/rules\.md\)")
+OPEN_QUESTIONS = "open_questions"
+QUESTION_KEYS = {"id", "question", "question_fa", "parameters"}
 
 
 class PolicyValidationError(TashilatError):
@@ -68,6 +79,7 @@ class _Builder:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.parameters: dict[str, Parameter] = {}
+        self.questions: list[OpenQuestion] = []
         self.file = ""
 
     def find(self, path: str, code: str, en: str, fa: str) -> None:
@@ -82,7 +94,65 @@ class _Builder:
             self.parameter(node, prefix)
             return
         for key, child in node.items():
+            if key == OPEN_QUESTIONS and "." not in prefix:
+                self.open_questions(child, prefix)
+                continue
             self.walk(child, f"{prefix}.{key}" if prefix else str(key))
+
+    def open_questions(self, node: Any, prefix: str) -> None:
+        where = f"{prefix}.{OPEN_QUESTIONS}"
+        if not isinstance(node, list):
+            self.find(where, "format.open_questions", "must be a list", "باید فهرست باشد")
+            return
+        for i, q in enumerate(node):
+            at = f"{where}[{i}]"
+            if not isinstance(q, Mapping) or not all(
+                isinstance(q.get(k), str) and q.get(k) for k in ("id", "question", "question_fa")
+            ):
+                self.find(
+                    at,
+                    "format.open_question",
+                    "an open question needs id, question and question_fa",
+                    "هر پرسش باز باید id، question و question_fa داشته باشد",
+                )
+                continue
+            unknown = set(q) - QUESTION_KEYS
+            if unknown:
+                self.find(
+                    at, "format.unknown_key", f"unknown keys {sorted(unknown)}", "کلید ناشناخته"
+                )
+            params = q.get("parameters") or []
+            if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
+                self.find(
+                    at,
+                    "format.open_question",
+                    "parameters must be a list of parameter paths",
+                    "parameters باید فهرست مسیر پارامترها باشد",
+                )
+                params = []
+            self.questions.append(
+                OpenQuestion(
+                    id=str(q["id"]),
+                    question=str(q["question"]),
+                    question_fa=str(q["question_fa"]),
+                    parameters=tuple(params),
+                    file=self.file,
+                )
+            )
+
+    def check_question_parameters(self) -> None:
+        for q in self.questions:
+            for p in q.parameters:
+                if p not in self.parameters:
+                    self.findings.append(
+                        Finding(
+                            f"open_questions[{q.id}]",
+                            "open_question.unknown_parameter",
+                            f"open question {q.id} names an unknown parameter {p!r}",
+                            f"پرسش باز {q.id} به پارامتر ناشناخته {p!r} اشاره می‌کند",
+                            q.file,
+                        )
+                    )
 
     def parameter(self, node: Mapping[str, Any], path: str) -> None:
         unknown = set(node) - PARAM_KEYS
@@ -178,6 +248,8 @@ class _Builder:
                 f"a {status.value} value must cite its source",
                 f"مقدار با وضعیت {status.value} باید منبع داشته باشد",
             )
+        elif status is Status.SEED:
+            self.check_seed_reference(where, raw.get("source"), raw.get("quote"))
         prov = Provenance(
             path=path,
             since=since,
@@ -189,7 +261,14 @@ class _Builder:
         )
         cells: dict[str, Provenance] = {}
         value = self.unwrap(raw["value"], prov, "", cells, where)
-        return Entry(since=since, value=value, provenance=prov, cells=cells)
+        quote = raw.get("quote")
+        return Entry(
+            since=since,
+            value=value,
+            provenance=prov,
+            cells=cells,
+            quote=quote if isinstance(quote, str) else None,
+        )
 
     def unwrap(
         self, node: Any, parent: Provenance, key: str, cells: dict[str, Provenance], where: str
@@ -207,6 +286,11 @@ class _Builder:
             if status is not None:
                 if status in NEEDS_SOURCE and not (node.get("source") or parent.source):
                     self.find(where, "source.missing", "cell needs a source", "خانه منبع ندارد")
+                elif status is Status.SEED and parent.status is not Status.SEED:
+                    # a seed cell in a non-seed entry must carry its own seed reference
+                    self.check_seed_reference(
+                        f"{where}.{key}", node.get("source"), node.get("quote")
+                    )
                 cells[key] = Provenance(
                     path=parent.path,
                     since=parent.since,
@@ -230,6 +314,26 @@ class _Builder:
                 for i, v in enumerate(node)
             )
         return node
+
+    def check_seed_reference(self, where: str, source: Any, quote: Any) -> None:
+        """A ``seed`` value names the article of the source page it is printed in and quotes
+        the words that state it; anything else is ``sourced`` or ``assumed``."""
+        if not (isinstance(source, str) and SEED_SOURCE.match(source)):
+            self.find(
+                where,
+                "seed.reference",
+                f"a seed value must cite 'source article §0.N (docs/rules.md)', not {source!r}; "
+                "a figure the source article does not print is sourced or assumed",
+                "مقدار با وضعیت seed باید به «source article §0.N (docs/rules.md)» ارجاع دهد؛ "
+                "رقمی که در متن منبع نیامده sourced یا assumed است",
+            )
+        if not (isinstance(quote, str) and quote.strip()):
+            self.find(
+                where,
+                "seed.quote",
+                "a seed value must quote the source article's words that state it (quote:)",
+                "مقدار با وضعیت seed باید عبارت متن منبع را نقل کند (quote:)",
+            )
 
     # -- kind checks ---------------------------------------------------------------------
     def check_kind(self, kind: str, value: Any, path: str, since: date, choices: Any) -> None:
@@ -382,6 +486,7 @@ def build(
             b.find(prefix, "format.empty", "empty file", "فایل خالی")
             continue
         b.walk(data, prefix)
+    b.check_question_parameters()
     if b.findings:
         return None, b.findings
     digest = hashlib.sha256(
@@ -392,7 +497,7 @@ def build(
             separators=(",", ":"),
         ).encode("utf-8")
     ).hexdigest()
-    return PolicySnapshot(b.parameters, digest, root), []
+    return PolicySnapshot(b.parameters, digest, root, tuple(b.questions)), []
 
 
 def _load(root: Path | str | None) -> tuple[PolicySnapshot | None, list[Finding]]:

@@ -24,6 +24,7 @@ class Entry:
     value: Any  # plain value: cells with their own provenance are already unwrapped
     provenance: Provenance
     cells: Mapping[str, Provenance] = field(default_factory=dict)
+    quote: str | None = None  # a seed value: the source article's words that state it
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,18 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class OpenQuestion:
+    """Something the sources leave open, kept visible in the policy data (docs/rules.md §6),
+    with the parameters whose values depend on its answer."""
+
+    id: str
+    question: str
+    question_fa: str
+    parameters: tuple[str, ...] = ()
+    file: str | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     """A problem the validator found in the policy data."""
 
@@ -79,10 +92,21 @@ class PolicySnapshot:
     Satisfies :class:`tashilat.domain.decision.PolicyReader`.
     """
 
-    def __init__(self, parameters: Mapping[str, Parameter], content_hash: str, root: str) -> None:
+    def __init__(
+        self,
+        parameters: Mapping[str, Parameter],
+        content_hash: str,
+        root: str,
+        open_questions: tuple[OpenQuestion, ...] = (),
+    ) -> None:
         self._parameters: Mapping[str, Parameter] = MappingProxyType(dict(parameters))
         self._hash = content_hash
         self.root = root
+        self.open_questions = open_questions
+
+    def questions_for(self, path: str) -> tuple[OpenQuestion, ...]:
+        """The open questions that name the parameter ``path``."""
+        return tuple(q for q in self.open_questions if path in q.parameters)
 
     @property
     def hash(self) -> str:

@@ -24,8 +24,14 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import format_jalali, jalali_year
 from tashilat.domain.ledger import JournalEntry, transfer
-from tashilat.domain.programs.youth_fund.cities import city_tier
-from tashilat.domain.programs.youth_fund.rules import Entitlement, Event, entitlement
+from tashilat.domain.programs.youth_fund.cities import tier_of
+from tashilat.domain.programs.youth_fund.rules import (
+    Entitlement,
+    Event,
+    PrivilegeUse,
+    entitlement,
+    with_privilege_use,
+)
 from tashilat.domain.programs.youth_fund.servicing import (
     check_holder,
     check_transfer,
@@ -272,8 +278,7 @@ def open_account(
                 f"حداقل مبلغ افتتاح حساب {floor:,} ریال است ({opening_deposit:,} ریال داده شد).",
                 f"The minimum opening deposit is {floor:,} rial ({opening_deposit:,} given).",
             )
-        threshold = int(policy.resolve("youth_fund.tier_population_threshold", on).value)
-        tier = city_tier(found, population_threshold=threshold)
+        tier = tier_of(policy, found, on).tier
         if ledger.find_entry(uow, request_id):
             raise Conflict(
                 "request.duplicate",
@@ -605,9 +610,33 @@ def account_entitlement(
                 f"{format_jalali(on)} is after the business date ({format_jalali(today)}).",
                 field="as_of",
             )
-        return acc, entitlement(
+        decision = entitlement(
             policy, opened_on=acc.opened_on, tier=acc.tier, events=events_of(uow, acc), as_of=on
         )
+        return acc, with_privilege_use(decision, privilege_uses(uow, acc, on))
+
+
+def privilege_uses(uow: UnitOfWork, acc: YouthAccount, on: date) -> list[PrivilegeUse]:
+    """The loans paid out on the account and the transfers of its privilege, up to ``on``."""
+    from tashilat.adapters.db.models import Loan
+
+    paid = uow.session.execute(
+        select(Loan.disbursed_on, Loan.principal).where(
+            Loan.account_id == acc.id,
+            Loan.status.in_(("disbursed", "settled")),
+            Loan.disbursed_on.is_not(None),
+            Loan.disbursed_on <= on,
+        )
+    ).all()
+    moved = uow.session.execute(
+        select(PrivilegeTransfer.business_date, PrivilegeTransfer.to_customer_id,
+               PrivilegeTransfer.relation).where(
+            PrivilegeTransfer.account_id == acc.id, PrivilegeTransfer.business_date <= on
+        )
+    ).all()  # fmt: skip
+    return [PrivilegeUse("loan", d, loan_rial=p) for d, p in paid if d is not None] + [
+        PrivilegeUse("transfer", d, to_customer_id=c, relation=r) for d, c, r in moved
+    ]
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from tashilat.data import load_city_index
+from tashilat.domain.decision import Provenance, warnings_for
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.finance import Method, build_schedule
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.money import parse_percent
-from tashilat.domain.programs.youth_fund.cities import city_tier
+from tashilat.domain.programs.youth_fund.cities import tier_of
 from tashilat.domain.programs.youth_fund.rules import plan
 from tashilat.entrypoints.api.deps import ContainerDep
 from tashilat.entrypoints.api.models.base import PUBLIC_PROBLEMS, problems
@@ -42,6 +45,10 @@ def youth_plan(
     opened: Annotated[str, Query(max_length=20, description="Jalali YYYY/MM/DD")],
     tier: Annotated[int | None, Query(ge=1, le=3)] = None,
     city: Annotated[str | None, Query(max_length=100)] = None,
+    province: Annotated[
+        str | None,
+        Query(max_length=100, description="The city's province, where names repeat"),
+    ] = None,
     monthly: Text = None,
     follow_table: bool = False,
     share: Annotated[int | None, Query(ge=1, le=1000)] = None,
@@ -56,11 +63,12 @@ def youth_plan(
             field="city",
         )
     city_name = None
+    city_figures: tuple[Provenance, ...] = ()
     if city is not None:
-        found = load_city_index().lookup(city)
-        threshold = int(c.policy.resolve("youth_fund.tier_population_threshold", opened_on).value)
-        tier = city_tier(found, population_threshold=threshold)
-        city_name = f"{found.name_fa} ({found.name_en})"
+        found = load_city_index().lookup(city, province)
+        t = tier_of(c.policy, found, opened_on)
+        tier, city_figures = t.tier, t.provenances
+        city_name = f"{found.name_fa} ({found.name_en}), {found.province_fa} / {found.province_en}"
     if monthly is not None and follow_table:
         raise InvalidInput(
             "plan.conflict",
@@ -77,7 +85,8 @@ def youth_plan(
         share_percent=(share or 100) if follow_table else None,
         lump_sum=rial(lump_sum, "lump_sum", allow_zero=True) if lump_sum is not None else 0,
     )
-    out = plan_json(d)
+    extra = tuple(w for w in warnings_for(city_figures) if w not in d.warnings)
+    out = plan_json(replace(d, warnings=d.warnings + extra))
     if city_name:
         out["city"] = city_name
     return out
@@ -114,6 +123,7 @@ def loan_schedule(
 
 @router.get("/cities", summary="City suggestions with their tier", response_model=CityList)
 def cities(
+    c: ContainerDep,
     q: Annotated[str, Query(min_length=1, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict[str, Any]:
@@ -125,7 +135,7 @@ def cities(
                 "name_en": x.name_en,
                 "province_fa": x.province_fa,
                 "province_en": x.province_en,
-                "tier": city_tier(x),
+                "tier": tier_of(c.policy, x, date.today()).tier,
             }
             for x in index.suggest(q, limit)
         ]
@@ -139,7 +149,11 @@ def cities(
     response_model=PolicyOut,
 )
 def parameters(c: ContainerDep) -> dict[str, Any]:
-    return {"policy_hash": c.policy.hash, "items": [_param(p) for p in c.policy]}
+    return {
+        "policy_hash": c.policy.hash,
+        "items": [_param(p, c.policy) for p in c.policy],
+        "open_questions": [_question(q) for q in c.policy.open_questions],
+    }
 
 
 @router.get(
@@ -149,10 +163,19 @@ def parameters(c: ContainerDep) -> dict[str, Any]:
     response_model=PolicyParameterOut,
 )
 def parameter(path: str, c: ContainerDep) -> dict[str, Any]:
-    return {"policy_hash": c.policy.hash, **_param(c.policy.parameter(path))}
+    return {"policy_hash": c.policy.hash, **_param(c.policy.parameter(path), c.policy)}
 
 
-def _param(p: Any) -> dict[str, Any]:
+def _question(q: Any) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "question": q.question,
+        "question_fa": q.question_fa,
+        "parameters": list(q.parameters),
+    }
+
+
+def _param(p: Any, policy: Any) -> dict[str, Any]:
     return {
         "path": p.path,
         "kind": p.kind,
@@ -161,12 +184,14 @@ def _param(p: Any) -> dict[str, Any]:
         "description": p.description,
         "description_fa": p.description_fa,
         "open_question": p.open_question,
+        "open_questions": [_question(q) for q in policy.questions_for(p.path)],
         "values": [
             {
                 "since": format_jalali(e.since),
                 "value": jsonable(e.value),
                 "status": e.provenance.status.value,
                 "source": e.provenance.source,
+                "quote": e.quote,
                 "note": e.provenance.note,
                 "note_fa": e.provenance.note_fa,
                 "cells": {

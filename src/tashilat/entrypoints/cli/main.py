@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.table import Table
 
-from tashilat.domain.decision import Decision, Warning
+from tashilat.domain.decision import Decision, Provenance, Warning, warnings_for
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.domain.money import format_rial, parse_percent, parse_rial
@@ -164,6 +165,7 @@ def policy_show(
             "value": jsonable(e.value),
             "status": e.provenance.status.value,
             "source": e.provenance.source,
+            "quote": e.quote,
             "note": e.provenance.note,
             "cells": {
                 k: {"status": c.status.value, "source": c.source, "note": c.note}
@@ -180,6 +182,10 @@ def policy_show(
         "description": param.description,
         "description_fa": param.description_fa,
         "open_question": param.open_question,
+        "open_questions": [
+            {"id": q.id, "question": q.question, "question_fa": q.question_fa}
+            for q in snap.questions_for(param.path)
+        ],
         "policy_hash": snap.hash,
         "values": values,
     }
@@ -200,6 +206,8 @@ def policy_show(
             table.add_row("", f"  {cell}", meta["status"], meta["source"] or "—")
     out.print(table)
     for v in values:
+        if v["quote"]:
+            out.print(f"quote ({v['since']}): «{v['quote']}»", highlight=False)
         if v["note"]:
             out.print(f"note ({v['since']}): {v['note']}", highlight=False)
         for cell, meta in v["cells"].items():
@@ -207,29 +215,57 @@ def policy_show(
                 out.print(f"note ({v['since']}, {cell}): {meta['note']}", highlight=False)
     if param.open_question:
         out.print(f"[yellow]open question:[/yellow] {param.open_question}", highlight=False)
+    for q in data["open_questions"]:
+        out.print(
+            f"[yellow]open question {q['id']} / پرسش باز:[/yellow] {q['question']}\n"
+            f"  {q['question_fa']}",
+            highlight=False,
+        )
 
 
 # -- youth fund -------------------------------------------------------------------------------
 
 
-def _resolve_tier(city: str | None, tier: str | None, opened_on: date) -> tuple[int, str | None]:
+def _resolve_tier(
+    city: str | None, tier: str | None, opened_on: date, province: str | None = None
+) -> tuple[int, str | None, tuple[Provenance, ...]]:
+    """The tier from --tier, or from --city (and --province where names repeat), with the
+    provenance of the figures that decided a city's tier."""
     if (city is None) == (tier is None):
         raise InvalidInput(
             "plan.city_or_tier",
             "دقیقاً یکی از --city یا --tier را بدهید.",
             "Give exactly one of --city or --tier.",
         )
+    if province is not None and city is None:
+        raise InvalidInput(
+            "plan.province_without_city",
+            "--province تنها همراه --city.",
+            "--province needs --city.",
+            field="province",
+        )
     if tier is not None:
-        return _parse_int(tier, "tier", low=1, high=3), None
+        return _parse_int(tier, "tier", low=1, high=3), None, ()
     assert city is not None
     from tashilat.data import load_city_index
-    from tashilat.domain.programs.youth_fund.cities import city_tier
+    from tashilat.domain.programs.youth_fund.cities import tier_of
 
-    found = load_city_index().lookup(city)
-    threshold = int(
-        default_policy().resolve("youth_fund.tier_population_threshold", opened_on).value
-    )
-    return city_tier(found, population_threshold=threshold), f"{found.name_fa} ({found.name_en})"
+    found = load_city_index().lookup(city, province)
+    t = tier_of(default_policy(), found, opened_on)
+    name = f"{found.name_fa} ({found.name_en}), {found.province_fa} / {found.province_en}"
+    return t.tier, name, t.provenances
+
+
+def _with_city_warnings(decision: Decision[Any], used: tuple[Provenance, ...]) -> Decision[Any]:
+    """The decision with the warnings of the figures that decided the city's tier."""
+    extra = tuple(w for w in warnings_for(used) if w not in decision.warnings)
+    return replace(decision, warnings=decision.warnings + extra) if extra else decision
+
+
+ProvinceOpt = Annotated[
+    str | None,
+    typer.Option("--province", help="Province, where several cities share the name / استان"),
+]
 
 
 @youth_app.command("plan")
@@ -239,6 +275,7 @@ def youth_plan(
     city: Annotated[
         str | None, typer.Option("--city", help="City name (Persian or English)")
     ] = None,
+    province: ProvinceOpt = None,
     tier: Annotated[str | None, typer.Option("--tier", help="City tier 1|2|3")] = None,
     monthly: Annotated[
         str | None, typer.Option("--monthly", help="Fixed monthly deposit, rial")
@@ -260,7 +297,7 @@ def youth_plan(
 
     _check_digits(digits)
     opened_on = parse_jalali(opened, field="opened")
-    tier_n, city_name = _resolve_tier(city, tier, opened_on)
+    tier_n, city_name, city_figures = _resolve_tier(city, tier, opened_on, province)
     if monthly is not None and follow_table:
         raise InvalidInput(
             "plan.conflict",
@@ -284,6 +321,7 @@ def youth_plan(
         share_percent=(share_pct or 100) if follow_table else None,
         lump_sum=parse_rial(lump_sum, field="lump_sum") if lump_sum is not None else 0,
     )
+    decision = _with_city_warnings(decision, city_figures)
     data = plan_json(decision)
     if city_name:
         data["city"] = city_name
@@ -339,6 +377,7 @@ def youth_entitlement(
     opened: Annotated[str, typer.Option("--opened", help="Opening date, Jalali YYYY/MM/DD")],
     on: Annotated[str, typer.Option("--on", help="Business date, Jalali YYYY/MM/DD")],
     city: Annotated[str | None, typer.Option("--city")] = None,
+    province: ProvinceOpt = None,
     tier: Annotated[str | None, typer.Option("--tier")] = None,
     deposit: Annotated[
         list[str] | None,
@@ -352,7 +391,7 @@ def youth_entitlement(
 
     _check_digits(digits)
     opened_on = parse_jalali(opened, field="opened")
-    tier_n, city_name = _resolve_tier(city, tier, opened_on)
+    tier_n, city_name, city_figures = _resolve_tier(city, tier, opened_on, province)
     events: list[Event] = []
     for item in deposit or []:
         when, sep, amount = item.partition("=")
@@ -376,7 +415,9 @@ def youth_entitlement(
         tier=tier_n,
         events=events,
         as_of=parse_jalali(on, field="on"),
+        check=True,
     )
+    decision = _with_city_warnings(decision, city_figures)
     data = entitlement_json(decision)
     if city_name:
         data["city"] = city_name
@@ -471,6 +512,8 @@ def loan_schedule(
     out.print(table)
     out.print(f"total / جمع: {_money(schedule.total, digits)}", highlight=False)
     out.print(f"{label}: {_money(schedule.total_profit, digits)}", highlight=False)
+    if (na := schedule.negative_amortisation) is not None:
+        out.print(f"[yellow]⚠ {na.message_fa}\n  {na.message_en}[/yellow]", highlight=False)
 
 
 from tashilat.entrypoints.cli.ops import (  # noqa: E402

@@ -260,13 +260,15 @@ def _owner_share(policy: PolicyReader, permit: Permit, usage: Usage) -> _Outcome
             )
         applied = fallback
         usage.add(fallback.provenance)
+        why_en = f" {mode_r.provenance.note}" if mode_r.provenance.note else ""
+        why_fa = f" {mode_r.provenance.note_fa}" if mode_r.provenance.note_fa else ""
         reasons.append(
             Reason(
                 "construction.fallback",
                 f"پروانه مورخ {when} مشمول «{law.name_fa}» است که مدل نشده است؛ طبق سیاست، "
-                f"متن پیشین «{fallback.name_fa}» به کار رفت.",
+                f"متن پیشین «{fallback.name_fa}» به کار رفت.{why_fa}",
                 f"The permit dated {when} falls under '{law.name_en}', which is not modelled; "
-                f"as policy says, the earlier text '{fallback.name_en}' is applied.",
+                f"as policy says, the earlier text '{fallback.name_en}' is applied.{why_en}",
                 passed=True,
                 parameter=f"{P}.unmodelled_version",
                 reference=REF,

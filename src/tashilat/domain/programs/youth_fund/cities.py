@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
+from tashilat.domain.decision import PolicyReader, Provenance
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.text import normalize_name
 
@@ -26,9 +28,11 @@ __all__ = [
     "TIER_3",
     "City",
     "CityIndex",
+    "CityTier",
     "city_key",
     "city_tier",
     "is_tehran",
+    "tier_of",
 ]
 
 TIER_1 = 1
@@ -110,17 +114,54 @@ def is_tehran(city: City) -> bool:
     return city_key(city.name_fa) == tehran and city_key(city.province_fa) == tehran
 
 
-def city_tier(city: City, *, population_threshold: int = POPULATION_THRESHOLD) -> int:
-    """1 for Tehran (the city); 2 for a provincial centre or a city whose 1395 population is
-    over ``population_threshold`` (strictly greater); 3 otherwise (including an unknown
-    population)."""
-    if is_tehran(city):
+def _inside_tehran(city: City, part_of_tehran: Collection[str]) -> bool:
+    """A city of Tehran province named in ``part_of_tehran`` (it lies inside Tehran's
+    municipal boundary, so it takes Tehran's tier)."""
+    tehran = city_key(_TEHRAN)
+    return city_key(city.province_fa) == tehran and city_key(city.name_fa) in {
+        city_key(n) for n in part_of_tehran
+    }
+
+
+def city_tier(
+    city: City,
+    *,
+    population_threshold: int = POPULATION_THRESHOLD,
+    part_of_tehran: Collection[str] = (),
+) -> int:
+    """1 for Tehran (the city, and the listed cities inside its municipal boundary); 2 for a
+    provincial centre or a city whose 1395 population is over ``population_threshold``
+    (strictly greater); 3 otherwise (including an unknown population)."""
+    if is_tehran(city) or _inside_tehran(city, part_of_tehran):
         return TIER_1
     if city.is_provincial_centre:
         return TIER_2
     if city.population_1395 is not None and city.population_1395 > population_threshold:
         return TIER_2
     return TIER_3
+
+
+@dataclass(frozen=True)
+class CityTier:
+    """A city's tier under the policy in force for an account opened on a date, with the
+    provenance of the figures that decided it."""
+
+    city: City
+    tier: int
+    provenances: tuple[Provenance, ...]
+
+
+def tier_of(policy: PolicyReader, city: City, opened_on: date) -> CityTier:
+    """The city's tier for an account opened on ``opened_on`` (docs/rules.md §1.1), with the
+    population threshold and, for a city inside Tehran's municipality, that decision."""
+    threshold = policy.resolve("youth_fund.tier_population_threshold", opened_on)
+    inside = policy.resolve("youth_fund.part_of_tehran", opened_on)
+    names = tuple(str(n) for n in inside.value)
+    provenances = [threshold.provenance]
+    if _inside_tehran(city, names):
+        provenances.append(inside.provenance)
+    tier = city_tier(city, population_threshold=int(threshold.value), part_of_tehran=names)
+    return CityTier(city, tier, tuple(provenances))
 
 
 def _is_latin(text: str) -> bool:
@@ -171,12 +212,19 @@ class CityIndex:
         tell them apart.
         """
         key = city_key(name)
+        if province is not None and not _province_key(province):
+            province = None
         for table in (self._primary, self._alias):
             found = table.get(key, [])
             if province is not None:
                 found = [c for c in found if c.in_province(province)]
             if len(found) == 1:
                 return found[0]
+            centres = [c for c in found if c.is_provincial_centre]
+            if province is None and len(centres) == 1:
+                # a provincial centre's name means the centre («خرم آباد» is Lorestan's
+                # centre); its namesakes are reached with their province
+                return centres[0]
             if found:
                 raise self._ambiguous(name, province, found)
         if province is not None:
@@ -184,6 +232,15 @@ class CityIndex:
             if elsewhere:
                 raise self._not_in_province(name, province, elsewhere)
         raise self._unknown(name)
+
+    def namesakes(self, city: City) -> list[City]:
+        """Other cities with the same Persian or English name (reach them with a province)."""
+        out: list[City] = []
+        for name in (city.name_fa, city.name_en):
+            for other in self._primary.get(city_key(name), []):
+                if other is not city and other not in out:
+                    out.append(other)
+        return out
 
     def suggest(self, prefix_or_name: str, limit: int = 10) -> list[City]:
         """Cities for autocomplete: those with a name starting with the text (exact names

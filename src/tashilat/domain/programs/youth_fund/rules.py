@@ -8,7 +8,7 @@ argument, never the clock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from tashilat.domain.decision import (
     Reason,
     Status,
     Usage,
+    Warning,
 )
 from tashilat.domain.errors import InvalidInput, PolicyError
 from tashilat.domain.jalali import (
@@ -29,6 +30,7 @@ from tashilat.domain.jalali import (
     jalali_year,
 )
 from tashilat.domain.money import round_down
+from tashilat.domain.programs.youth_fund.servicing import RELATIONS_FA, check_withdrawal
 
 P = "youth_fund"
 TIERS = ("tier_1", "tier_2", "tier_3")
@@ -64,41 +66,98 @@ class CohortTerms:
     accrual: str
     rounding_unit: int
     provenances: tuple[Provenance, ...]  # every figure above except the caps
+    # the last published cohort whose terms this later cohort carries forward, if any
+    carried_from: int | None = None
 
     def deposit_for_year(self, k: int) -> int:
         """d_k; after the table ends the last year's amount continues."""
         return self.deposit_table[min(k, len(self.deposit_table)) - 1]
 
 
+# A date after any cohort the policy data could publish: what it resolves to is the latest one.
+_LATEST = date(2200, 1, 1)
+
+
+def _carried(p: Provenance, published: int, cohort: int) -> Provenance:
+    """The provenance of a figure published for cohort ``published`` and carried forward to a
+    later ``cohort``: whatever its status for its own cohort, for this one it is assumed."""
+    if p.status in (Status.ILLUSTRATIVE, Status.ASSUMED) and p.note:
+        note_en, note_fa = p.note, p.note_fa or ""
+    else:
+        note_en, note_fa = "", ""
+    return replace(
+        p,
+        status=Status.ILLUSTRATIVE if p.status is Status.ILLUSTRATIVE else Status.ASSUMED,
+        note=f"Published for the {published} cohort and carried forward to the {cohort} "
+        f"cohort, whose terms are not published. {note_en}".strip(),
+        note_fa=f"برای حساب‌های {published} اعلام شده و به حساب‌های {cohort} که شرایطشان "
+        f"اعلام نشده تعمیم یافته است. {note_fa}".strip(),
+    )
+
+
 def cohort_terms(policy: PolicyReader, opened_on: date) -> CohortTerms:
-    """Resolve every cohort-keyed figure as of the opening date."""
+    """Resolve every cohort-keyed figure as of the opening date.
+
+    An account opened after the last published cohort gets that cohort's terms carried
+    forward (docs/rules.md §1.3), and every figure of them is then ``assumed``."""
+    caps_r = policy.resolve(f"{P}.caps", opened_on)
+    cohort = jalali_year(opened_on)
+    latest = policy.resolve(f"{P}.caps", _LATEST).provenance.since
+    published = jalali_year(caps_r.provenance.since)
+    carried_from = published if caps_r.provenance.since == latest and cohort > published else None
+
+    def mark(p: Provenance) -> Provenance:
+        return p if carried_from is None else _carried(p, published, cohort)
+
     u = Usage()
 
-    def get(path: str) -> Any:
-        return u.use(policy.resolve(f"{P}.{path}", opened_on))
+    def get(path: str, *, by_cohort: bool = False) -> Any:
+        r = policy.resolve(f"{P}.{path}", opened_on)
+        u.add(mark(r.provenance) if by_cohort else r.provenance)
+        return r.value
 
-    caps_r = policy.resolve(f"{P}.caps", opened_on)
     caps: dict[int, tuple[int, int, int]] = {
         int(year): (int(t["tier_1"]), int(t["tier_2"]), int(t["tier_3"]))
         for year, t in caps_r.value.items()
     }
     return CohortTerms(
         opened_on=opened_on,
-        cohort=jalali_year(opened_on),
-        min_wait_years=int(get("min_wait_years")),
-        max_wait_years=int(get("max_wait_years")),
-        min_opening_deposit=int(get("min_opening_deposit")),
-        deposit_table=tuple(int(v) for v in get("deposit_table")),
+        cohort=cohort,
+        min_wait_years=int(get("min_wait_years", by_cohort=True)),
+        max_wait_years=int(get("max_wait_years", by_cohort=True)),
+        min_opening_deposit=int(get("min_opening_deposit", by_cohort=True)),
+        deposit_table=tuple(int(v) for v in get("deposit_table", by_cohort=True)),
         caps=caps,
-        cap_cells=dict(caps_r.cells),
-        caps_provenance=caps_r.provenance,
-        between=str(get("cap_between_points")),
+        cap_cells={k: mark(v) for k, v in caps_r.cells.items()},
+        caps_provenance=mark(caps_r.provenance),
+        between=str(get("cap_between_points", by_cohort=True)),
         interpolation_unit=int(get("cap_interpolation_unit")),
         structure_mode=str(get("monthly_structure")),
         entitlement_mode=str(get("entitlement_mode")),
         accrual=str(get("entitlement_accrual")),
         rounding_unit=int(get("entitlement_rounding_unit")),
         provenances=u.provenances,
+        carried_from=carried_from,
+    )
+
+
+def carried_forward_warning(terms: CohortTerms) -> tuple[Warning, ...]:
+    """The warning an answer carries when the cohort's terms are a later cohort's, carried
+    forward (empty otherwise)."""
+    if terms.carried_from is None:
+        return ()
+    return (
+        Warning(
+            code="youth_fund.terms_carried_forward",
+            message_fa=f"شرایط حساب‌های افتتاح‌شده در {terms.cohort} اعلام نشده است؛ شرایط "
+            f"حساب‌های {terms.carried_from} (حداقل و حداکثر مدت انتظار، سقف‌ها، حداقل مبلغ "
+            "افتتاح و جدول واریز) فرض شده است.",
+            message_en=f"The terms of accounts opened in {terms.cohort} are not published; the "
+            f"{terms.carried_from} cohort's terms (waits, caps, minimum opening deposit and "
+            "deposit table) are carried forward and assumed.",
+            parameter=f"{P}.caps",
+            status=Status.ASSUMED,
+        ),
     )
 
 
@@ -144,6 +203,65 @@ def monthly_structures(
         assert lowest is not None
         out.append(balance if mode == "closing_balance" else lowest)
     return out
+
+
+def check_history(policy: PolicyReader, terms: CohortTerms, events: Iterable[Event]) -> None:
+    """Refuse a history the bank would not have accepted, with the rules the account services
+    apply (docs/rules.md §1.3): a deposit on the opening day of at least the cohort's minimum
+    opening deposit, no withdrawal that takes the balance below that floor, never a negative
+    balance. The error names the offending movement."""
+    # movements are numbered as given, and replayed in date order (same-day ones as given)
+    evs = sorted(enumerate(events, start=1), key=lambda ne: ne[1].on)
+    opened = terms.opened_on
+    when = format_jalali(opened)
+    first_day = sum(e.amount for _, e in evs if e.on == opened and e.amount > 0)
+    floor = terms.min_opening_deposit
+    if first_day == 0:
+        raise InvalidInput(
+            "youth_fund.no_opening_deposit",
+            f"در روز افتتاح حساب ({when}) واریزی ثبت نشده است؛ حساب با واریز دست‌کم "
+            f"{floor:,} ریال در همان روز افتتاح می‌شود.",
+            f"There is no deposit on the opening day ({when}); the account is opened with a "
+            f"deposit of at least {floor:,} rial that day.",
+            field="deposit",
+        )
+    if first_day < floor:
+        raise InvalidInput(
+            "youth_fund.opening_deposit_too_low",
+            f"واریز روز افتتاح ({when}: {first_day:,} ریال) کمتر از حداقل مبلغ افتتاح حساب "
+            f"({floor:,} ریال) است.",
+            f"The opening-day deposit ({when}: {first_day:,} rial) is below the minimum "
+            f"opening deposit ({floor:,} rial).",
+            field="deposit",
+        )
+    balance = 0
+    for n, e in evs:
+        day = format_jalali(e.on)
+        if e.amount < 0:
+            d = check_withdrawal(
+                policy, opened_on=opened, balance=balance, amount=-e.amount, on=e.on
+            )
+            if d.outcome != "accepted" and balance + e.amount >= 0:
+                raise InvalidInput(
+                    "youth_fund.withdrawal_below_floor",
+                    f"تراکنش {n} (برداشت {-e.amount:,} ریال در {day}) مانده را از "
+                    f"{balance:,} به {balance + e.amount:,} ریال، کمتر از حداقل مانده "
+                    f"({floor:,} ریال)، می‌رساند؛ بانک چنین برداشتی را نمی‌پذیرد.",
+                    f"Movement {n} (a withdrawal of {-e.amount:,} rial on {day}) takes the "
+                    f"balance from {balance:,} to {balance + e.amount:,} rial, below the "
+                    f"floor of {floor:,} rial; the bank refuses such a withdrawal.",
+                    field="deposit",
+                )
+        balance += e.amount
+        if balance < 0:
+            raise InvalidInput(
+                "youth_fund.negative_balance",
+                f"تراکنش {n} (برداشت {-e.amount:,} ریال در {day}) مانده را منفی می‌کند "
+                f"({balance:,} ریال)؛ مانده حساب هرگز منفی نمی‌شود.",
+                f"Movement {n} (a withdrawal of {-e.amount:,} rial on {day}) makes the "
+                f"balance negative ({balance:,} rial); an account balance is never negative.",
+                field="deposit",
+            )
 
 
 def yearly_averages(structures: Sequence[int]) -> list[int]:
@@ -220,8 +338,10 @@ def cap_for_year(terms: CohortTerms, year: int, tier: int) -> Cap:
         return Cap(year, tier, terms.caps[y0][tier - 1], (prov(y0), interp), True)
     y1 = above[0]
     c0, c1 = terms.caps[y0][tier - 1], terms.caps[y1][tier - 1]
-    amount = c0 + round_down((c1 - c0) * (year - y0) // (y1 - y0), terms.interpolation_unit)
-    amount = round_down(amount, terms.interpolation_unit)
+    # round_down(c0 + (c1 − c0)·(y − y0)/(y1 − y0), unit), rounded once (docs/rules.md §1.3):
+    # the exact quotient is floored only to the rial before the single rounding to the unit,
+    # which is the same as flooring the exact value because c0 is a whole rial.
+    amount = round_down(c0 + (c1 - c0) * (year - y0) // (y1 - y0), terms.interpolation_unit)
     return Cap(year, tier, max(c0, min(c1, amount)), (prov(y0), prov(y1), interp), True)
 
 
@@ -287,6 +407,19 @@ def year_figures(
 
 
 @dataclass(frozen=True)
+class PrivilegeUse:
+    """What the bank recorded about the account's privilege: a housing loan paid out on it
+    (``how="loan"``, which consumes it) or a transfer to a relative (``how="transfer"``,
+    after which the entitlement is the relative's)."""
+
+    how: str  # loan | transfer
+    on: date
+    loan_rial: int | None = None
+    to_customer_id: int | None = None
+    relation: str | None = None
+
+
+@dataclass(frozen=True)
 class Entitlement:
     opened_on: date
     cohort: int
@@ -300,6 +433,74 @@ class Entitlement:
     cap_rial: int
     entitlement_rial: int
     years: tuple[YearFigures, ...]
+    privilege_used: bool = False
+    privilege_used_on: date | None = None
+    privilege_used_how: str | None = None  # loan | transfer
+    privilege_loan_rial: int | None = None
+    remaining_rial: int | None = None  # what the holder may still borrow on this account
+
+
+def with_privilege_use(
+    decision: Decision[Entitlement], uses: Sequence[PrivilegeUse]
+) -> Decision[Entitlement]:
+    """The entitlement answer once the account's recorded privilege uses are known.
+
+    A loan paid out on the account consumes the privilege (docs/rules.md §1.3): the answer
+    says so, when, for how much, and that nothing remains to borrow on this account; whether
+    a second loan may use an unused part is not published (docs/rules.md §6.3), so none is
+    offered. A transfer is reported with its date and relation: the entitlement is then the
+    relative's to use, not the account holder's."""
+    if not uses:
+        return decision
+    e = decision.value
+    reasons = list(decision.reasons)
+    loans = [u for u in uses if u.how == "loan"]
+    for u in sorted((u for u in uses if u.how == "transfer"), key=lambda u: u.on):
+        rel_fa = RELATIONS_FA.get(u.relation or "", u.relation or "")
+        reasons.append(
+            Reason(
+                "youth_fund.privilege_transferred",
+                f"امتیاز این حساب در {format_jalali(u.on)} به {rel_fa} دارنده منتقل شده است؛ "
+                "امتیاز محاسبه‌شده متعلق به اوست.",
+                f"The account's privilege was transferred to the holder's {u.relation} on "
+                f"{format_jalali(u.on)}; the entitlement is theirs to use.",
+                passed=True,
+                parameter=f"{P}.privilege_transfer_relatives",
+                reference=REF_ENTITLEMENT,
+            )
+        )
+    if not loans:
+        last = max(uses, key=lambda u: u.on)
+        value = replace(e, privilege_used_on=last.on, privilege_used_how="transfer")
+        return replace(decision, value=value, reasons=tuple(reasons))
+    first = min(loans, key=lambda u: u.on)
+    borrowed = sum(u.loan_rial or 0 for u in loans)
+    when = format_jalali(first.on)
+    reasons.append(
+        Reason(
+            "youth_fund.privilege_used",
+            f"امتیاز این حساب در {when} با پرداخت وام {borrowed:,} ریالی استفاده شده است؛ "
+            "با این حساب وام دیگری قابل دریافت نیست (مانده امتیاز: ۰ ریال). موجودی حساب "
+            "همچنان متعلق به دارنده است.",
+            f"The account's privilege was used on {when}: a loan of {borrowed:,} rial was "
+            "paid out on it. No further loan can be taken on this account (remaining: 0 "
+            "rial); the balance still belongs to the holder.",
+            passed=False,
+            parameter=f"{P}.caps",
+            reference=REF_ENTITLEMENT,
+        )
+    )
+    value = replace(
+        e,
+        eligible=False,
+        entitlement_rial=0,
+        privilege_used=True,
+        privilege_used_on=first.on,
+        privilege_used_how="loan",
+        privilege_loan_rial=borrowed,
+        remaining_rial=0,
+    )
+    return replace(decision, outcome="privilege_used", value=value, reasons=tuple(reasons))
 
 
 def entitlement(
@@ -309,10 +510,14 @@ def entitlement(
     tier: int,
     events: Iterable[Event],
     as_of: date,
+    check: bool = False,
 ) -> Decision[Entitlement]:
     """The loan entitlement of an account at the business date ``as_of`` from its real
     history (PROGRAMS.md §1.3). Before the minimum wait: no entitlement, and the decision
-    says when the holder becomes eligible and what the cap will be then."""
+    says when the holder becomes eligible and what the cap will be then.
+
+    With ``check`` a history given by hand is first held to the account services' rules
+    (:func:`check_history`); a ledger's history has passed them already."""
     if as_of < opened_on:
         raise InvalidInput(
             "youth_fund.as_of_before_opening",
@@ -320,6 +525,9 @@ def entitlement(
             "The as-of date precedes the account's opening.",
         )
     terms = cohort_terms(policy, opened_on)
+    events = list(events)
+    if check:
+        check_history(policy, terms, events)
     usage = Usage()
     usage.extend(terms.provenances)
     completed = completed_account_years(opened_on, as_of)
@@ -415,7 +623,7 @@ def entitlement(
         policy_hash=policy.hash,
         as_of=as_of,
         reasons=tuple(reasons),
-        warnings=usage.warnings(),
+        warnings=carried_forward_warning(terms) + usage.warnings(),
     )
 
 
@@ -523,5 +731,5 @@ def plan(
         value=value,
         policy_hash=policy.hash,
         as_of=opened_on,
-        warnings=usage.warnings(),
+        warnings=carried_forward_warning(terms) + usage.warnings(),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,7 @@ from tashilat.domain.errors import InvalidInput, PolicyError, TashilatError
 from tashilat.domain.finance import Method, Schedule, build_schedule
 from tashilat.domain.jalali import jalali_year
 from tashilat.domain.money import parse_percent
-from tashilat.domain.programs.youth_fund.cities import City, city_tier
+from tashilat.domain.programs.youth_fund.cities import City, tier_of
 from tashilat.domain.programs.youth_fund.rules import plan
 from tashilat.domain.text import strip_number
 from tashilat.entrypoints.web import menu
@@ -100,7 +101,9 @@ def prefs(page: PublicPage, lang: str = "", digits: str = "", next: str = "/") -
 
 # -- cities ---------------------------------------------------------------------------------
 
-_CITY_PROVINCE = re.compile(r"^(.+?)\s*[(（]\s*(.+?)\s*[)）]\s*$")
+# The last bracketed part is the province: «گلوگاه (بابل) (مازندران)» is a city whose own
+# name holds brackets.
+_CITY_PROVINCE = re.compile(r"^(.+?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
 
 
 def find_city(text: str) -> City:
@@ -108,7 +111,10 @@ def find_city(text: str) -> City:
     index = load_city_index()
     m = _CITY_PROVINCE.match(text)
     if m:
-        return index.lookup(m.group(1), m.group(2))
+        try:
+            return index.lookup(m.group(1), m.group(2))
+        except InvalidInput:
+            pass  # the brackets may be part of the name itself, e.g. «خداجو(خراجو)»
     return index.lookup(text)
 
 
@@ -124,7 +130,8 @@ def city_suggest(page: PublicPage, city: str = "", limit: int = 10) -> HTMLRespo
     text = city[:100].strip()
     found = load_city_index().suggest(text, max(1, min(limit, 20))) if text else []
     fa = page.prefs.lang == "fa"
-    items = [(city_value(c, fa), c, city_tier(c)) for c in found]
+    policy = page.container.policy
+    items = [(city_value(c, fa), c, tier_of(policy, c, date.today()).tier) for c in found]
     return render(page.request, "partials/city_options.html", {"items": items})
 
 
@@ -160,10 +167,8 @@ def planner(page: PublicPage) -> HTMLResponse:
         lump = form.parse("lump_sum", rial_field("lump_sum", allow_zero=True), required=False)
         if form.ok and opened is not None and city is not None:
             try:
-                threshold = int(
-                    policy.resolve("youth_fund.tier_population_threshold", opened).value
-                )
-                tier = city_tier(city, population_threshold=threshold)
+                placed = tier_of(policy, city, opened)
+                tier = placed.tier
                 d = plan(
                     policy,
                     opened_on=opened,
@@ -172,6 +177,8 @@ def planner(page: PublicPage) -> HTMLResponse:
                     share_percent=share,
                     lump_sum=lump or 0,
                 )
+                extra = tuple(w for w in warnings_for(placed.provenances) if w not in d.warnings)
+                d = replace(d, warnings=d.warnings + extra)
             except TashilatError as exc:
                 if exc.field == "monthly" and mode != "monthly":
                     exc.field = "share"
