@@ -71,6 +71,17 @@ class ScheduleRowOut(Out):
     balance_rial: int
 
 
+class NegativeAmortisationOut(Out):
+    """Early instalments below the month's profit: the balance grows before it falls."""
+
+    months_below_profit: int
+    peak_after_instalment: int
+    peak_due: str | None = Field(description="Jalali YYYY/MM/DD of the peak instalment")
+    peak_balance_rial: int
+    message_fa: str
+    message_en: str
+
+
 class ScheduleOut(Out):
     """An instalment schedule, with the hash of the policy it was computed under."""
 
@@ -84,6 +95,9 @@ class ScheduleOut(Out):
     instalments: list[ScheduleRowOut]
     total_rial: int
     total_profit_rial: int
+    negative_amortisation: NegativeAmortisationOut | None = Field(
+        description="Present (not null) when the balance rises above the principal lent."
+    )
     policy_hash: str
 
 
