@@ -34,7 +34,7 @@ from tashilat.entrypoints.api.schemas import (
     UserIn,
 )
 from tashilat.entrypoints.serialize import entitlement_json
-from tashilat.services import auth, calendar, loans, youth
+from tashilat.services import auth, calendar, day_end, loans, youth
 from tashilat.services.auth import require
 
 router = APIRouter(prefix="/api/v1")
@@ -113,7 +113,7 @@ def get_business_date(c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
 def advance_business_date(
     body: BusinessDateIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
-    to = calendar.advance(c.uow(), actor, jdate(body.date, "date"), request_id=rid)
+    to = day_end.advance(c.uow(), actor, jdate(body.date, "date"), request_id=rid)
     return {"date": format_jalali(to)}
 
 
