@@ -99,9 +99,10 @@ def month_end_cmd(
 
     @friendly_errors
     def run() -> None:
-        from tashilat.adapters.batch import job, runner
+        from tashilat.adapters.batch import runner
         from tashilat.domain.errors import InvalidInput
         from tashilat.domain.jalali import parse_jalali
+        from tashilat.jobs import month_end as job
         from tashilat.policy import default_policy
 
         if engine not in ("local", "dask"):
@@ -276,8 +277,9 @@ def generate_cmd(
 
     @friendly_errors
     def run() -> None:
-        from tashilat.adapters.batch import generate, job
+        from tashilat.adapters.batch import generate
         from tashilat.domain.jalali import parse_jalali
+        from tashilat.jobs import month_end as job
         from tashilat.policy import default_policy
 
         on = parse_jalali(as_of, field="as_of")
