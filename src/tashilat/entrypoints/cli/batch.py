@@ -1,4 +1,4 @@
-"""``tashilat batch``: the month-end over every account and loan (issue 7, docs/batch.md)."""
+"""``tashilat batch``: the month-end over every account and loan (docs/batch.md)."""
 
 from __future__ import annotations
 
