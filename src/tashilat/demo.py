@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tashilat.adapters.db.models import Branch, User
 from tashilat.bootstrap import Container, init_database
 from tashilat.domain.jalali import add_months, parse_jalali
-from tashilat.services import auth, calendar, loans, youth
+from tashilat.services import auth, calendar, day_end, loans, youth
 from tashilat.services.auth import SYSTEM, Actor, actor_of
 
 START = parse_jalali("1403/01/15")
@@ -78,7 +78,7 @@ def seed(c: Container) -> DemoSummary:
     for month in range(0, 38):
         on = add_months(START, month)
         if on > calendar.get(c.uow()):
-            calendar.advance(c.uow(), supervisor, on)
+            day_end.advance(c.uow(), supervisor, on)
         for nid, name, birth, branch, city, behaviour, opened_month in CUSTOMERS:
             officer = officers[branch]
             if month == opened_month:
@@ -143,7 +143,7 @@ def seed(c: Container) -> DemoSummary:
     for inst in insts[:3]:
         pay_on = inst.due if inst.number != 2 else date.fromordinal(inst.due.toordinal() + 12)
         if pay_on > calendar.get(c.uow()):
-            calendar.advance(c.uow(), supervisor, pay_on)
+            day_end.advance(c.uow(), supervisor, pay_on)
         _, fresh = loans.get_loan(c.uow(), supervisor, loan.id)
         owed = fresh[inst.number - 1]
         amount = (

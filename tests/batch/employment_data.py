@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from tashilat.bootstrap import Container
 from tashilat.domain.jalali import add_months
-from tashilat.services import calendar, employment
+from tashilat.services import calendar, day_end, employment
 from tests.integration.employment_helpers import EmpWorld, emp_world, national_id
 
 
@@ -33,7 +33,7 @@ def make_loans(c: Container, plans: list[Plan], *, months: int) -> tuple[EmpWorl
     n = 0
     for month in range(months + 1):
         if month:
-            calendar.advance(c.uow(), ew.w.supervisor, add_months(start, month))
+            day_end.advance(c.uow(), ew.w.supervisor, add_months(start, month))
         for k, plan in enumerate(plans):
             if plan.month == month:
                 n += 1

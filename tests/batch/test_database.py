@@ -7,12 +7,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tashilat.adapters.batch import generate, job
+from tashilat.adapters.batch import generate
 from tashilat.adapters.db.batch_models import MonthEndAccount, MonthEndLoan, MonthEndRun
 from tashilat.adapters.db.models import JournalEntryRow, LoanInstalment
 from tashilat.bootstrap import Container
 from tashilat.domain.jalali import add_months, parse_jalali
-from tashilat.services import calendar, ledger, loans, youth
+from tashilat.jobs import month_end as job
+from tashilat.services import calendar, day_end, ledger, loans, youth
 from tests.integration.helpers import VALID_IDS, customer, world
 
 AS_OF = parse_jalali("1404/01/01")
@@ -38,7 +39,7 @@ def seed(c: Container) -> list[int]:
             ).id
         )
     for month in range(1, 10):
-        calendar.advance(c.uow(), w.supervisor, add_months(start, month))
+        day_end.advance(c.uow(), w.supervisor, add_months(start, month))
         for k, acc in enumerate(ids):
             if k == 1 and month % 3 == 0:
                 continue
@@ -53,7 +54,7 @@ def seed(c: Container) -> list[int]:
             youth.withdraw(
                 c.uow(), w.officer, c.policy, account_id=ids[2], amount=15_000_000, request_id="wd"
             )
-    calendar.advance(c.uow(), w.supervisor, AS_OF)
+    day_end.advance(c.uow(), w.supervisor, AS_OF)
     spec = generate.Spec(
         accounts=120, as_of=AS_OF, seed=3, partition_size=64, loan_share=0.25, first_id=1001
     )

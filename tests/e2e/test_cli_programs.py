@@ -1,5 +1,6 @@
-"""End to end through ``python -m tashilat`` for issue 5: wages, affordability, article 149
-and construction workers' insurance — the four acceptance items, charts, and bad input."""
+"""End to end through ``python -m tashilat`` for the wage and housing commands: wages,
+affordability, article 149 and construction workers' insurance — the four worked examples,
+charts, and bad input."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def run_json(*args: str) -> Any:
     return json.loads(r.stdout)
 
 
-# -- the four acceptance items of issue 5 -----------------------------------------------------
+# -- the four worked examples of the wage and housing rules -------------------------------------
 
 
 class TestAcceptance:

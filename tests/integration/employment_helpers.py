@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tashilat.bootstrap import Container
 from tashilat.domain.jalali import parse_jalali
-from tashilat.services import auth, calendar, employment
+from tashilat.services import auth, day_end, employment
 from tashilat.services.auth import SYSTEM, Actor
 
 from .helpers import World, actor_of, world
@@ -68,7 +68,7 @@ def emp_world(
         ("payer1", "supervisor", {"bank_code": "B1", "branch_code": "0101"}),
     ]:
         auth.create_user(c.uow(), SYSTEM, username=name, password=PW, role=role, **extra)
-    calendar.advance(c.uow(), w.supervisor, parse_jalali(on))
+    day_end.advance(c.uow(), w.supervisor, parse_jalali(on))
     return EmpWorld(
         w,
         actor_of(c, "agency1"),

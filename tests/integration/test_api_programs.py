@@ -1,6 +1,7 @@
-"""Issue 5 through the HTTP API only: wages, affordability, article 149, construction
-workers' insurance and the charts — the four acceptance items, Persian digits, the batch,
-bad input as bilingual problem details, and the same answers as the CLI's ``--json``."""
+"""The wage and housing calculators through the HTTP API only: wages, affordability,
+article 149, construction workers' insurance and the charts — the four worked examples,
+Persian digits, the batch, bad input as bilingual problem details, and the same answers as
+the CLI's ``--json``."""
 
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def envelope_ok(data: dict[str, Any], c: Container) -> None:
         assert w["parameter"] and w["message_fa"] and w["message_en"]
 
 
-# -- the four acceptance items of issue 5 -----------------------------------------------------
+# -- the four worked examples of the wage and housing rules -------------------------------------
 
 
 class TestAcceptance:

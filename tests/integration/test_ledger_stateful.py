@@ -147,10 +147,10 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule()
     def next_month(self) -> None:
-        from tashilat.services import calendar
+        from tashilat.services import day_end
 
         self.months += 1
-        calendar.advance(self.c.uow(), self.w.supervisor, add_months(START, self.months))
+        day_end.advance(self.c.uow(), self.w.supervisor, add_months(START, self.months))
 
     @invariant()
     def ledger_balances(self) -> None:

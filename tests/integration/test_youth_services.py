@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from tashilat.bootstrap import Container
 from tashilat.domain.finance import late_penalty
 from tashilat.domain.jalali import account_month_start, add_months, parse_jalali
-from tashilat.services import calendar, ledger, loans, youth
+from tashilat.services import calendar, day_end, ledger, loans, youth
 from tashilat.services.errors import Conflict, Forbidden, Refused
 
 from .conftest import START
@@ -51,7 +51,7 @@ def test_open_deposit_three_years_then_entitlement_and_a_loan(container: Contain
     assert acc.tier == 1 and acc.cohort == 1403 and acc.balance == table[0]
     for m in range(2, 37):
         day = account_month_start(START, m)
-        calendar.advance(c.uow(), w.supervisor, day)
+        day_end.advance(c.uow(), w.supervisor, day)
         youth.deposit(
             c.uow(),
             w.officer,
@@ -60,7 +60,7 @@ def test_open_deposit_three_years_then_entitlement_and_a_loan(container: Contain
             request_id=f"dep-{m}",
         )
     assert_balanced(c)
-    calendar.advance(c.uow(), w.supervisor, parse_jalali("1406/01/15"))
+    day_end.advance(c.uow(), w.supervisor, parse_jalali("1406/01/15"))
     _, decision = youth.account_entitlement(c.uow(), w.officer, c.policy, acc.id)
     assert decision.value.entitlement_rial == 16_000_000_000
     assert decision.outcome == "eligible"
@@ -105,7 +105,7 @@ def test_open_deposit_three_years_then_entitlement_and_a_loan(container: Contain
     for inst in insts[:12]:
         pay_day = inst.due + timedelta(days=30 if inst.number == late_n else 0)
         if pay_day > calendar.get(c.uow()):
-            calendar.advance(c.uow(), w.supervisor, pay_day)
+            day_end.advance(c.uow(), w.supervisor, pay_day)
         amount = inst.amount + (expected_penalty if inst.number == late_n else 0)
         r = loans.repay(
             c.uow(),
@@ -223,11 +223,11 @@ def test_business_date_never_moves_back_and_only_supervisors_move_it(container: 
     from tashilat.domain.errors import InvalidInput
 
     w = world(container)
-    calendar.advance(container.uow(), w.supervisor, add_months(START, 1))
+    day_end.advance(container.uow(), w.supervisor, add_months(START, 1))
     with pytest.raises(InvalidInput):
-        calendar.advance(container.uow(), w.supervisor, START)
+        day_end.advance(container.uow(), w.supervisor, START)
     with pytest.raises(Forbidden):
-        calendar.advance(container.uow(), w.officer, add_months(START, 2))
+        day_end.advance(container.uow(), w.officer, add_months(START, 2))
 
 
 def test_transfer_of_privilege_only_to_close_relatives(container: Container) -> None:

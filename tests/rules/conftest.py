@@ -113,7 +113,7 @@ def _resolve(i: dict[str, Any]) -> Any:
     }
 
 
-# -- issue 5: wages, affordability, article 149, construction insurance ------------------
+# -- wages, affordability, article 149, construction insurance ---------------------------
 
 
 def _dj(d: Any) -> Any:

@@ -1,16 +1,55 @@
-"""The dependency rule of ARCHITECTURE.md, checked: ``domain`` imports nothing of ours but
-``domain`` (and no I/O or clock); ``policy`` imports only ``domain`` and ``policy``; no
-``float`` in ``domain``."""
+"""The dependency rule (docs/architecture.md), checked.
+
+* The import-linter contracts of ``pyproject.toml`` hold (layers, independence, no cycles).
+* Their lists of known exceptions only shrink: a new import from ``services`` into
+  ``adapters``, from an entrypoint into ``adapters.db``, or a new cycle, cannot be waved
+  through by adding a line to a list.
+* ``domain`` imports nothing of ours but ``domain`` and no third-party package but
+  ``jdatetime``, no I/O or clock module; ``policy`` imports only ``domain``, ``policy`` and
+  ``yaml``; no ``float`` and no clock reading in ``domain``.
+"""
 
 from __future__ import annotations
 
 import ast
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
+import grimp
 import pytest
+from importlinter import cli as importlinter_cli
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "tashilat"
+ROOT = Path(__file__).resolve().parents[2]
+SRC = ROOT / "src" / "tashilat"
+
+# The known exceptions as they stood when the contracts were introduced. A list in
+# pyproject.toml may lose lines (an exception fixed) but never gain one that is not here.
+KNOWN_SERVICES_TO_ADAPTERS = frozenset(
+    {
+        "tashilat.services.auth -> tashilat.adapters.db.models",
+        "tashilat.services.calendar -> tashilat.adapters.db.models",
+        "tashilat.services.employment -> tashilat.adapters.db.models",
+        "tashilat.services.ledger -> tashilat.adapters.db.models",
+        "tashilat.services.loans -> tashilat.adapters.db.models",
+        "tashilat.services.reports -> tashilat.adapters.db.models",
+        "tashilat.services.uow -> tashilat.adapters.db.models",
+        "tashilat.services.youth -> tashilat.adapters.db.models",
+    }
+)
+KNOWN_ENTRYPOINTS_TO_DB = frozenset(
+    {
+        "tashilat.entrypoints.api.routes -> tashilat.adapters.db.models",
+        "tashilat.entrypoints.api.views -> tashilat.adapters.db.models",
+        "tashilat.entrypoints.cli.employment -> tashilat.adapters.db.models",
+        "tashilat.entrypoints.cli.ops -> tashilat.adapters.db.migrate",
+        "tashilat.entrypoints.cli.ops -> tashilat.adapters.db.models",
+    }
+)
+KNOWN_CYCLE_EDGES = frozenset(
+    {"tashilat.entrypoints.cli.programs -> tashilat.entrypoints.cli.main"}
+)
 THIRD_PARTY_ALLOWED = {"domain": {"jdatetime"}, "policy": {"yaml"}}
 FORBIDDEN_STDLIB_IN_DOMAIN = {
     "os",
@@ -71,3 +110,65 @@ def test_no_float_and_no_clock_in_domain() -> None:
             if isinstance(node, ast.Attribute) and node.attr in {"today", "now", "utcnow"}:
                 bad.append(f"{f.relative_to(SRC)}:{node.lineno} reads the clock")
     assert not bad, "\n".join(bad)
+
+
+# -- import-linter contracts ------------------------------------------------------------------
+
+
+def _contracts() -> dict[str, dict[str, Any]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return {c["id"]: c for c in config["tool"]["importlinter"]["contracts"]}
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph("tashilat")
+
+
+def _direct(graph: grimp.ImportGraph, importer: str, imported: str) -> set[str]:
+    found = graph.find_matching_direct_imports(import_expression=f"{importer} -> {imported}")
+    return {f"{i['importer']} -> {i['imported']}" for i in found}
+
+
+def test_import_contracts_hold() -> None:
+    assert importlinter_cli.lint_imports(config_filename=str(ROOT / "pyproject.toml")) == 0
+
+
+@pytest.mark.parametrize(
+    ("contract", "known"),
+    [
+        ("services-no-adapters", KNOWN_SERVICES_TO_ADAPTERS),
+        ("entrypoints-db-via-bootstrap", KNOWN_ENTRYPOINTS_TO_DB),
+        ("acyclic", KNOWN_CYCLE_EDGES),
+    ],
+)
+def test_exception_lists_only_shrink(contract: str, known: frozenset[str]) -> None:
+    listed = set(_contracts()[contract].get("ignore_imports", []))
+    grown = sorted(listed - known)
+    assert not grown, f"new exceptions in [{contract}] (fix the import instead): {grown}"
+
+
+def test_no_new_import_from_services_into_adapters(graph: grimp.ImportGraph) -> None:
+    listed = set(_contracts()["services-no-adapters"]["ignore_imports"])
+    new = sorted(_direct(graph, "tashilat.services.**", "tashilat.adapters.**") - listed)
+    assert not new, f"services import adapters (go through a port instead): {new}"
+
+
+def test_no_new_import_from_entrypoints_into_the_database(graph: grimp.ImportGraph) -> None:
+    listed = set(_contracts()["entrypoints-db-via-bootstrap"]["ignore_imports"])
+    new = sorted(_direct(graph, "tashilat.entrypoints.**", "tashilat.adapters.db.**") - listed)
+    assert not new, f"entrypoints import adapters.db (use bootstrap or a service): {new}"
+
+
+def test_no_import_cycle_between_modules(graph: grimp.ImportGraph) -> None:
+    g = grimp.build_graph("tashilat")  # a fresh graph: edges are removed from it
+    for line in KNOWN_CYCLE_EDGES:
+        importer, imported = line.split(" -> ")
+        g.remove_import(importer=importer, imported=imported)
+    cycles = []
+    for importer in sorted(g.modules):
+        for imported in sorted(g.find_modules_directly_imported_by(importer)):
+            back = g.find_shortest_chain(importer=imported, imported=importer)
+            if back is not None:
+                cycles.append(" -> ".join((importer, *back)))
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)

@@ -121,7 +121,3 @@ def format_rial(amount: int, *, digits: str = "latin") -> str:
     if digits == "fa":
         return to_persian_digits(text).replace(",", "٬")
     return text
-
-
-def rial_to_toman(amount: int) -> Decimal:
-    return Decimal(amount) / RIAL_PER_TOMAN

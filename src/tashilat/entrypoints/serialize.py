@@ -44,7 +44,7 @@ def decision_envelope(d: Decision[Any]) -> dict[str, Any]:
 
 
 def plan_json(d: Decision[Any]) -> dict[str, Any]:
-    """The ``youth-fund plan --json`` contract (issue 2)."""
+    """The ``youth-fund plan --json`` contract: its fields are relied on by scripts."""
     p = d.value
     return {
         "opened_on": format_jalali(p.opened_on),
@@ -70,7 +70,7 @@ def entitlement_json(d: Decision[Any]) -> dict[str, Any]:
 
 
 def schedule_json(s: Any) -> dict[str, Any]:
-    """The ``loan schedule --json`` contract (issue 2)."""
+    """The ``loan schedule --json`` contract: its fields are relied on by scripts."""
     return {
         "principal_rial": s.principal,
         "annual_rate_percent": jsonable(s.annual_rate),

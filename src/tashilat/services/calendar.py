@@ -1,4 +1,8 @@
-"""The business date: one row, moved only forward, by supervisors (and admins)."""
+"""The business date: one row, moved only forward.
+
+This module only reads and moves the date; it imports no other use case, so every service
+may read the date from it. Moving the date together with the late charges it causes is the
+day-end use case (``services.day_end``)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from sqlalchemy import select
 from tashilat.adapters.db.models import BusinessDate
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali
-from tashilat.services.auth import Actor, require
 from tashilat.services.errors import Conflict
 from tashilat.services.uow import UnitOfWork
 
@@ -38,42 +41,27 @@ def initialise(uow: UnitOfWork, on: date) -> None:
             uow.commit()
 
 
-def advance(uow: UnitOfWork, actor: Actor, to: date, *, request_id: str = "") -> date:
-    """Move the business date forward to ``to`` and accrue late-payment charges up to it."""
-    require(actor, "business_date.advance")
-    from tashilat.services import employment, loans
-
-    with uow:
-        row = uow.session.execute(
-            select(BusinessDate).where(BusinessDate.id == 1).with_for_update()
-        ).scalar_one_or_none()
-        if row is None:
-            raise Conflict(
-                "business_date.unset", "تاریخ کاری تنظیم نشده است.", "The business date is not set."
-            )
-        if to < row.current:
-            raise InvalidInput(
-                "business_date.backwards",
-                f"تاریخ کاری به عقب برنمی‌گردد ({format_jalali(row.current)} ← "
-                f"{format_jalali(to)}).",
-                f"The business date never moves back ({format_jalali(row.current)} → "
-                f"{format_jalali(to)}).",
-                field="date",
-            )
-        previous = row.current
-        row.current = to
-        row.changed_by = actor.user_id or None
-        row.changed_at = datetime.now(UTC)
-        accrued = loans.accrue_all(uow, to, user_id=actor.user_id or None)
-        accrued += employment.accrue_all(uow, to, user_id=actor.user_id or None)
-        uow.audit(
-            user_id=actor.user_id or None,
-            username=actor.username,
-            action="business_date.advance",
-            target="business_date",
-            request_id=request_id,
-            outcome="ok",
-            detail=f"{format_jalali(previous)} -> {format_jalali(to)}; penalties {accrued}",
+def move(uow: UnitOfWork, to: date, *, user_id: int | None) -> date:
+    """Inside an open unit of work, lock the business date and set it to ``to``; returns
+    the date it had. Refuses to move it back. Nothing is committed here: the caller
+    commits the move together with whatever the new date causes."""
+    row = uow.session.execute(
+        select(BusinessDate).where(BusinessDate.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        raise Conflict(
+            "business_date.unset", "تاریخ کاری تنظیم نشده است.", "The business date is not set."
         )
-        uow.commit()
-        return to
+    if to < row.current:
+        raise InvalidInput(
+            "business_date.backwards",
+            f"تاریخ کاری به عقب برنمی‌گردد ({format_jalali(row.current)} ← {format_jalali(to)}).",
+            f"The business date never moves back ({format_jalali(row.current)} → "
+            f"{format_jalali(to)}).",
+            field="date",
+        )
+    previous = row.current
+    row.current = to
+    row.changed_by = user_id
+    row.changed_at = datetime.now(UTC)
+    return previous

@@ -5,7 +5,7 @@ the way one would write it in SQL: end-of-day balances by a window function, a g
 account-months joined to month boundaries (precomputed per distinct opening date, as the
 batch does), the balance carried into each month by an ``ASOF`` join, then group-bys for
 the months and years and window functions for the running sums. Exact integer (HUGEINT)
-arithmetic for the entitlement. ``tests/batch/test_baseline.py`` checks it against the
+arithmetic for the entitlement. ``tests/batch/test_runs.py`` checks it against the
 batch, so the benchmark compares two programs that agree.
 """
 

@@ -30,7 +30,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from tashilat.domain.jalali import days_in_month, from_jalali, to_jalali
+from tashilat.domain.jalali import days_in_month, from_jalali
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 I32 = npt.NDArray[np.int32]
@@ -112,9 +112,3 @@ class DayTable:
             raise ValueError("account month beyond the day table")
         out: I64 = self.month_first[jm].astype(np.int64) + np.minimum(d0, self.month_days[jm]) - 1
         return out
-
-
-def table_for(days: list[date]) -> DayTable:
-    """A table wide enough for these dates, with 30 years to spare for future month starts."""
-    years = [to_jalali(d)[0] for d in days] or [1403]
-    return DayTable.build(min(1380, min(years)), max(years) + 30)

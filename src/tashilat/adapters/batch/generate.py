@@ -1,4 +1,4 @@
-"""Synthetic youth-fund accounts and loans, reproducible from a seed (issue 7).
+"""Synthetic youth-fund accounts and loans, reproducible from a seed.
 
 ``N`` accounts opened across the cohorts 1397–1403 (more in later cohorts, as the program
 grew; account ids follow the opening date, as a bank's sequence does), in the three city

@@ -15,10 +15,6 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def make_engine(url: str, **kw: Any) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):

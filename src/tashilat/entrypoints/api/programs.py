@@ -1,4 +1,4 @@
-"""``/api/v1`` endpoints for wages, affordability and construction insurance (issue 5).
+"""``/api/v1`` endpoints for wages, affordability and construction insurance.
 
 Stateless calculators, no login, no database: the HTTP twins of ``tashilat wages …``,
 ``tashilat afford …`` and ``tashilat construction …`` (``entrypoints/cli/programs.py``).

@@ -55,7 +55,8 @@ from tashilat.entrypoints.api.schemas import (
 )
 from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import entitlement_json
-from tashilat.services import auth, calendar, loans, reports, youth
+from tashilat.services import auth, calendar, day_end, loans, reports, youth
+from tashilat.services.auth import require
 
 router = APIRouter(prefix="/api/v1", responses=ACTOR_PROBLEMS)
 
@@ -140,7 +141,7 @@ def get_business_date(c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
 def advance_business_date(
     body: BusinessDateIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
-    to = calendar.advance(c.uow(), actor, jdate(body.date, "date"), request_id=rid)
+    to = day_end.advance(c.uow(), actor, jdate(body.date, "date"), request_id=rid)
     return {"date": format_jalali(to)}
 
 

@@ -1,4 +1,4 @@
-"""``tashilat batch``: the month-end over every account and loan (issue 7, docs/batch.md)."""
+"""``tashilat batch``: the month-end over every account and loan (docs/batch.md)."""
 
 from __future__ import annotations
 
@@ -100,10 +100,11 @@ def month_end_cmd(
     Resumes a killed run in the same --out directory; the output is the same bytes."""
 
     def run() -> None:
-        from tashilat.adapters.batch import job, runner
+        from tashilat.adapters.batch import runner
         from tashilat.domain.errors import InvalidInput
         from tashilat.domain.jalali import parse_jalali
         from tashilat.entrypoints.serialize import jsonable
+        from tashilat.jobs import month_end as job
         from tashilat.policy import default_policy
 
         if engine not in ("local", "dask"):
@@ -295,8 +296,9 @@ def generate_cmd(
     directory of Parquet input, or loaded into a database."""
 
     def run() -> None:
-        from tashilat.adapters.batch import generate, job
+        from tashilat.adapters.batch import generate
         from tashilat.domain.jalali import parse_jalali
+        from tashilat.jobs import month_end as job
         from tashilat.policy import default_policy
 
         on = parse_jalali(as_of, field="as_of")

@@ -1,6 +1,6 @@
 """The ``tashilat`` command line (Typer + Rich). Thin: parse, call the domain, present.
 
-Command names and JSON fields are a contract (issue 2); other issues rely on them.
+Command names and JSON fields are a contract: scripts and the other entrypoints rely on them.
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ def date_advance(
     from sqlalchemy import select
 
     from tashilat.adapters.db.models import User
-    from tashilat.services import calendar
+    from tashilat.services import day_end
     from tashilat.services.auth import actor_of
 
     c = _container(url)
@@ -169,7 +169,7 @@ def date_advance(
                 "user.unknown", f"کاربر «{username}» نیست.", f"No user '{username}'."
             )
         actor = actor_of(u)
-    new = calendar.advance(
+    new = day_end.advance(
         c.uow(), actor, parse_jalali(to, field="to"), request_id=f"cli:{datetime.now(UTC)}"
     )
     if as_json:

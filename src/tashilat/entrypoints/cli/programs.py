@@ -1,4 +1,4 @@
-"""CLI for issue 5: ``tashilat wages …``, ``tashilat afford …``, ``tashilat construction …``.
+"""The ``tashilat wages …``, ``tashilat afford …`` and ``tashilat construction …`` commands.
 
 Thin, like ``main``: parse what a person typed (Persian digits welcome), call the domain,
 present the ``Decision`` (a Rich table, the reasons naming the figures used, the warnings)

@@ -1,4 +1,4 @@
-"""Server-rendered Persian web pages (issue 6): RTL, Jalali dates, Persian digits by
+"""Server-rendered Persian web pages: RTL, Jalali dates, Persian digits by
 default, a Persian/English switch, light progressive enhancement with htmx, everything
 (the Vazirmatn font included) served by the app itself.
 

@@ -20,7 +20,7 @@ charged. The worker pays the version's ``worker_percent`` (7% from 1393) of a ba
 (``construction.worker_base``, ``assumed``: the monthly minimum wage of the year).
 Amounts are rounded half-up to the rial (the one rounding point).
 
-Acceptance (issue 5): 1,000,000,000 rial of fees dated 1402/07/01 → 250,000,000;
+Worked example: 1,000,000,000 rial of fees dated 1402/07/01 → 250,000,000;
 dated 1400/06/01 (the 1393 text) → 150,000,000.
 """
 

@@ -15,7 +15,7 @@
 Percentages are ``Decimal`` rounded half-up to two places at one named point
 (:func:`numbers.percent_of`); comparisons with a limit use exact values. The default limit
 is ``wages.affordability.housing_cost_limit_percent`` (``assumed``: the common 30%
-benchmark). Acceptance (issue 5): 200,000,000 against 113,994,208 → **175.45%**.
+benchmark). Worked example: 200,000,000 against 113,994,208 → **175.45%**.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Social Security Act). The insurable wage is capped at
 ``wages.insurance.ceiling_minimum_wages`` minimum wages. The insurance is rounded half-up
 to the rial (the one rounding point here).
 
-Acceptance (issue 5): 1403, married, two children, minimum wage, no seniority →
+Worked example: 1403, married, two children, minimum wage, no seniority →
 71,661,840 + 14,000,000 + 9,000,000 + 5,000,000 + 2 × 7,166,184 = **113,994,208** rial.
 """
 

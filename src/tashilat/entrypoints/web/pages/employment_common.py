@@ -63,10 +63,6 @@ def employment_page(request: Request) -> Page:
 EmploymentPage = Annotated[Page, Depends(employment_page)]
 
 
-def state_label(fmt: Fmt, state: str) -> str:
-    return fmt.t(*STATES.get(state, (state, state)))
-
-
 def bundle_words(fmt: Fmt, kinds: Sequence[str], min_grade: str | None = None) -> str:
     """A bundle or what is missing from it, in words: «اعتبارسنجی و سفته و یک ضامن»,
     "credit score + promissory note + one guarantor"."""

@@ -40,7 +40,7 @@ from tashilat.entrypoints.web.core import (
     rial_field,
 )
 from tashilat.entrypoints.web.pages.citizen import METHODS, find_city, method_options
-from tashilat.services import calendar, loans, reports, youth
+from tashilat.services import calendar, day_end, loans, reports, youth
 from tashilat.services.auth import require
 
 router = APIRouter(prefix="/staff", route_class=WebRoute)
@@ -933,7 +933,7 @@ def advance_date(page: StaffPage, data: CheckedForm) -> Response:
     to = form.parse("date", jalali_field("date"))
     if form.ok and to is not None:
         try:
-            calendar.advance(page.uow(), actor, to, request_id=request_id_of(data))
+            day_end.advance(page.uow(), actor, to, request_id=request_id_of(data))
         except TashilatError as exc:
             _refused(page, form, exc, default_field="date")
         else:

@@ -1,4 +1,4 @@
-"""month-end batch results (issue 7)
+"""month-end batch results
 
 Revision ID: 0004
 Revises: 0003

@@ -1,4 +1,4 @@
-"""month-end batch: employment loans' results (issue 7)
+"""month-end batch: employment loans' results
 
 Revision ID: 0005
 Revises: 0004

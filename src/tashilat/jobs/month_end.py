@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tashilat.adapters.batch import export, runner, writeback
-from tashilat.bootstrap import Container
+from tashilat.adapters.batch import export, runner
 from tashilat.domain.decision import PolicyReader
+from tashilat.jobs import Target, writeback
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def month_end(
     as_of: date,
     run: Path,
     policy: PolicyReader,
-    container: Container | None,
+    container: Target | None,
     engine: str = "local",
     scheduler: str | None = None,
     workers: int = 2,

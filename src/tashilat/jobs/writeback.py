@@ -1,0 +1,199 @@
+"""A finished month-end run back into the database, and its late charges posted exactly once.
+
+* Per partition the results replace that partition's rows (``adapters.batch.store``), so a
+  rerun rewrites the same rows and never duplicates them.
+* Late charges go through the ledger service (``services.ledger.post``) with the very
+  request ids the loan services use (``penalty:{instalment}:{date}`` for housing loans,
+  ``emp-penalty:{instalment}:{date}`` against ``EMP:{id}:PENALTY`` for employment loans),
+  inside a unit of work that first moves the instalment's ``penalty_accrued`` from the
+  exported value to the new one with a conditional update (the instalment must still be
+  exactly as exported). A charge already posted — by an earlier run, or by the day-end
+  when the business date moved — finds either its request id taken or the instalment
+  already moved, and is skipped; nothing is ever posted twice.
+* ``month_end_runs`` gets one row per as-of date with the totals and the digest of the
+  Parquet outputs.
+
+Progress is recorded per partition in ``done/NNNNN.db.json`` so a restart resumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from tashilat.adapters.batch import layout, store
+from tashilat.adapters.batch.runner import Progress, RunError, read_manifest
+from tashilat.domain.ledger import transfer
+from tashilat.jobs import Target
+from tashilat.services import employment, ledger
+from tashilat.services.loans import penalty_code
+
+POST_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class WriteBack:
+    accounts: int
+    loans: int
+    penalties_posted: int
+    penalty_posted_rial: int
+    penalties_skipped: int
+    partitions_skipped: int
+    employment_loans: int = 0
+    employment_penalties_posted: int = 0
+    employment_penalty_posted_rial: int = 0
+    employment_penalties_skipped: int = 0
+
+
+def _post_penalties(
+    c: Target, run: Path, part: int, as_of: date, *, employment_loans: bool = False
+) -> tuple[int, int, int]:
+    """Post the partition's late charges; returns (posted, rial, skipped)."""
+    receivable: Callable[[int], str] = penalty_code
+    owner = "loan_id"
+    if employment_loans:
+        owner = "application_id"
+        receivable = employment.penalty_code
+    rows = store.charges(run, part, employment_loans=employment_loans)
+    posted = amount = skipped = 0
+    for i in range(0, len(rows), POST_CHUNK):
+        chunk = rows[i : i + POST_CHUNK]
+        uow = c.uow()
+        with uow:
+            conn = uow.session.connection()
+            taken = store.taken_request_ids(conn, (r["request_id"] for r in chunk))
+            for r in chunk:
+                if r["request_id"] in taken:
+                    skipped += 1
+                    continue
+                if not store.move_charge(conn, r, employment_loans=employment_loans):
+                    skipped += 1  # changed since the export (or charged already)
+                    continue
+                ledger.post(
+                    uow,
+                    transfer(
+                        r["request_id"],
+                        "loan.penalty",
+                        as_of,
+                        debit=receivable(r[owner]),
+                        credit=ledger.PENALTY_INCOME,
+                        amount=r["increment_rial"],
+                        memo="month-end batch",
+                    ),
+                    user_id=None,
+                )
+                posted += 1
+                amount += r["increment_rial"]
+            uow.commit()
+    return posted, amount, skipped
+
+
+def write_back(
+    c: Target, run: Path, *, post_penalties: bool = True, progress: Progress | None = None
+) -> WriteBack:
+    """Write a finished run's results into ``c``'s database and post its late charges."""
+    manifest = read_manifest(run)
+    if not (run / "summary.json").exists():
+        raise RunError(
+            "batch.unfinished",
+            "این اجرا هنوز کامل نشده است.",
+            "This run has unfinished partitions; run it again first.",
+        )
+    if manifest["policy_hash"] != c.policy.hash:
+        raise RunError(
+            "batch.policy_changed",
+            "سیاست‌ها پس از این اجرا تغییر کرده است.",
+            "The policy differs from the one the run used.",
+        )
+    as_of = date.fromisoformat(manifest["as_of"])
+    target = store.database_label(c.engine)
+    n = int(manifest["partitions"])
+    n_acc = n_loans = posted = rial = skipped = parts_skipped = 0
+    for part in range(n):
+        marker = run / "done" / f"{part:05d}.db.json"
+        rec = layout.try_read_json(marker)
+        if rec and rec.get("database") == target:
+            n_acc += rec["accounts"]
+            n_loans += rec["loans"]
+            posted += rec["posted"]
+            rial += rec["posted_rial"]
+            skipped += rec["skipped"]
+            parts_skipped += 1
+            continue
+        a, ln = store.write_results(c.engine, run, part, as_of)
+        p, r, s = _post_penalties(c, run, part, as_of) if post_penalties else (0, 0, 0)
+        rec = {
+            "database": target,
+            "accounts": a,
+            "loans": ln,
+            "posted": p,
+            "posted_rial": r,
+            "skipped": s,
+        }
+        layout.write_json(marker, rec)
+        n_acc, n_loans, posted, rial, skipped = (
+            n_acc + a,
+            n_loans + ln,
+            posted + p,
+            rial + r,
+            skipped + s,
+        )
+        if progress:
+            progress(part, rec)
+    n_emp = int(manifest.get("employment_partitions") or 0)
+    e_loans = e_posted = e_rial = e_skipped = 0
+    for part in range(n_emp):
+        marker = run / "done" / f"emp-{part:05d}.db.json"
+        rec = layout.try_read_json(marker)
+        if not (rec and rec.get("database") == target):
+            ln = store.write_employment(c.engine, run, part, as_of)
+            p, r, s = (
+                _post_penalties(c, run, part, as_of, employment_loans=True)
+                if post_penalties
+                else (0, 0, 0)
+            )
+            rec = {"database": target, "loans": ln, "posted": p, "posted_rial": r, "skipped": s}
+            layout.write_json(marker, rec)
+            if progress:
+                progress(part, rec)
+        else:
+            parts_skipped += 1
+        e_loans += rec["loans"]
+        e_posted += rec["posted"]
+        e_rial += rec["posted_rial"]
+        e_skipped += rec["skipped"]
+    summary = layout.read_json(run / "summary.json")["totals"]
+    store.record_run(
+        c.engine,
+        {
+            "as_of": as_of,
+            "policy_hash": manifest["policy_hash"],
+            "accounts": summary["accounts"],
+            "eligible": summary["eligible"],
+            "entitlement_rial": summary["entitlement_rial"],
+            "loans": summary["loans"],
+            "overdue_rial": summary["overdue_rial"],
+            "penalties_posted": posted,
+            "penalty_posted_rial": rial,
+            "output_digest": store.digest(run, n, n_emp, bool(manifest.get("statistics"))),
+            "finished_at": datetime.now(UTC),
+            "employment_loans": summary.get("employment_loans", 0),
+            "employment_overdue_rial": summary.get("employment_overdue_rial", 0),
+            "employment_penalties_posted": e_posted,
+            "employment_penalty_posted_rial": e_rial,
+        },
+    )
+    return WriteBack(
+        n_acc,
+        n_loans,
+        posted,
+        rial,
+        skipped,
+        parts_skipped,
+        employment_loans=e_loans,
+        employment_penalties_posted=e_posted,
+        employment_penalty_posted_rial=e_rial,
+        employment_penalties_skipped=e_skipped,
+    )
