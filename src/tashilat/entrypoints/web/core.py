@@ -33,9 +33,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tashilat.bootstrap import Container
 from tashilat.domain.errors import InvalidInput, PolicyError, TashilatError
-from tashilat.domain.jalali import format_jalali, parse_jalali
+from tashilat.domain.jalali import (
+    format_jalali,
+    format_jalali_long,
+    format_tehran_timestamp,
+    parse_jalali,
+)
 from tashilat.domain.money import format_rial, parse_percent, parse_rial
 from tashilat.domain.text import strip_number, to_persian_digits
+from tashilat.entrypoints.web.assets import static_url
 from tashilat.entrypoints.web.menu import MenuItem, menu_for
 from tashilat.services import auth
 from tashilat.services.auth import Actor
@@ -146,6 +152,30 @@ class Fmt:
             return "—"
         return format_jalali(d, digits="fa" if self.persian_digits else "latin")
 
+    def jlong(self, d: date | None) -> str:
+        """A date with its month's name: «۱۵ فروردین ۱۴۰۶»."""
+        if d is None:
+            return "—"
+        return format_jalali_long(d, lang=self.prefs.lang, digits=self.prefs.digits)
+
+    def stamp(self, moment: datetime | None) -> str:
+        """An instant in Tehran time: «۱۵ فروردین ۱۴۰۶، ساعت ۱۴:۳۰»."""
+        if moment is None:
+            return "—"
+        return format_tehran_timestamp(moment, lang=self.prefs.lang, digits=self.prefs.digits)
+
+    def words(self, n: int | None) -> str:
+        """A rial amount in Persian words, «شانزده میلیارد ریال» (Persian pages only)."""
+        if n is None or not self.fa:
+            return ""
+        return amount_in_words(n)
+
+    def toman(self, n: int | None) -> str:
+        """The amount in toman (a tenth of a rial), as people say it: «۱٫۶ میلیارد تومان»."""
+        if n is None:
+            return ""
+        return self.digits(toman_text(n, fa=self.fa))
+
     def pct(self, p: Decimal | int | str | None) -> str:
         if p is None:
             return "—"
@@ -165,6 +195,30 @@ class Fmt:
     def pick(self, fa: str | None, en: str | None) -> str:
         """A text given in both languages (either may be missing)."""
         return self.digits((fa if self.fa else en) or en or fa or "")
+
+
+def amount_in_words(n: int) -> str:
+    """``16000000000`` → «شانزده میلیارد ریال» (num2fawords, a maintained library)."""
+    from num2fawords import words  # type: ignore[import-untyped]
+
+    text = str(words(abs(n)))
+    return ("منفی " if n < 0 else "") + text + " ریال"
+
+
+def toman_text(rial: int, *, fa: bool = True) -> str:
+    """Toman in the largest round unit: 16,000,000,000 rial → ``1.6 میلیارد تومان``."""
+    toman = Decimal(rial) / 10
+    units = (
+        (10**12, "هزار میلیارد تومان", "trillion toman"),
+        (10**9, "میلیارد تومان", "billion toman"),
+        (10**6, "میلیون تومان", "million toman"),
+        (10**3, "هزار تومان", "thousand toman"),
+    )
+    for size, name_fa, name_en in units:
+        if abs(toman) >= size:
+            value = (toman / size).quantize(Decimal("0.01")).normalize()
+            return f"{format(value, 'f')} {name_fa if fa else name_en}"
+    return f"{format(toman.normalize(), 'f')} {'تومان' if fa else 'toman'}"
 
 
 # -- the page context ---------------------------------------------------------------------------
@@ -496,6 +550,11 @@ def render(
         "num": fmt.num,
         "money": fmt.money,
         "jdate": fmt.jdate,
+        "jlong": fmt.jlong,
+        "stamp": fmt.stamp,
+        "words": fmt.words,
+        "toman": fmt.toman,
+        "static_url": static_url,
         "pct": fmt.pct,
         "msg": fmt.msg,
         "pick": fmt.pick,
@@ -595,6 +654,34 @@ def _http_error(status: int) -> TashilatError:
             "web.method", "این نشانی این کار را نمی‌پذیرد.", "This address does not accept that."
         )
     return TashilatError("web.bad_request", "درخواست نادرست است.", "Bad request.")
+
+
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a script asking for JSON)."""
+    if request.url.path.startswith("/api/") or request.url.path in ("/openapi.json", "/docs"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def browser_error_page(request: Request, status: int) -> HTMLResponse:
+    """The HTML page for a 404, 405 or 500 outside the web routes (a mistyped address, an
+    unexpected failure): what happened in plain words and a way back, never a traceback."""
+    if status >= 500:
+        exc = TashilatError(
+            "web.server_error",
+            "مشکلی در سامانه پیش آمد و کار شما انجام نشد. چند دقیقه دیگر دوباره امتحان کنید.",
+            "Something went wrong on our side and nothing was done. Please try again later.",
+        )
+    else:
+        exc = _http_error(status)
+    try:
+        return error_page(request, exc, status)
+    except Exception:  # pragma: no cover - a page about an error must never fail itself
+        log.exception("could not render the error page")
+        return HTMLResponse(
+            "<!doctype html><html lang=fa dir=rtl><title>خطا</title><p>خطا</p></html>",
+            status_code=status,
+        )
 
 
 class WebRoute(APIRoute):

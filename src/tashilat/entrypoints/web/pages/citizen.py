@@ -427,14 +427,17 @@ def afford_page(page: PublicPage) -> HTMLResponse:
         "basis": "gross",
         "mode": "instalment",
         "instalment": "200,000,000",
-        "principal": "9,600,000,000",
+        "principal": "",
         "rate": "18",
         "months": "240",
         "method": "simple",
         "wage_rise": "0",
     }
     submitted = "mode" in q
-    values = {**defaults, **q} if submitted else defaults
+    # a sent form is taken as sent: no amount the person did not type is filled in for them
+    chosen = {"on", "married", "children", "years_of_service", "basis", "method", "wage_rise"}
+    values = {**{k: v for k, v in defaults.items() if k in chosen}, **q} if submitted else defaults
+    values = {k: page.fmt.digits(v) if k not in q else v for k, v in values.items()}
     if submitted and "married" not in q:
         values["married"] = ""
     form = Form(
@@ -477,10 +480,18 @@ def afford_page(page: PublicPage) -> HTMLResponse:
         basis = form.get("basis", "gross")
         mode = form.get("mode", "instalment")
         figures: list[Provenance] = []
-        rate: Decimal | None = None
-        if form.has("rate"):
-            rate = form.parse("rate", percent_field("rate"))
+        # every field is read before anything is computed, so that all the mistakes are
+        # listed at once
+        rate = form.parse("rate", percent_field("rate"), required=False)
+        amount = principal = months = None
+        if mode == "instalment":
+            amount = form.parse("instalment", rial_field("instalment"))
+            principal = form.parse("principal", rial_field("principal"), required=False)
+        else:
+            principal = form.parse("principal", rial_field("principal"))
+            months = form.parse("months", int_field("months", 1, 600))
         repayment: Any = None
+        profile: WorkerProfile | None = None
         if form.ok:
             try:
                 profile = WorkerProfile(
@@ -492,14 +503,11 @@ def afford_page(page: PublicPage) -> HTMLResponse:
                 )
             except TashilatError as exc:
                 form.add(exc)
-                profile = None
-            if rate is None and (mode == "schedule" or form.has("principal")):
+            if rate is None and principal is not None:
                 value, prov = _policy_value(page, "finance.loan_rate_cap_percent", when)
                 rate = Decimal(str(value))
                 figures.append(prov)
             if mode == "instalment":
-                amount = form.parse("instalment", rial_field("instalment"))
-                principal = form.parse("principal", rial_field("principal"), required=False)
                 if amount is not None and form.ok:
                     try:
                         if principal is not None and rate is not None:
@@ -508,23 +516,20 @@ def afford_page(page: PublicPage) -> HTMLResponse:
                             repayment = Repayment.constant(amount, 1)
                     except TashilatError as exc:
                         form.add(exc, default_field="instalment")
-            else:
-                principal = form.parse("principal", rial_field("principal"))
-                months = form.parse("months", int_field("months", 1, 600))
-                if form.ok and principal is not None and months is not None and rate is not None:
-                    built = build_user_schedule(
-                        page,
-                        form,
-                        principal=principal,
-                        rate=rate,
-                        months=months,
-                        method=form.get("method", "simple"),
-                        start=when,
-                    )
-                    if built is not None:
-                        s, provs = built
-                        figures.extend(provs)
-                        repayment = Repayment.from_schedule(s)
+            elif form.ok and principal is not None and months is not None and rate is not None:
+                built = build_user_schedule(
+                    page,
+                    form,
+                    principal=principal,
+                    rate=rate,
+                    months=months,
+                    method=form.get("method", "simple"),
+                    start=when,
+                )
+                if built is not None:
+                    s, provs = built
+                    figures.extend(provs)
+                    repayment = Repayment.from_schedule(s)
             if form.ok and profile is not None and repayment is not None:
                 try:
                     d = instalment_burden(
@@ -569,7 +574,13 @@ def afford_page(page: PublicPage) -> HTMLResponse:
                         y_format=lambda x: fmt.digits(f"{x:g}") + ("٪" if fmt.fa else "%"),
                         chart_id="burden-chart",
                     )
-                    result = {"d": d, "v": v, "chart": svg, "when": when}
+                    result = {
+                        "d": d,
+                        "v": v,
+                        "chart": svg,
+                        "when": when,
+                        "principal": principal,
+                    }
     status = 200 if form.ok else 422
     return render(
         page.request,
