@@ -333,20 +333,68 @@ class AuditRow:
     detail: str
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """What an auditor narrows the log to; every part is optional. ``since``/``until`` are
+    instants (the page turns Tehran days into them); ``target`` matches a part of the
+    object's address."""
+
+    username: str = ""
+    action: str = ""
+    target: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
 def audit_log(
-    uow: UnitOfWork, actor: Actor, *, offset: int = 0, limit: int = 50
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    where: AuditFilter | None = None,
 ) -> tuple[list[AuditRow], int]:
-    """The audit log, newest first (auditors and admins)."""
+    """The audit log, newest first (auditors and admins), optionally filtered."""
     require(actor, "audit.read")
+    f = where or AuditFilter()
+    conditions: list[Any] = []
+    if f.username:
+        conditions.append(AuditLog.username == f.username)
+    if f.action:
+        conditions.append(AuditLog.action == f.action)
+    if f.target:
+        escaped = f.target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(AuditLog.target.like(f"%{escaped}%", escape="\\"))
+    if f.since is not None:
+        conditions.append(AuditLog.at >= f.since)
+    if f.until is not None:
+        conditions.append(AuditLog.at < f.until)
     with uow:
-        total = uow.session.scalar(select(func.count()).select_from(AuditLog)) or 0
+        total = (
+            uow.session.scalar(select(func.count()).select_from(AuditLog).where(*conditions)) or 0
+        )
         rows = uow.session.scalars(
-            select(AuditLog).order_by(AuditLog.id.desc()).offset(offset).limit(limit)
+            select(AuditLog)
+            .where(*conditions)
+            .order_by(AuditLog.id.desc())
+            .offset(offset)
+            .limit(limit)
         )
         return [
             AuditRow(r.id, r.at, r.username, r.action, r.target, r.request_id, r.outcome, r.detail)
             for r in rows
         ], total
+
+
+def audit_choices(uow: UnitOfWork, actor: Actor) -> tuple[list[str], list[str]]:
+    """The usernames and actions that occur in the log (for the filters' lists)."""
+    require(actor, "audit.read")
+    with uow:
+        users = uow.session.scalars(
+            select(AuditLog.username).where(AuditLog.username != "").distinct()
+        )
+        actions = uow.session.scalars(select(AuditLog.action).distinct())
+        return sorted(set(users)), sorted(set(actions))
 
 
 @dataclass(frozen=True)

@@ -90,3 +90,48 @@ class TestTransport:
         assert client.get("/static/css/app.0000000000.css").status_code == 404
         # the plain name still works, revalidated
         assert client.get("/static/css/app.css").headers["cache-control"] == "no-cache"
+
+
+class TestAmountsAndDates:
+    def test_amounts_in_words_and_toman_and_dates_with_month_names(
+        self, client: TestClient
+    ) -> None:
+        r = client.get(
+            "/youth-fund/plan",
+            params={"opened": "1403/01/15", "city": "تهران", "mode": "table", "share": "100"},
+        )
+        assert r.status_code == 200
+        first = facts(r.text)["نخستین امتیاز"]
+        assert first.startswith("۱۶٬۰۰۰٬۰۰۰٬۰۰۰ ریال در پایان سال ۳ (۱۴ فروردین ۱۴۰۶)")
+        assert "(۱٫۶ میلیارد تومان)" in first
+        assert "شانزده میلیارد ریال" in first
+
+    def test_words_under_an_amount_field(self, client: TestClient) -> None:
+        r = client.get("/loans/schedule", params={"principal": "600,000,000", "rate": "18"})
+        assert '<p class="words" id="f-principal-words">ششصد میلیون ریال</p>' in r.text
+        # htmx asks for the words as the person types
+        words = client.get("/amount-words", params={"principal": "۲٬۵۰۰٬۰۰۰٬۰۰۰"})
+        assert words.text == "دو میلیارد و پانصد میلیون ریال"
+        assert client.get("/amount-words", params={"principal": "abc"}).text == ""
+
+
+class TestAuditLog:
+    def test_tehran_time_persian_actions_and_filters(self, client: TestClient, helpers) -> None:
+        assert helpers.login(client, "auditor").status_code == 303
+        r = client.get("/staff/audit", params={"action": "accounts.deposit"})
+        assert r.status_code == 200
+        actions = set(re.findall(r'data-action="([^"]+)"', r.text))
+        assert actions == {"accounts.deposit"}
+        assert "<td data-label=\"کار\">واریز</td>" in r.text
+        assert "auth.login" not in r.text.split('id="audit"')[1]
+        # times in Tehran, with the month's name and the 24-hour clock
+        assert re.search(r'class="when"[^>]*>[۰-۹]+ [آ-ی]+ [۰-۹]{4}، ساعت [۰-۹]{2}:[۰-۹]{2}<', r.text)
+        # a day range far in the past finds nothing; a backwards range is explained
+        past = client.get("/staff/audit", params={"from": "1390/01/01", "to": "1390/12/29"})
+        assert "<caption>۰ رویداد" in past.text
+        bad = client.get("/staff/audit", params={"from": "1405/02/01", "to": "1405/01/01"})
+        assert bad.status_code == 422
+        assert "تاریخ پایان پیش از تاریخ آغاز است" in bad.text
+        # paging keeps the filters
+        many = client.get("/staff/audit", params={"user": "officer.isfahan"})
+        assert "user=officer.isfahan" in many.text.split('class="pager"')[1]

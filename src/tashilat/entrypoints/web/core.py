@@ -205,6 +205,16 @@ def amount_in_words(n: int) -> str:
     return ("منفی " if n < 0 else "") + text + " ریال"
 
 
+def rial_or_none(text: str | None) -> int | None:
+    """The amount a person typed, or ``None`` when it is not one (yet)."""
+    if not text:
+        return None
+    try:
+        return parse_rial(text, allow_zero=True)
+    except TashilatError:
+        return None
+
+
 def toman_text(rial: int, *, fa: bool = True) -> str:
     """Toman in the largest round unit: 16,000,000,000 rial → ``1.6 میلیارد تومان``."""
     toman = Decimal(rial) / 10
@@ -554,6 +564,7 @@ def render(
         "stamp": fmt.stamp,
         "words": fmt.words,
         "toman": fmt.toman,
+        "words_of": lambda text: fmt.words(rial_or_none(text)),
         "static_url": static_url,
         "pct": fmt.pct,
         "msg": fmt.msg,

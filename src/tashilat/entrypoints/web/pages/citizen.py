@@ -32,6 +32,7 @@ from tashilat.entrypoints.web.core import (
     DIGITS_COOKIE,
     LANG_COOKIE,
     LANGS,
+    SECURITY_HEADERS,
     Fmt,
     Form,
     PublicPage,
@@ -42,6 +43,7 @@ from tashilat.entrypoints.web.core import (
     redirect,
     render,
     rial_field,
+    rial_or_none,
     safe_next,
     set_pref_cookie,
 )
@@ -96,6 +98,16 @@ def prefs(page: PublicPage, lang: str = "", digits: str = "", next: str = "/") -
     if digits in DIGIT_STYLES:
         set_pref_cookie(response, DIGITS_COOKIE, digits, page.request)
     return response
+
+
+@router.get("/amount-words", response_class=HTMLResponse)
+def amount_words(page: PublicPage) -> HTMLResponse:
+    """The amount typed in an amount field, in Persian words (htmx puts it under the field)."""
+    from markupsafe import escape
+
+    raw = next(iter(page.request.query_params.values()), "")[:40]
+    text = page.fmt.words(rial_or_none(raw))
+    return HTMLResponse(str(escape(text)), headers=SECURITY_HEADERS)
 
 
 # -- cities ---------------------------------------------------------------------------------
