@@ -5,7 +5,7 @@ responses and static files that are cached for a year."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi.testclient import TestClient
 
@@ -139,3 +139,50 @@ class TestAuditLog:
         # paging keeps the filters
         many = client.get("/staff/audit", params={"user": "officer.isfahan"})
         assert "user=officer.isfahan" in many.text.split('class="pager"')[1]
+
+
+class TestPlainPersian:
+    PLAN: ClassVar[dict[str, str]] = {
+        "opened": "1403/01/15",
+        "city": "تهران",
+        "mode": "table",
+        "share": "100",
+    }
+
+    def test_a_citizen_reads_no_parameter_ids_or_file_names(self, client: TestClient) -> None:
+        r = client.get("/youth-fund/plan", params=self.PLAN)
+        answer = r.text.split('id="answer"')[1].split("</section>\n")[0]
+        visible = re.sub(r"<[^>]+>", " ", answer)
+        for technical in ("youth_fund.", "PROGRAMS.md", "seed/", ".txt", "monthly_structure"):
+            assert technical not in visible, technical
+        # one line says how many figures are estimates; the details are folded
+        summary = re.search(r'<summary><span id="warnings-title">(.*?)</span>', answer, re.S)
+        assert summary and summary.group(1).strip() == "۸ رقم این پاسخ برآوردی است"
+        assert "<details>" in answer
+        assert "ساختار ماهانه حساب" in answer  # the figure by its Persian name
+
+    def test_the_reasons_keep_only_persian_references(self, client: TestClient) -> None:
+        r = client.get(
+            "/afford",
+            params={"on": "1403/06/01", "mode": "instalment", "instalment": "200,000,000"},
+        )
+        answer = r.text.split('id="answer"')[1]
+        assert "PROGRAMS.md" not in answer and "wages.minimum_monthly_wage" not in answer
+
+    def test_staff_keep_the_technical_view(self, client: TestClient, helpers: Any) -> None:
+        helpers.login(client, "officer")
+        r = client.get("/youth-fund/plan", params=self.PLAN)
+        assert "youth_fund.deposit_table" in r.text
+
+
+class TestPolicySearch:
+    def test_persian_words_find_parameters(self, client: TestClient) -> None:
+        def found(q: str) -> set[str]:
+            page = client.get("/policy", params={"q": q}).text
+            return set(re.findall(r'<article class="param" id="p-([^"]+)"', page))
+
+        assert "youth_fund.caps" in found("سقف وام")
+        assert "employment.individual_cap" in found("سقف وام")
+        assert found("ضامن") == {"employment.guarantees"}
+        assert "employment.fee_percent" in found("كارمزد")  # Arabic kaf
+        assert found("xyzzy") == set()

@@ -41,6 +41,7 @@ from tashilat.domain.jalali import (
 )
 from tashilat.domain.money import format_rial, parse_percent, parse_rial
 from tashilat.domain.text import strip_number, to_persian_digits
+from tashilat.entrypoints.web import labels
 from tashilat.entrypoints.web.assets import static_url
 from tashilat.entrypoints.web.menu import MenuItem, menu_for
 from tashilat.services import auth
@@ -565,6 +566,11 @@ def render(
         "words": fmt.words,
         "toman": fmt.toman,
         "words_of": lambda text: fmt.words(rial_or_none(text)),
+        "figure_name": lambda path: _figure_name(page, path),
+        "plain_note": lambda w: fmt.digits(
+            labels.plain_note(w.message_fa, w.message_en, str(w.status), fmt.fa)
+        ),
+        "plain_reference": lambda ref: labels.plain_reference(ref, fmt.fa),
         "static_url": static_url,
         "pct": fmt.pct,
         "msg": fmt.msg,
@@ -584,6 +590,14 @@ def render(
     base.update(context or {})
     html = env.get_template(template).render(base)
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _figure_name(page: Page, path: str) -> str:
+    try:
+        p = page.container.policy.parameter(path)
+    except Exception:
+        return labels.figure_name(path, None, None, page.fmt.fa)
+    return labels.figure_name(path, p.description_fa, p.description, page.fmt.fa)
 
 
 def redirect(url: str) -> RedirectResponse:
