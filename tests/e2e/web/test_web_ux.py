@@ -186,3 +186,64 @@ class TestPolicySearch:
         assert found("ضامن") == {"employment.guarantees"}
         assert "employment.fee_percent" in found("كارمزد")  # Arabic kaf
         assert found("xyzzy") == set()
+
+
+class TestReceipts:
+    def test_a_deposit_gives_a_receipt(self, client: TestClient, helpers: Any) -> None:
+        helpers.login(client, "officer")
+        account = client.get("/staff/accounts/1")
+        before = re.search(r'id="balance">([^<]+)<', account.text)
+        assert before and before.group(1) == "۷۷۷٬۶۰۰٬۰۰۰"
+        r = client.post(
+            "/staff/accounts/1/deposit",
+            data={
+                "csrf": helpers.hidden(account.text, "csrf"),
+                "amount": "۵٬۰۰۰٬۰۰۰",
+                "request_id": "receipt-test-1",
+            },
+            follow_redirects=False,
+        )
+        assert r.status_code == 303
+        assert r.headers["location"] == (
+            "/staff/accounts/1?ok=deposit&receipt=web-receipt-test-1#receipt"
+        )
+        page = client.get(r.headers["location"]).text
+        receipt = page.split('<section class="receipt"')[1].split("</section>")[0]
+        assert 'id="receipt-amount">۵٬۰۰۰٬۰۰۰<' in receipt
+        assert 'id="receipt-balance">۷۸۲٬۶۰۰٬۰۰۰<' in receipt
+        assert 'id="receipt-tracking">web-receipt-test-1<' in receipt
+        assert "پنج میلیون ریال" in receipt
+        assert re.search(
+            r'id="receipt-time">[۰-۹]+ [آ-ی]+ [۰-۹]{4}، ساعت [۰-۹]{2}:[۰-۹]{2}<', receipt
+        )
+        assert "data-print" in receipt
+
+    def test_an_unknown_tracking_number_shows_no_receipt(
+        self, client: TestClient, helpers: Any
+    ) -> None:
+        helpers.login(client, "officer")
+        page = client.get("/staff/accounts/1", params={"receipt": "web-nothing"})
+        assert page.status_code == 200
+        assert 'class="receipt"' not in page.text
+
+    def test_a_repayment_gives_a_receipt(self, client: TestClient, helpers: Any) -> None:
+        helpers.login(client, "officer")
+        loan = client.get("/staff/loans/1")
+        r = client.post(
+            "/staff/loans/1/repay",
+            data={
+                "csrf": helpers.hidden(loan.text, "csrf"),
+                "amount": "100,000,000",
+                "request_id": "receipt-test-2",
+            },
+            follow_redirects=False,
+        )
+        assert r.status_code == 303, r.text[:500]
+        page = client.get(r.headers["location"]).text
+        receipt = page.split('<section class="receipt"')[1].split("</section>")[0]
+        assert 'id="receipt-amount">۱۰۰٬۰۰۰٬۰۰۰<' in receipt
+        assert 'id="receipt-tracking">web-receipt-test-2<' in receipt
+        assert "مانده اصل وام پس از این پرداخت" in receipt
+        balance = re.search(r'id="receipt-balance">([^<]+)<', receipt)
+        outstanding = re.search(r'id="outstanding">([^<]+)<', page)
+        assert balance and outstanding and balance.group(1) == outstanding.group(1)

@@ -776,4 +776,11 @@ def is_url(text: str | None) -> bool:
     return bool(text) and bool(re.match(r"^https?://[^\s<>\"]+$", str(text)))
 
 
-env.globals.update(STATUS_LABELS=STATUS_LABELS, is_url=is_url)
+RECEIPT_KINDS: dict[str, tuple[str, str]] = {
+    "youth.deposit": ("واریز", "deposit"),
+    "youth.withdraw": ("برداشت", "withdrawal"),
+    "youth.open": ("واریز افتتاح حساب", "opening deposit"),
+    "loan.repay": ("بازپرداخت وام", "loan repayment"),
+}
+
+env.globals.update(STATUS_LABELS=STATUS_LABELS, RECEIPT_KINDS=RECEIPT_KINDS, is_url=is_url)

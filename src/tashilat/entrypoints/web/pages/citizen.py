@@ -223,6 +223,7 @@ def planner(page: PublicPage) -> HTMLResponse:
                     y_format=axis,
                     value_format=lambda x: fmt.money(int(x)) + fmt.t(" ریال", " rial"),
                     chart_id="plan-chart",
+                    rtl=fmt.fa,
                 )
                 first = next((y for y in years if y.eligible), None)
                 result = {
@@ -399,6 +400,7 @@ def schedule_page(page: PublicPage) -> HTMLResponse:
                     y_format=axis,
                     value_format=lambda x: fmt.money(int(x)),
                     chart_id="schedule-chart",
+                    rtl=fmt.fa,
                 )
                 result = {
                     "s": s,
@@ -585,6 +587,7 @@ def afford_page(page: PublicPage) -> HTMLResponse:
                         y_label=fmt.t("درصد درآمد", "% of income"),
                         y_format=lambda x: fmt.digits(f"{x:g}") + ("٪" if fmt.fa else "%"),
                         chart_id="burden-chart",
+                        rtl=fmt.fa,
                     )
                     result = {
                         "d": d,

@@ -38,6 +38,7 @@ from tashilat.entrypoints.web.core import (
     render,
     request_id_of,
     rial_field,
+    url_with,
 )
 from tashilat.entrypoints.web.labels import OUTCOMES as AUDIT_OUTCOMES
 from tashilat.entrypoints.web.labels import action_label
@@ -347,6 +348,15 @@ ACCOUNT_FORMS = {
 }
 
 
+def _receipt(page: Page, find: Any, object_id: int) -> reports.Receipt | None:
+    """The receipt named in the address (``?receipt=<tracking number>``), if any."""
+    tracking = page.request.query_params.get("receipt", "")[:200]
+    if not tracking or page.actor is None:
+        return None
+    found: reports.Receipt | None = find(page.reader(), page.actor, object_id, tracking)
+    return found
+
+
 def _account_view(
     page: Page,
     account_id: int,
@@ -395,6 +405,7 @@ def _account_view(
             methods=method_options(page.fmt, methods),
             relations=relations,
             open_loan=any(r.status in ("requested", "approved", "disbursed") for r in loan_rows),
+            receipt=_receipt(page, reports.account_receipt, account_id),
         ),
         status=status,
     )
@@ -432,7 +443,10 @@ def _movement(page: Page, account_id: int, data: Mapping[str, str], kind: str) -
         except TashilatError as exc:
             _refused(page, form, exc, default_field="amount")
         else:
-            return redirect(f"/staff/accounts/{account_id}?ok={'replayed' if m.replayed else kind}")
+            ok = "replayed" if m.replayed else kind
+            return redirect(
+                url_with(f"/staff/accounts/{account_id}", ok=ok, receipt=m.request_id) + "#receipt"
+            )
     return _account_view(page, account_id, {kind: form}, status=422)
 
 
@@ -695,6 +709,7 @@ def _loan_view(
             approvers=reports.approvers(page.reader(), actor, row)
             if row.status == "requested"
             else [],
+            receipt=_receipt(page, reports.loan_receipt, loan_id),
         ),
         status=status,
     )
@@ -763,7 +778,10 @@ def repay(page: StaffPage, loan_id: int, data: CheckedForm) -> Response:
         except TashilatError as exc:
             _refused(page, form, exc, default_field="amount")
         else:
-            return redirect(f"/staff/loans/{loan_id}?ok={'replayed' if r.replayed else 'repaid'}")
+            ok = "replayed" if r.replayed else "repaid"
+            return redirect(
+                url_with(f"/staff/loans/{loan_id}", ok=ok, receipt=r.request_id) + "#receipt"
+            )
     return _loan_view(page, loan_id, {"repay": form}, status=422)
 
 

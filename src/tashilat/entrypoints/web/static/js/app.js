@@ -54,6 +54,9 @@
     Array.prototype.forEach.call(amounts, function (input) {
       input.addEventListener("input", function () { formatAmount(input); });
     });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
     announce();
   }
 
