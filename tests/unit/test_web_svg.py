@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from tashilat.entrypoints.web.svg import CHAR_WIDTH, Series, chart
 
@@ -37,7 +38,7 @@ def test_year_one_is_on_the_right_in_persian() -> None:
     assert first_tick and float(first_tick.group(1)) > 760 - 78  # right of the plot area
 
 
-def test_long_category_labels_do_not_overlap() -> None:
+def test_long_category_labels_are_all_shown_and_apart_on_each_row() -> None:
     svg = chart(
         title="t",
         description="d",
@@ -45,14 +46,26 @@ def test_long_category_labels_do_not_overlap() -> None:
         series=[Series("a", "a", [1] * len(STATES))],
         rtl=True,
     )
-    boxes = []
-    for m in re.finditer(r'<text class="x-label" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
-        x, y = float(m.group(1)), float(m.group(2))
-        lines = re.findall(r"<tspan[^>]*>(.*?)</tspan>", m.group(3))
-        w = max(len(t) for t in lines) * CHAR_WIDTH
-        boxes.append((x - w / 2, x + w / 2, y, y + 14 * len(lines)))
-    assert len(boxes) == len(STATES)  # none dropped
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            apart = a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2]
-            assert apart, (a, b)
+    labels = re.findall(r'<text class="x-label" x="([\d.]+)"[^>]*>(.*?)</text>', svg)
+    assert len(labels) == len(STATES)  # none dropped
+    by_row: dict[str, list[tuple[float, float]]] = {}
+    for x, body in labels:
+        row = re.search(r'dy="([\d.]+)em"', body)
+        assert row
+        lines = re.findall(r"<tspan[^>]*>(.*?)</tspan>", body)
+        assert len(lines) <= 2
+        half = max(len(t) for t in lines) * CHAR_WIDTH / 2
+        by_row.setdefault(row.group(1), []).append((float(x) - half, float(x) + half))
+    assert len(by_row) > 1  # staggered
+    for boxes in by_row.values():
+        boxes.sort()
+        for (_, right), (left, _) in pairwise(boxes):
+            assert right <= left
+
+
+def test_many_months_are_thinned_on_one_row() -> None:
+    months = [str(m) for m in range(1, 241)]
+    svg = chart(title="t", description="d", categories=months, series=[Series("a", "a", [1] * 240)])
+    labels = re.findall(r'<text class="x-label" x="([\d.]+)"[^>]*>(.*?)</text>', svg)
+    assert 5 <= len(labels) <= 13  # twelve at most, and the last month
+    assert {re.search(r'dy="([\d.]+)em"', b).group(1) for _, b in labels} == {"0.00"}  # type: ignore[union-attr]

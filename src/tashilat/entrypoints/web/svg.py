@@ -55,9 +55,9 @@ def chart(
     """A chart of bars (stacked) and lines over categories. Returns inline SVG markup.
 
     ``rtl``: the first category on the right and the value axis on the right, as a Persian
-    reader reads. Category labels never overlap: long ones wrap onto two lines, and when
-    they still do not fit their slot every other one moves a row down; short ones (years,
-    months) are thinned to the number that fits."""
+    reader reads. Category labels never overlap: long ones wrap onto two lines and, when
+    they still do not fit their slot, are staggered over rows; many short ones (months)
+    are thinned to the number that fits."""
     n = len(categories)
     value_format = value_format or y_format
     left, right, top, bottom = 78, 16, 36, 58
@@ -135,9 +135,11 @@ def chart(
             shown.append(n - 1)
     for k, i in enumerate(shown):
         label_lines = layout.lines[i]
-        label_y = top + plot_h + 20 + (layout.row_height if layout.stagger and k % 2 else 0)
+        label_y = top + plot_h + 20
+        first_dy = layout.row_offset_em(k)
         tspans = "".join(
-            f'<tspan x="{x_mid(i):.1f}" dy="{0 if j == 0 else LINE_HEIGHT}">{escape(t)}</tspan>'
+            f'<tspan x="{x_mid(i):.1f}" dy="{(first_dy if j == 0 else LINE_EM):.2f}em">'
+            f"{escape(t)}</tspan>"
             for j, t in enumerate(label_lines)
         )
         out.append(
@@ -200,9 +202,15 @@ def chart(
     return Markup("".join(out))
 
 
-CHAR_WIDTH = 7.0  # a generous average advance of a 12px Vazirmatn glyph, in chart units
-LINE_HEIGHT = 14
-LABEL_GAP = 8
+# Label metrics for the largest size the style sheet gives chart text (22px on phones, where
+# the chart is scaled down): what fits then fits at 12px on a desk. Vertical offsets are in
+# em, so that they follow the size actually used.
+LABEL_FONT = 22.0
+CHAR_WIDTH = 0.62 * LABEL_FONT  # a generous average advance of a Vazirmatn glyph
+LINE_EM = 1.35
+ROW_GAP_EM = 0.5
+LABEL_GAP = 10.0
+MAX_ROWS = 4
 
 
 @dataclass(frozen=True)
@@ -210,9 +218,13 @@ class _Layout:
     lines: list[list[str]]
     label_width: float
     every: int
-    stagger: bool
-    row_height: int
+    rows: int
     extra_height: int
+
+    def row_offset_em(self, k: int) -> float:
+        """How far below the first row the ``k``-th shown label sits, in em."""
+        per_row = max(len(ls) for ls in self.lines) * LINE_EM + ROW_GAP_EM
+        return (k % self.rows) * per_row
 
 
 def _text_width(text: str) -> float:
@@ -233,19 +245,21 @@ def _wrap(label: str, room: float) -> list[str]:
 
 def _label_layout(categories: Sequence[str], slot: float) -> _Layout:
     """How the category labels are placed so that no two overlap: on one row when they fit
-    their slots; every other one a row lower when they fit two slots; else thinned."""
+    their slots; else staggered over as many rows as it takes for labels on the same row to
+    be far enough apart (up to four); only beyond that are labels thinned."""
     room = slot - LABEL_GAP
-    lines = [_wrap(c, room) for c in categories]
+    lines = [_wrap(c, room) for c in categories] or [[""]]
     widest = max((_text_width(t) for ls in lines for t in ls), default=0.0)
-    rows = max((len(ls) for ls in lines), default=1)
-    wrap_extra = (rows - 1) * LINE_HEIGHT
-    if widest <= room:
-        return _Layout(lines, widest, 1, False, 0, wrap_extra)
-    if widest <= 2 * slot - LABEL_GAP:
-        row_height = rows * LINE_HEIGHT + 4
-        return _Layout(lines, widest, 1, True, row_height, wrap_extra + row_height)
-    every = max(1, math.ceil((widest + LABEL_GAP) / slot))
-    return _Layout(lines, widest, every, False, 0, wrap_extra)
+    tall = max(len(ls) for ls in lines)
+    needed = max(1, math.ceil((widest + LABEL_GAP) / slot)) if slot > 0 else 1
+    if len(categories) > 16:
+        # many short labels (months, years): every few is shown, on one row
+        rows, every = 1, needed
+    else:
+        rows = min(needed, MAX_ROWS)
+        every = max(1, math.ceil(needed / MAX_ROWS))
+    extra_em = (tall - 1) * LINE_EM + (rows - 1) * (tall * LINE_EM + ROW_GAP_EM)
+    return _Layout(lines, widest, every, rows, math.ceil(extra_em * LABEL_FONT))
 
 
 def scale(values: Sequence[int | None], fa: bool) -> tuple[int, str]:

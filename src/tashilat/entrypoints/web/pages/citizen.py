@@ -451,7 +451,10 @@ def afford_page(page: PublicPage) -> HTMLResponse:
     # a sent form is taken as sent: no amount the person did not type is filled in for them
     chosen = {"on", "married", "children", "years_of_service", "basis", "method", "wage_rise"}
     values = {**{k: v for k, v in defaults.items() if k in chosen}, **q} if submitted else defaults
-    values = {k: page.fmt.digits(v) if k not in q else v for k, v in values.items()}
+    numeric = {"children", "years_of_service", "instalment", "rate", "months", "wage_rise"}
+    values = {
+        k: page.fmt.digits(v) if k in numeric and k not in q else v for k, v in values.items()
+    }
     if submitted and "married" not in q:
         values["married"] = ""
     form = Form(
