@@ -247,3 +247,38 @@ class TestReceipts:
         balance = re.search(r'id="receipt-balance">([^<]+)<', receipt)
         outstanding = re.search(r'id="outstanding">([^<]+)<', page)
         assert balance and outstanding and balance.group(1) == outstanding.group(1)
+
+
+class TestOneDigitStyle:
+    def test_the_latin_digit_mode_shows_no_persian_digits(self, client: TestClient) -> None:
+        client.cookies.set("tashilat_digits", "latin")
+        for url in (
+            "/youth-fund/plan?opened=1403/01/15&city=تهران&mode=table&share=100",
+            "/afford",
+            "/construction",
+            "/loans/schedule",
+        ):
+            main = client.get(url).text.split("<main")[1].split("</main>")[0]
+            text = re.sub(r"<[^>]+>", " ", main)
+            assert not re.findall(r"\S*[۰-۹]\S*", text), url
+        page = client.get("/loans/schedule").text
+        assert "مثلاً 600,000,000" in page
+
+    def test_the_persian_mode_shows_defaults_in_persian(self, client: TestClient) -> None:
+        page = client.get("/construction").text
+        assert 'value="۱٬۰۰۰٬۰۰۰٬۰۰۰"' in page and 'value="۱۴۰۲/۰۷/۰۱"' in page
+
+
+def test_the_schedule_lists_a_wrong_step_with_the_other_mistakes(client: TestClient) -> None:
+    r = client.get(
+        "/loans/schedule",
+        params={
+            "principal": "abc",
+            "rate": "18",
+            "months": "12",
+            "method": "stepwise",
+            "step": "x",
+        },
+    )
+    assert r.status_code == 422
+    assert 'id="f-principal-error"' in r.text and 'id="f-step-error"' in r.text

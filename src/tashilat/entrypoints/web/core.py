@@ -40,7 +40,7 @@ from tashilat.domain.jalali import (
     parse_jalali,
 )
 from tashilat.domain.money import format_rial, parse_percent, parse_rial
-from tashilat.domain.text import strip_number, to_persian_digits
+from tashilat.domain.text import strip_number, to_latin_digits, to_persian_digits
 from tashilat.entrypoints.web import labels
 from tashilat.entrypoints.web.assets import static_url
 from tashilat.entrypoints.web.menu import MenuItem, menu_for
@@ -135,7 +135,8 @@ class Fmt:
         """Digits of a text in the reader's style (numbers keep their separators)."""
         s = str(text)
         if not self.persian_digits:
-            return s
+            # one style per page: Persian digits in a text become Latin in the Latin mode
+            return to_latin_digits(s).replace("٬", ",").replace("٫", ".")
         return _NUMBER.sub(
             lambda m: to_persian_digits(m.group(0)).replace(",", "٬").replace(".", "٫"), s
         )

@@ -152,7 +152,7 @@ def _money_axis(fmt: Fmt, values: Sequence[int | None]) -> tuple[Any, str]:
 def planner(page: PublicPage) -> HTMLResponse:
     q = dict(page.request.query_params)
     fmt = page.fmt
-    defaults = {"mode": "table", "share": "100"}
+    defaults = {"mode": "table", "share": fmt.digits("100")}
     form = Form(
         values={**defaults, **q},
         fields=("opened", "city", "mode", "monthly", "share", "lump_sum"),
@@ -353,7 +353,7 @@ def yearly(schedule: Schedule) -> list[dict[str, Any]]:
 def schedule_page(page: PublicPage) -> HTMLResponse:
     q = dict(page.request.query_params)
     fmt = page.fmt
-    defaults = {"method": "simple", "grace": "0"}
+    defaults = {"method": "simple", "grace": fmt.digits("0")}
     form = Form(
         values={**defaults, **q},
         fields=("principal", "rate", "months", "method", "step", "grace", "start"),
@@ -366,6 +366,9 @@ def schedule_page(page: PublicPage) -> HTMLResponse:
         months = form.parse("months", int_field("months", 1, 600))
         grace = form.parse("grace", int_field("grace", 0, 120), required=False) or 0
         start = form.parse("start", jalali_field("start"), required=False)
+        if form.get("method") == "stepwise":
+            # read now, so that a wrong step is listed with the other mistakes
+            form.parse("step", percent_field("step"), required=False)
         if form.ok and principal is not None and rate is not None and months is not None:
             built = build_user_schedule(
                 page,
@@ -649,7 +652,8 @@ def construction_page(page: PublicPage) -> HTMLResponse:
 
     q = dict(page.request.query_params)
     policy = page.container.policy
-    defaults = {"date": "1402/07/01", "permit_fees": "1,000,000,000"}
+    fmt = page.fmt
+    defaults = {"date": fmt.digits("1402/07/01"), "permit_fees": fmt.digits("1,000,000,000")}
     form = Form(
         values={**defaults, **q},
         fields=("date", *(f[0] for f in FEES), "area_m2", "daily_wage", "worker_base"),
