@@ -188,7 +188,7 @@ class TestSessionsAndCsrf:
             data={"csrf": token, "amount": "1,000", "request_id": "abcdef123456"},
             follow_redirects=False,
         )
-        assert again.headers["location"].endswith("ok=replayed")
+        assert "ok=replayed" in again.headers["location"]
         assert balance(container, acc) == before + 1000
 
     def test_logout_revokes_the_session(self, client: TestClient, helpers: Any) -> None:

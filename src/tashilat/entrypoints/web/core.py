@@ -255,6 +255,11 @@ class Page:
         return csrf_token(self.token) if self.token else ""
 
     @property
+    def is_citizen(self) -> bool:
+        """A visitor or an account holder: they read plain Persian, not the technical view."""
+        return self.actor is None or self.actor.role == "customer"
+
+    @property
     def is_staff(self) -> bool:
         return self.actor is not None and self.actor.role in STAFF_ROLES
 
