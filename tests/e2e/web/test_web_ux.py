@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+import pytest
 from fastapi.testclient import TestClient
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
@@ -282,3 +283,23 @@ def test_the_schedule_lists_a_wrong_step_with_the_other_mistakes(client: TestCli
     )
     assert r.status_code == 422
     assert 'id="f-principal-error"' in r.text and 'id="f-step-error"' in r.text
+
+
+def test_an_unexpected_failure_is_a_persian_page_for_a_browser(
+    container: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tashilat.entrypoints.api.app import create_app
+    from tashilat.entrypoints.web.pages import citizen
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(citizen, "render", broken)
+    with TestClient(create_app(container), raise_server_exceptions=False) as tc:
+        page = tc.get("/", headers=HTML)
+        assert page.status_code == 500
+        assert page.headers["content-type"].startswith("text/html")
+        assert "مشکلی در سامانه پیش آمد" in page.text and "boom" not in page.text
+        api = tc.get("/")
+        assert api.status_code == 500
+        assert api.headers["content-type"] == "application/problem+json"
