@@ -8,13 +8,42 @@ are Jalali and live here, on the ``jdatetime`` library.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import jdatetime
 
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.text import normalize_text, to_persian_digits
+
+MONTHS_FA = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
+MONTHS_EN = (
+    "Farvardin",
+    "Ordibehesht",
+    "Khordad",
+    "Tir",
+    "Mordad",
+    "Shahrivar",
+    "Mehr",
+    "Aban",
+    "Azar",
+    "Dey",
+    "Bahman",
+    "Esfand",
+)
 
 _DATE = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})$")
 
@@ -44,10 +73,20 @@ def days_in_month(year: int, month: int) -> int:
 @lru_cache(maxsize=65536)
 def from_jalali(year: int, month: int, day: int) -> date:
     """The Gregorian ``date`` of a Jalali day; ``InvalidInput`` when it does not exist."""
-    if not MIN_YEAR <= year <= MAX_YEAR or not 1 <= month <= 12:
-        raise _bad_date(f"{year:04d}/{month:02d}/{day:02d}")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise _bad_part(
+            year,
+            month,
+            day,
+            f"سال باید بین {MIN_YEAR} و {MAX_YEAR} باشد",
+            f"the year must be from {MIN_YEAR} to {MAX_YEAR}",
+        )
+    if not 1 <= month <= 12:
+        raise _bad_part(
+            year, month, day, "ماه باید بین ۱ و ۱۲ باشد", "the month must be from 1 to 12"
+        )
     if not 1 <= day <= days_in_month(year, month):
-        raise _bad_date(f"{year:04d}/{month:02d}/{day:02d}")
+        raise _bad_day(year, month, day)
     g = jdatetime.date(year, month, day).togregorian()
     return date(g.year, g.month, g.day)
 
@@ -76,6 +115,33 @@ def format_jalali(d: date, *, digits: str = "latin") -> str:
     y, m, day = to_jalali(d)
     text = f"{y:04d}/{m:02d}/{day:02d}"
     return to_persian_digits(text) if digits == "fa" else text
+
+
+def format_jalali_long(d: date, *, lang: str = "fa", digits: str = "fa") -> str:
+    """A date as people read it: ``۱۵ فروردین ۱۴۰۶`` (``15 Farvardin 1406`` in English)."""
+    y, m, day = to_jalali(d)
+    month = MONTHS_FA[m - 1] if lang == "fa" else MONTHS_EN[m - 1]
+    text = f"{day} {month} {y}"
+    return to_persian_digits(text) if digits == "fa" else text
+
+
+def tehran_time(moment: datetime) -> datetime:
+    """An instant in Tehran's wall-clock time (naive values are taken as UTC)."""
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo("Asia/Tehran"))
+
+
+def format_tehran_timestamp(moment: datetime, *, lang: str = "fa", digits: str = "fa") -> str:
+    """An instant as a Tehran date and 24-hour time: ``۱۵ فروردین ۱۴۰۶، ساعت ۱۴:۳۰``."""
+    local = tehran_time(moment)
+    day = format_jalali_long(local.date(), lang=lang, digits=digits)
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    if digits == "fa":
+        clock = to_persian_digits(clock)
+    return f"{day}، ساعت {clock}" if lang == "fa" else f"{day}, {clock}"
 
 
 @lru_cache(maxsize=65536)
@@ -140,4 +206,26 @@ def _bad_date(text: object, *, field: str = "date") -> InvalidInput:
         f"تاریخ «{text}» معتبر نیست؛ تاریخ شمسی را به شکل ۱۴۰۳/۰۲/۱۵ وارد کنید.",
         f"Date '{text}' is not a valid Jalali date; write it as 1403/02/15.",
         field=field,
+    )
+
+
+def _bad_part(year: int, month: int, day: int, why_fa: str, why_en: str) -> InvalidInput:
+    text = f"{year:04d}/{month:02d}/{day:02d}"
+    return InvalidInput(
+        "date.malformed",
+        to_persian_digits(f"تاریخ «{text}» معتبر نیست؛ {why_fa}."),
+        f"Date '{text}' is not a valid Jalali date; {why_en}.",
+        field="date",
+    )
+
+
+def _bad_day(year: int, month: int, day: int) -> InvalidInput:
+    """A day past the month's end, with the month's length: «اسفند ۱۴۰۴ ۲۹ روز دارد»."""
+    n = days_in_month(year, month)
+    return _bad_part(
+        year,
+        month,
+        day,
+        f"{MONTHS_FA[month - 1]} {year} {n} روز دارد",
+        f"{MONTHS_EN[month - 1]} {year} has {n} days",
     )

@@ -334,15 +334,52 @@ class AuditRow:
     user_id: int | None = None
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """What an auditor narrows the log to; every part is optional. ``since``/``until`` are
+    instants (the page turns Tehran days into them); ``target`` matches a part of the
+    object's address."""
+
+    username: str = ""
+    action: str = ""
+    target: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
 def audit_log(
-    uow: UnitOfWork, actor: Actor, *, offset: int = 0, limit: int = 50
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    where: AuditFilter | None = None,
 ) -> tuple[list[AuditRow], int]:
-    """The audit log, newest first (auditors and admins)."""
+    """The audit log, newest first (auditors and admins), optionally filtered."""
     require(actor, "audit.read")
+    f = where or AuditFilter()
+    conditions: list[Any] = []
+    if f.username:
+        conditions.append(AuditLog.username == f.username)
+    if f.action:
+        conditions.append(AuditLog.action == f.action)
+    if f.target:
+        escaped = f.target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(AuditLog.target.like(f"%{escaped}%", escape="\\"))
+    if f.since is not None:
+        conditions.append(AuditLog.at >= f.since)
+    if f.until is not None:
+        conditions.append(AuditLog.at < f.until)
     with uow:
-        total = uow.session.scalar(select(func.count()).select_from(AuditLog)) or 0
+        total = (
+            uow.session.scalar(select(func.count()).select_from(AuditLog).where(*conditions)) or 0
+        )
         rows = uow.session.scalars(
-            select(AuditLog).order_by(AuditLog.id.desc()).offset(offset).limit(limit)
+            select(AuditLog)
+            .where(*conditions)
+            .order_by(AuditLog.id.desc())
+            .offset(offset)
+            .limit(limit)
         )
         return [
             AuditRow(
@@ -358,6 +395,17 @@ def audit_log(
             )
             for r in rows
         ], total
+
+
+def audit_choices(uow: UnitOfWork, actor: Actor) -> tuple[list[str], list[str]]:
+    """The usernames and actions that occur in the log (for the filters' lists)."""
+    require(actor, "audit.read")
+    with uow:
+        users = uow.session.scalars(
+            select(AuditLog.username).where(AuditLog.username != "").distinct()
+        )
+        actions = uow.session.scalars(select(AuditLog.action).distinct())
+        return sorted(set(users)), sorted(set(actions))
 
 
 @dataclass(frozen=True)
@@ -640,3 +688,101 @@ def employment_payers(
             for u, role, bank in uow.session.execute(q.order_by(User.username)).all()
             if role == "admin" or (bank is not None and bank == bank_id)
         ]
+
+
+# -- receipts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A money movement as a person keeps it: what, how much, the balance after it, the
+    tracking number (the request's idempotency key) and when it was recorded."""
+
+    kind: str
+    tracking: str
+    entry_id: int
+    amount: int
+    balance_after: int
+    business_date: date
+    recorded_at: datetime
+    account_number: str = ""
+    principal: int = 0
+    profit: int = 0
+    penalty: int = 0
+
+
+def account_receipt(
+    uow: UnitOfWork, actor: Actor, account_id: int, tracking: str
+) -> Receipt | None:
+    """The receipt of a deposit or withdrawal on a youth-fund account (``None`` when the
+    account has no movement with that tracking number). Scoped like the statement."""
+    from tashilat.adapters.db.models import JournalEntryRow
+    from tashilat.services import youth
+
+    acc, _, lines = youth.statement(uow, actor, account_id)
+    line = next((x for x in lines if x.request_id == tracking), None)
+    if line is None:
+        return None
+    with uow:
+        at = uow.session.scalar(
+            select(JournalEntryRow.created_at).where(JournalEntryRow.id == line.entry_id)
+        )
+    return Receipt(
+        kind=line.kind,
+        tracking=tracking,
+        entry_id=line.entry_id,
+        amount=abs(line.amount),
+        balance_after=line.balance,
+        business_date=line.business_date,
+        recorded_at=at or datetime.combine(line.business_date, datetime.min.time()),
+        account_number=acc.number,
+    )
+
+
+def loan_receipt(uow: UnitOfWork, actor: Actor, loan_id: int, tracking: str) -> Receipt | None:
+    """The receipt of a loan repayment: the amount, how it was applied (penalty, profit,
+    principal) and the principal left after it. Scoped like the loan itself."""
+    from tashilat.adapters.db.models import JournalEntryRow, LedgerAccount, PostingRow
+    from tashilat.services.loans import principal_code
+
+    row = loan(uow, actor, loan_id)
+    with uow:
+        s = uow.session
+        entry = s.scalar(
+            select(JournalEntryRow).where(
+                JournalEntryRow.request_id == tracking, JournalEntryRow.kind == "loan.repay"
+            )
+        )
+        if entry is None:
+            return None
+        legs = dict(
+            s.execute(
+                select(LedgerAccount.code, PostingRow.amount)
+                .join(LedgerAccount, LedgerAccount.id == PostingRow.ledger_account_id)
+                .where(PostingRow.entry_id == entry.id)
+            ).all()
+        )
+        code = principal_code(loan_id)
+        if code not in legs:
+            return None
+        left = s.scalar(
+            select(func.coalesce(func.sum(PostingRow.amount), 0))
+            .join(LedgerAccount, LedgerAccount.id == PostingRow.ledger_account_id)
+            .where(LedgerAccount.code == code, PostingRow.entry_id <= entry.id)
+        )
+        principal = -int(legs.get(code, 0))
+        penalty = -int(legs.get(f"LOAN:{loan_id}:PENALTY", 0))
+        amount = int(legs.get("BANK:SETTLEMENT", 0))
+        return Receipt(
+            kind="loan.repay",
+            tracking=tracking,
+            entry_id=entry.id,
+            amount=amount,
+            balance_after=int(left or 0),
+            business_date=entry.business_date,
+            recorded_at=entry.created_at,
+            account_number=row.account_number,
+            principal=principal,
+            profit=amount - principal - penalty,
+            penalty=penalty,
+        )

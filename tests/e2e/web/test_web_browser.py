@@ -40,6 +40,9 @@ def test_planner_1403_tehran_following_the_table(page: Any, helpers: Any) -> Non
     expect(year3).to_have_text(PERSIAN_16_BILLION)
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("#plan-chart #series-entitlement rect")).to_have_count(8)
+    # the estimates in one line; their details (with their status) folded underneath
+    expect(page.locator("section.warnings summary")).to_contain_text("برآوردی است")
+    page.locator("section.warnings summary").click()
     expect(page.locator("section.warnings .badge-illustrative").first).to_be_visible()
     # the font is the shipped Vazirmatn
     assert page.evaluate("document.fonts.check('16px Vazirmatn')")

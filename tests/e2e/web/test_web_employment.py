@@ -129,9 +129,12 @@ def test_the_citizen_check_lists_the_bundles_and_what_is_missing(page: Any, help
     expect(bundles.nth(1).locator(".bundle-missing")).to_have_text("دو ضامن")
     # every condition comes with its legal reference, every assumed figure with its link
     expect(page.locator("#refusals")).to_have_count(0)
-    expect(page.locator('ul.reasons li[data-code="employment.cap"]')).to_contain_text("مرجع:")
-    assumed = page.locator('section.warnings a[href="/policy#p-employment.min_credit_grade"]')
-    expect(assumed).to_be_visible()
+    cap = page.locator('ul.reasons li[data-code="employment.cap"]')
+    expect(cap).to_be_visible()
+    expect(cap).not_to_contain_text("PROGRAMS.md")  # a citizen sees no file names
+    # the assumed figures in one line, by their Persian names underneath
+    page.locator("section.warnings summary").click()
+    expect(page.locator("section.warnings")).to_contain_text("کمترین رتبه اعتباری پذیرفته")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     helpers.screenshot(page, "employment-check-desktop")
     # with two guarantors the second bundle is complete

@@ -313,8 +313,8 @@ class TestCitizenCheck:
         assert r.status_code == 200
         refusals = re.search(r'id="refusals">(.*?)</div>', r.text, re.S)
         assert refusals and 'data-code="employment.cap"' in refusals.group(1)
-        assert "Central Bank circulars" in refusals.group(1)  # the legal reference
-        assert 'href="/policy#p-employment.approved_category_cap"' in refusals.group(1)
+        assert "PROGRAMS.md" not in refusals.group(1)  # no file names for a citizen
+        assert "employment.approved_category_cap" not in refusals.group(1)
 
     def test_the_rules_of_the_date_and_a_malformed_date(self, client: TestClient) -> None:
         bad = {"amount": "2,500,000,000", "date": "1403/13/01"}

@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tashilat import __version__
@@ -19,6 +20,7 @@ from tashilat.entrypoints.api import calculators, employment, problems, programs
 from tashilat.entrypoints.api.deps import TokenCache
 from tashilat.entrypoints.api.models.base import document_problems
 from tashilat.entrypoints.api.models.resources import HealthOut
+from tashilat.entrypoints.web.core import browser_error_page, wants_html
 from tashilat.services.uow import UnitOfWork
 
 DESCRIPTION = """
@@ -64,6 +66,8 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
     )
     app.state.container = container
     app.state.token_cache = TokenCache(ttl_seconds=token_cache_seconds)
+    # pages, JSON and the style sheet compress 5-10 times; fonts are compressed already
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.include_router(routes.router)
     app.include_router(calculators.router)
     app.include_router(programs.router)
@@ -85,12 +89,16 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
         return problems.from_validation(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_html(request) and exc.status_code in (404, 405):
+            return browser_error_page(request, exc.status_code)
         return problems.from_http(request, exc)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         _audit_failure(container, request, "error", type(exc).__name__)
+        if wants_html(request):
+            return browser_error_page(request, 500)
         return problems.problem(
             500,
             "server.error",

@@ -56,7 +56,6 @@ from tashilat.entrypoints.api.schemas import (
 from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import entitlement_json
 from tashilat.services import auth, calendar, day_end, loans, reports, youth
-from tashilat.services.auth import require
 
 router = APIRouter(prefix="/api/v1", responses=ACTOR_PROBLEMS)
 

@@ -28,9 +28,10 @@ from __future__ import annotations
 from types import ModuleType
 
 from fastapi import APIRouter
-from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
 
-from tashilat.entrypoints.web.core import STATIC_DIR, WebRoute
+from tashilat.entrypoints.web import assets
+from tashilat.entrypoints.web.core import WebRoute
 from tashilat.entrypoints.web.pages import (
     citizen,
     customer,
@@ -56,4 +57,4 @@ PAGES: tuple[ModuleType, ...] = (
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 for _module in PAGES:
     router.include_router(_module.router, include_in_schema=False)
-router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+router.routes.append(Route("/static/{path:path}", assets.serve, methods=["GET", "HEAD"]))

@@ -33,9 +33,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tashilat.bootstrap import Container
 from tashilat.domain.errors import InvalidInput, PolicyError, TashilatError
-from tashilat.domain.jalali import format_jalali, parse_jalali
+from tashilat.domain.jalali import (
+    format_jalali,
+    format_jalali_long,
+    format_tehran_timestamp,
+    parse_jalali,
+)
 from tashilat.domain.money import format_rial, parse_percent, parse_rial
-from tashilat.domain.text import strip_number, to_persian_digits
+from tashilat.domain.text import strip_number, to_latin_digits, to_persian_digits
+from tashilat.entrypoints.web import labels
+from tashilat.entrypoints.web.assets import static_url
 from tashilat.entrypoints.web.menu import MenuItem, menu_for
 from tashilat.services import auth
 from tashilat.services.auth import Actor
@@ -128,7 +135,8 @@ class Fmt:
         """Digits of a text in the reader's style (numbers keep their separators)."""
         s = str(text)
         if not self.persian_digits:
-            return s
+            # one style per page: Persian digits in a text become Latin in the Latin mode
+            return to_latin_digits(s).replace("٬", ",").replace("٫", ".")
         return _NUMBER.sub(
             lambda m: to_persian_digits(m.group(0)).replace(",", "٬").replace(".", "٫"), s
         )
@@ -145,6 +153,30 @@ class Fmt:
         if d is None:
             return "—"
         return format_jalali(d, digits="fa" if self.persian_digits else "latin")
+
+    def jlong(self, d: date | None) -> str:
+        """A date with its month's name: «۱۵ فروردین ۱۴۰۶»."""
+        if d is None:
+            return "—"
+        return format_jalali_long(d, lang=self.prefs.lang, digits=self.prefs.digits)
+
+    def stamp(self, moment: datetime | None) -> str:
+        """An instant in Tehran time: «۱۵ فروردین ۱۴۰۶، ساعت ۱۴:۳۰»."""
+        if moment is None:
+            return "—"
+        return format_tehran_timestamp(moment, lang=self.prefs.lang, digits=self.prefs.digits)
+
+    def words(self, n: int | None) -> str:
+        """A rial amount in Persian words, «شانزده میلیارد ریال» (Persian pages only)."""
+        if n is None or not self.fa:
+            return ""
+        return amount_in_words(n)
+
+    def toman(self, n: int | None) -> str:
+        """The amount in toman (a tenth of a rial), as people say it: «۱٫۶ میلیارد تومان»."""
+        if n is None:
+            return ""
+        return self.digits(toman_text(n, fa=self.fa))
 
     def pct(self, p: Decimal | int | str | None) -> str:
         if p is None:
@@ -167,6 +199,40 @@ class Fmt:
         return self.digits((fa if self.fa else en) or en or fa or "")
 
 
+def amount_in_words(n: int) -> str:
+    """``16000000000`` → «شانزده میلیارد ریال» (num2fawords, a maintained library)."""
+    from num2fawords import words  # type: ignore[import-untyped]
+
+    text = str(words(abs(n)))
+    return ("منفی " if n < 0 else "") + text + " ریال"
+
+
+def rial_or_none(text: str | None) -> int | None:
+    """The amount a person typed, or ``None`` when it is not one (yet)."""
+    if not text:
+        return None
+    try:
+        return parse_rial(text, allow_zero=True)
+    except TashilatError:
+        return None
+
+
+def toman_text(rial: int, *, fa: bool = True) -> str:
+    """Toman in the largest round unit: 16,000,000,000 rial → ``1.6 میلیارد تومان``."""
+    toman = Decimal(rial) / 10
+    units = (
+        (10**12, "هزار میلیارد تومان", "trillion toman"),
+        (10**9, "میلیارد تومان", "billion toman"),
+        (10**6, "میلیون تومان", "million toman"),
+        (10**3, "هزار تومان", "thousand toman"),
+    )
+    for size, name_fa, name_en in units:
+        if abs(toman) >= size:
+            value = (toman / size).quantize(Decimal("0.01")).normalize()
+            return f"{format(value, 'f')} {name_fa if fa else name_en}"
+    return f"{format(toman.normalize(), 'f')} {'تومان' if fa else 'toman'}"
+
+
 # -- the page context ---------------------------------------------------------------------------
 
 
@@ -187,6 +253,11 @@ class Page:
     @property
     def csrf(self) -> str:
         return csrf_token(self.token) if self.token else ""
+
+    @property
+    def is_citizen(self) -> bool:
+        """A visitor or an account holder: they read plain Persian, not the technical view."""
+        return self.actor is None or self.actor.role == "customer"
 
     @property
     def is_staff(self) -> bool:
@@ -496,6 +567,17 @@ def render(
         "num": fmt.num,
         "money": fmt.money,
         "jdate": fmt.jdate,
+        "jlong": fmt.jlong,
+        "stamp": fmt.stamp,
+        "words": fmt.words,
+        "toman": fmt.toman,
+        "words_of": lambda text: fmt.words(rial_or_none(text)),
+        "figure_name": lambda path: _figure_name(page, path),
+        "plain_note": lambda w: fmt.digits(
+            labels.plain_note(w.message_fa, w.message_en, str(w.status), fmt.fa)
+        ),
+        "plain_reference": lambda ref: labels.plain_reference(ref, fmt.fa),
+        "static_url": static_url,
         "pct": fmt.pct,
         "msg": fmt.msg,
         "pick": fmt.pick,
@@ -514,6 +596,14 @@ def render(
     base.update(context or {})
     html = env.get_template(template).render(base)
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _figure_name(page: Page, path: str) -> str:
+    try:
+        p = page.container.policy.parameter(path)
+    except Exception:
+        return labels.figure_name(path, None, None, page.fmt.fa)
+    return labels.figure_name(path, p.description_fa, p.description, page.fmt.fa)
 
 
 def redirect(url: str) -> RedirectResponse:
@@ -597,6 +687,34 @@ def _http_error(status: int) -> TashilatError:
     return TashilatError("web.bad_request", "درخواست نادرست است.", "Bad request.")
 
 
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a script asking for JSON)."""
+    if request.url.path.startswith("/api/") or request.url.path in ("/openapi.json", "/docs"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def browser_error_page(request: Request, status: int) -> HTMLResponse:
+    """The HTML page for a 404, 405 or 500 outside the web routes (a mistyped address, an
+    unexpected failure): what happened in plain words and a way back, never a traceback."""
+    if status >= 500:
+        exc = TashilatError(
+            "web.server_error",
+            "مشکلی در سامانه پیش آمد و کار شما انجام نشد. چند دقیقه دیگر دوباره امتحان کنید.",
+            "Something went wrong on our side and nothing was done. Please try again later.",
+        )
+    else:
+        exc = _http_error(status)
+    try:
+        return error_page(request, exc, status)
+    except Exception:  # pragma: no cover - a page about an error must never fail itself
+        log.exception("could not render the error page")
+        return HTMLResponse(
+            "<!doctype html><html lang=fa dir=rtl><title>خطا</title><p>خطا</p></html>",
+            status_code=status,
+        )
+
+
 class WebRoute(APIRoute):
     """Routes whose failures are pages, not JSON: a missing login goes to the login form,
     a refusal or a bad request becomes a page that explains it in the reader's language."""
@@ -664,4 +782,11 @@ def is_url(text: str | None) -> bool:
     return bool(text) and bool(re.match(r"^https?://[^\s<>\"]+$", str(text)))
 
 
-env.globals.update(STATUS_LABELS=STATUS_LABELS, is_url=is_url)
+RECEIPT_KINDS: dict[str, tuple[str, str]] = {
+    "youth.deposit": ("واریز", "deposit"),
+    "youth.withdraw": ("برداشت", "withdrawal"),
+    "youth.open": ("واریز افتتاح حساب", "opening deposit"),
+    "loan.repay": ("بازپرداخت وام", "loan repayment"),
+}
+
+env.globals.update(STATUS_LABELS=STATUS_LABELS, RECEIPT_KINDS=RECEIPT_KINDS, is_url=is_url)

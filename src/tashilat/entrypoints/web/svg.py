@@ -50,12 +50,23 @@ def chart(
     height: int = 320,
     max_x_labels: int = 12,
     chart_id: str = "chart",
+    rtl: bool = False,
 ) -> Markup:
-    """A chart of bars (stacked) and lines over categories. Returns inline SVG markup."""
+    """A chart of bars (stacked) and lines over categories. Returns inline SVG markup.
+
+    ``rtl``: the first category on the right and the value axis on the right, as a Persian
+    reader reads. Category labels never overlap: long ones wrap onto two lines and, when
+    they still do not fit their slot, are staggered over rows; many short ones (months)
+    are thinned to the number that fits."""
     n = len(categories)
     value_format = value_format or y_format
     left, right, top, bottom = 78, 16, 36, 58
-    plot_w, plot_h = width - left - right, height - top - bottom
+    plot_w = width - left - right
+    slot = plot_w / max(n, 1)
+    layout = _label_layout(categories, slot)
+    bottom += layout.extra_height
+    height += layout.extra_height
+    plot_h = height - top - bottom
     bars = [s for s in series if s.kind == "bar"]
     lines = [s for s in series if s.kind != "bar"]
     peaks = [0.0]
@@ -69,10 +80,14 @@ def chart(
     def y(v: float) -> float:
         return top + plot_h - (v / y_max) * plot_h
 
-    slot = plot_w / max(n, 1)
+    def mx(x: float) -> float:
+        """Mirror a horizontal position for a right-to-left chart."""
+        return width - x if rtl else x
 
     def x_mid(i: int) -> float:
-        return left + slot * i + slot / 2
+        return mx(left + slot * i + slot / 2)
+
+    start, end = ("start", "end") if not rtl else ("end", "start")
 
     out: list[str] = []
     out.append(
@@ -90,31 +105,47 @@ def chart(
         v = k * step
         yy = y(v)
         out.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" class="grid"/>'
+            f'<line x1="{mx(left)}" x2="{mx(width - right)}" y1="{yy:.1f}" y2="{yy:.1f}" '
+            'class="grid"/>'
         )
         out.append(
-            f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{escape(y_format(v))}</text>'
+            f'<text x="{mx(left - 6)}" y="{yy + 4:.1f}" text-anchor="{end}">'
+            f"{escape(y_format(v))}</text>"
         )
         k += 1
     if y_label:
         out.append(
-            f'<text class="axis-label" x="{left}" y="{top - 16}" text-anchor="start">'
+            f'<text class="axis-label" x="{mx(left)}" y="{top - 16}" text-anchor="{start}">'
             f"{escape(y_label)}</text>"
         )
     out.append("</g>")
-    # x axis labels (thinned)
-    every = max(1, math.ceil(n / max_x_labels))
+    # x axis labels (wrapped, staggered or thinned so that they never overlap)
+    every = max(1, math.ceil(n / max_x_labels), layout.every)
     out.append('<g class="axis axis-x">')
     out.append(
-        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
-        'class="baseline"/>'
+        f'<line x1="{mx(left)}" x2="{mx(width - right)}" y1="{top + plot_h}" '
+        f'y2="{top + plot_h}" class="baseline"/>'
     )
-    for i, label in enumerate(categories):
-        if i % every == 0 or i == n - 1:
-            out.append(
-                f'<text x="{x_mid(i):.1f}" y="{top + plot_h + 20}" text-anchor="middle">'
-                f"{escape(label)}</text>"
-            )
+    shown = [i for i in range(n) if i % every == 0]
+    if n and n - 1 not in shown:
+        # the last label replaces the one before it when the two would collide
+        if shown and (n - 1 - shown[-1]) * slot < layout.label_width + LABEL_GAP:
+            shown[-1] = n - 1
+        else:
+            shown.append(n - 1)
+    for k, i in enumerate(shown):
+        label_lines = layout.lines[i]
+        label_y = top + plot_h + 20
+        first_dy = layout.row_offset_em(k)
+        tspans = "".join(
+            f'<tspan x="{x_mid(i):.1f}" dy="{(first_dy if j == 0 else LINE_EM):.2f}em">'
+            f"{escape(t)}</tspan>"
+            for j, t in enumerate(label_lines)
+        )
+        out.append(
+            f'<text class="x-label" x="{x_mid(i):.1f}" y="{label_y}" text-anchor="middle">'
+            f"{tspans}</text>"
+        )
     if x_label:
         out.append(
             f'<text class="axis-label" x="{left + plot_w / 2:.1f}" y="{height - 6}" '
@@ -146,8 +177,9 @@ def chart(
             if val is None:
                 continue
             if s.kind == "step" and pts:
-                pts.append((x_mid(i) - slot / 2, pts[-1][1]))
-                pts.append((x_mid(i) - slot / 2, y(float(val))))
+                edge = x_mid(i) + (slot / 2 if rtl else -slot / 2)
+                pts.append((edge, pts[-1][1]))
+                pts.append((edge, y(float(val))))
             pts.append((x_mid(i), y(float(val))))
         if not pts:
             continue
@@ -168,6 +200,66 @@ def chart(
         out.append("</g>")
     out.append("</svg>")
     return Markup("".join(out))
+
+
+# Label metrics for the largest size the style sheet gives chart text (22px on phones, where
+# the chart is scaled down): what fits then fits at 12px on a desk. Vertical offsets are in
+# em, so that they follow the size actually used.
+LABEL_FONT = 22.0
+CHAR_WIDTH = 0.62 * LABEL_FONT  # a generous average advance of a Vazirmatn glyph
+LINE_EM = 1.35
+ROW_GAP_EM = 0.5
+LABEL_GAP = 10.0
+MAX_ROWS = 4
+
+
+@dataclass(frozen=True)
+class _Layout:
+    lines: list[list[str]]
+    label_width: float
+    every: int
+    rows: int
+    extra_height: int
+
+    def row_offset_em(self, k: int) -> float:
+        """How far below the first row the ``k``-th shown label sits, in em."""
+        per_row = max(len(ls) for ls in self.lines) * LINE_EM + ROW_GAP_EM
+        return (k % self.rows) * per_row
+
+
+def _text_width(text: str) -> float:
+    return len(text) * CHAR_WIDTH
+
+
+def _wrap(label: str, room: float) -> list[str]:
+    """A label on one line, or on two split at the space nearest its middle."""
+    if _text_width(label) <= room or " " not in label:
+        return [label]
+    words = label.split(" ")
+    best = min(
+        range(1, len(words)),
+        key=lambda k: max(_text_width(" ".join(words[:k])), _text_width(" ".join(words[k:]))),
+    )
+    return [" ".join(words[:best]), " ".join(words[best:])]
+
+
+def _label_layout(categories: Sequence[str], slot: float) -> _Layout:
+    """How the category labels are placed so that no two overlap: on one row when they fit
+    their slots; else staggered over as many rows as it takes for labels on the same row to
+    be far enough apart (up to four); only beyond that are labels thinned."""
+    room = slot - LABEL_GAP
+    lines = [_wrap(c, room) for c in categories] or [[""]]
+    widest = max((_text_width(t) for ls in lines for t in ls), default=0.0)
+    tall = max(len(ls) for ls in lines)
+    needed = max(1, math.ceil((widest + LABEL_GAP) / slot)) if slot > 0 else 1
+    if len(categories) > 16:
+        # many short labels (months, years): every few is shown, on one row
+        rows, every = 1, needed
+    else:
+        rows = min(needed, MAX_ROWS)
+        every = max(1, math.ceil(needed / MAX_ROWS))
+    extra_em = (tall - 1) * LINE_EM + (rows - 1) * (tall * LINE_EM + ROW_GAP_EM)
+    return _Layout(lines, widest, every, rows, math.ceil(extra_em * LABEL_FONT))
 
 
 def scale(values: Sequence[int | None], fa: bool) -> tuple[int, str]:

@@ -33,6 +33,7 @@ from tashilat.entrypoints.web.core import (
     DIGITS_COOKIE,
     LANG_COOKIE,
     LANGS,
+    SECURITY_HEADERS,
     Fmt,
     Form,
     PublicPage,
@@ -43,6 +44,7 @@ from tashilat.entrypoints.web.core import (
     redirect,
     render,
     rial_field,
+    rial_or_none,
     safe_next,
     set_pref_cookie,
 )
@@ -99,6 +101,16 @@ def prefs(page: PublicPage, lang: str = "", digits: str = "", next: str = "/") -
     return response
 
 
+@router.get("/amount-words", response_class=HTMLResponse)
+def amount_words(page: PublicPage) -> HTMLResponse:
+    """The amount typed in an amount field, in Persian words (htmx puts it under the field)."""
+    from markupsafe import escape
+
+    raw = next(iter(page.request.query_params.values()), "")[:40]
+    text = page.fmt.words(rial_or_none(raw))
+    return HTMLResponse(str(escape(text)), headers=SECURITY_HEADERS)
+
+
 # -- cities ---------------------------------------------------------------------------------
 
 # The last bracketed part is the province: «گلوگاه (بابل) (مازندران)» is a city whose own
@@ -147,7 +159,7 @@ def _money_axis(fmt: Fmt, values: Sequence[int | None]) -> tuple[Any, str]:
 def planner(page: PublicPage) -> HTMLResponse:
     q = dict(page.request.query_params)
     fmt = page.fmt
-    defaults = {"mode": "table", "share": "100"}
+    defaults = {"mode": "table", "share": fmt.digits("100")}
     form = Form(
         values={**defaults, **q},
         fields=("opened", "city", "mode", "monthly", "share", "lump_sum"),
@@ -218,6 +230,7 @@ def planner(page: PublicPage) -> HTMLResponse:
                     y_format=axis,
                     value_format=lambda x: fmt.money(int(x)) + fmt.t(" ریال", " rial"),
                     chart_id="plan-chart",
+                    rtl=fmt.fa,
                 )
                 first = next((y for y in years if y.eligible), None)
                 result = {
@@ -347,7 +360,7 @@ def yearly(schedule: Schedule) -> list[dict[str, Any]]:
 def schedule_page(page: PublicPage) -> HTMLResponse:
     q = dict(page.request.query_params)
     fmt = page.fmt
-    defaults = {"method": "simple", "grace": "0"}
+    defaults = {"method": "simple", "grace": fmt.digits("0")}
     form = Form(
         values={**defaults, **q},
         fields=("principal", "rate", "months", "method", "step", "grace", "start"),
@@ -360,6 +373,9 @@ def schedule_page(page: PublicPage) -> HTMLResponse:
         months = form.parse("months", int_field("months", 1, 600))
         grace = form.parse("grace", int_field("grace", 0, 120), required=False) or 0
         start = form.parse("start", jalali_field("start"), required=False)
+        if form.get("method") == "stepwise":
+            # read now, so that a wrong step is listed with the other mistakes
+            form.parse("step", percent_field("step"), required=False)
         if form.ok and principal is not None and rate is not None and months is not None:
             built = build_user_schedule(
                 page,
@@ -394,6 +410,7 @@ def schedule_page(page: PublicPage) -> HTMLResponse:
                     y_format=axis,
                     value_format=lambda x: fmt.money(int(x)),
                     chart_id="schedule-chart",
+                    rtl=fmt.fa,
                 )
                 result = {
                     "s": s,
@@ -434,14 +451,20 @@ def afford_page(page: PublicPage) -> HTMLResponse:
         "basis": "gross",
         "mode": "instalment",
         "instalment": "200,000,000",
-        "principal": "9,600,000,000",
+        "principal": "",
         "rate": "18",
         "months": "240",
         "method": "simple",
         "wage_rise": "0",
     }
     submitted = "mode" in q
-    values = {**defaults, **q} if submitted else defaults
+    # a sent form is taken as sent: no amount the person did not type is filled in for them
+    chosen = {"on", "married", "children", "years_of_service", "basis", "method", "wage_rise"}
+    values = {**{k: v for k, v in defaults.items() if k in chosen}, **q} if submitted else defaults
+    numeric = {"children", "years_of_service", "instalment", "rate", "months", "wage_rise"}
+    values = {
+        k: page.fmt.digits(v) if k in numeric and k not in q else v for k, v in values.items()
+    }
     if submitted and "married" not in q:
         values["married"] = ""
     form = Form(
@@ -484,10 +507,18 @@ def afford_page(page: PublicPage) -> HTMLResponse:
         basis = form.get("basis", "gross")
         mode = form.get("mode", "instalment")
         figures: list[Provenance] = []
-        rate: Decimal | None = None
-        if form.has("rate"):
-            rate = form.parse("rate", percent_field("rate"))
+        # every field is read before anything is computed, so that all the mistakes are
+        # listed at once
+        rate = form.parse("rate", percent_field("rate"), required=False)
+        amount = principal = months = None
+        if mode == "instalment":
+            amount = form.parse("instalment", rial_field("instalment"))
+            principal = form.parse("principal", rial_field("principal"), required=False)
+        else:
+            principal = form.parse("principal", rial_field("principal"))
+            months = form.parse("months", int_field("months", 1, 600))
         repayment: Any = None
+        profile: WorkerProfile | None = None
         if form.ok:
             try:
                 profile = WorkerProfile(
@@ -499,14 +530,11 @@ def afford_page(page: PublicPage) -> HTMLResponse:
                 )
             except TashilatError as exc:
                 form.add(exc)
-                profile = None
-            if rate is None and (mode == "schedule" or form.has("principal")):
+            if rate is None and principal is not None:
                 value, prov = _policy_value(page, "finance.loan_rate_cap_percent", when)
                 rate = Decimal(str(value))
                 figures.append(prov)
             if mode == "instalment":
-                amount = form.parse("instalment", rial_field("instalment"))
-                principal = form.parse("principal", rial_field("principal"), required=False)
                 if amount is not None and form.ok:
                     try:
                         if principal is not None and rate is not None:
@@ -515,23 +543,20 @@ def afford_page(page: PublicPage) -> HTMLResponse:
                             repayment = Repayment.constant(amount, 1)
                     except TashilatError as exc:
                         form.add(exc, default_field="instalment")
-            else:
-                principal = form.parse("principal", rial_field("principal"))
-                months = form.parse("months", int_field("months", 1, 600))
-                if form.ok and principal is not None and months is not None and rate is not None:
-                    built = build_user_schedule(
-                        page,
-                        form,
-                        principal=principal,
-                        rate=rate,
-                        months=months,
-                        method=form.get("method", "simple"),
-                        start=when,
-                    )
-                    if built is not None:
-                        s, provs = built
-                        figures.extend(provs)
-                        repayment = Repayment.from_schedule(s)
+            elif form.ok and principal is not None and months is not None and rate is not None:
+                built = build_user_schedule(
+                    page,
+                    form,
+                    principal=principal,
+                    rate=rate,
+                    months=months,
+                    method=form.get("method", "simple"),
+                    start=when,
+                )
+                if built is not None:
+                    s, provs = built
+                    figures.extend(provs)
+                    repayment = Repayment.from_schedule(s)
             if form.ok and profile is not None and repayment is not None:
                 try:
                     d = instalment_burden(
@@ -575,8 +600,15 @@ def afford_page(page: PublicPage) -> HTMLResponse:
                         y_label=fmt.t("درصد درآمد", "% of income"),
                         y_format=lambda x: fmt.digits(f"{x:g}") + ("٪" if fmt.fa else "%"),
                         chart_id="burden-chart",
+                        rtl=fmt.fa,
                     )
-                    result = {"d": d, "v": v, "chart": svg, "when": when}
+                    result = {
+                        "d": d,
+                        "v": v,
+                        "chart": svg,
+                        "when": when,
+                        "principal": principal,
+                    }
     status = 200 if form.ok else 422
     return render(
         page.request,
@@ -627,7 +659,8 @@ def construction_page(page: PublicPage) -> HTMLResponse:
 
     q = dict(page.request.query_params)
     policy = page.container.policy
-    defaults = {"date": "1402/07/01", "permit_fees": "1,000,000,000"}
+    fmt = page.fmt
+    defaults = {"date": fmt.digits("1402/07/01"), "permit_fees": fmt.digits("1,000,000,000")}
     form = Form(
         values={**defaults, **q},
         fields=("date", *(f[0] for f in FEES), "area_m2", "daily_wage", "worker_base"),

@@ -269,6 +269,7 @@ def reports_page(page: EmploymentPage) -> HTMLResponse:
         y_format=lambda v: fmt.digits(f"{v / factor:,.4g}"),
         value_format=lambda v: fmt.money(int(v)) + fmt.t(" ریال", " rial"),
         chart_id="pipeline-chart",
+        rtl=fmt.fa,
         height=300,
     )
     return render(

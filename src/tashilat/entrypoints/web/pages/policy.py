@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from tashilat.domain.text import normalize_text
 from tashilat.entrypoints.web.core import PublicPage, WebRoute, render
 from tashilat.policy import Finding, check_policy
 
@@ -24,6 +25,56 @@ PROGRAMS: dict[str, tuple[str, str]] = {
     "construction": ("بیمه کارگران ساختمانی", "Construction workers' insurance"),
     "finance": ("قواعد مالی مشترک", "Shared finance rules"),
 }
+
+
+# Words people type and the words the policy data uses for the same thing.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "وام": ("تسهیلات", "loan"),
+    "تسهیلات": ("وام", "loan"),
+    "ضامن": ("ضمانت", "guarantee", "guarantor", "سفته", "چک"),
+    "ضمانت": ("ضامن", "guarantee"),
+    "سود": ("نرخ", "rate", "profit"),
+    "نرخ": ("سود", "rate"),
+    "قسط": ("اقساط", "instalment", "بازپرداخت"),
+    "اقساط": ("قسط", "instalment"),
+    "سپرده": ("واریز", "deposit", "موجودی"),
+    "واریز": ("سپرده", "deposit"),
+    "حقوق": ("دستمزد", "مزد", "wage"),
+    "دستمزد": ("مزد", "حقوق", "wage"),
+    "مزد": ("دستمزد", "wage"),
+    "اجاره": ("rent",),
+    "انتظار": ("wait",),
+    "کارمزد": ("fee",),
+    "بیمه": ("insurance",),
+}
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in normalize_text(text).lower().split() if w]
+
+
+def matches(query: str, text: str) -> bool:
+    """Every word of the query (or a word that means the same) occurs in the text; Arabic
+    ي/ك and Persian ی/ک, and half-spaces, are the same."""
+    hay = normalize_text(text).lower().replace("\u200c", "")
+    for word in _words(query):
+        word = word.replace("\u200c", "")
+        options = (word, *SYNONYMS.get(word, ()))
+        if not any(o.replace("\u200c", "") in hay for o in options):
+            return False
+    return True
+
+
+def _search_text(p: Any) -> str:
+    """What a search looks through: the path, the descriptions, the open question, and
+    the notes and values of every dated entry."""
+    parts: list[str] = [
+        str(x or "") for x in (p.path, p.description, p.description_fa, p.open_question)
+    ]
+    for e in p.entries:
+        prov = e.provenance
+        parts += [str(prov.note or ""), str(prov.note_fa or ""), str(e.value)]
+    return " ".join(parts)
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +110,7 @@ def _entry_view(entry: Any) -> dict[str, Any]:
 @router.get("/policy", response_class=HTMLResponse)
 def policy_browser(page: PublicPage, status: str = "", q: str = "") -> HTMLResponse:
     snapshot = page.container.policy
-    needle = q.strip().lower()[:100]
+    needle = q.strip()[:100]
     groups: dict[str, list[dict[str, Any]]] = {}
     shown = 0
     for p in snapshot:
@@ -70,10 +121,7 @@ def policy_browser(page: PublicPage, status: str = "", q: str = "") -> HTMLRespo
             for e in entries
         ):
             continue
-        text = " ".join(
-            str(x or "") for x in (p.path, p.description, p.description_fa, p.open_question)
-        ).lower()
-        if needle and needle not in text:
+        if needle and not matches(needle, _search_text(p)):
             continue
         prefix = p.path.split(".")[0]
         groups.setdefault(prefix, []).append({"p": p, "entries": entries})

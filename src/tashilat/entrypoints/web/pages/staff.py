@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter
@@ -38,7 +38,10 @@ from tashilat.entrypoints.web.core import (
     render,
     request_id_of,
     rial_field,
+    url_with,
 )
+from tashilat.entrypoints.web.labels import OUTCOMES as AUDIT_OUTCOMES
+from tashilat.entrypoints.web.labels import action_label
 from tashilat.entrypoints.web.pages.citizen import METHODS, find_city, method_options
 from tashilat.services import calendar, day_end, loans, reports, youth
 from tashilat.services.auth import require
@@ -345,6 +348,15 @@ ACCOUNT_FORMS = {
 }
 
 
+def _receipt(page: Page, find: Any, object_id: int) -> reports.Receipt | None:
+    """The receipt named in the address (``?receipt=<tracking number>``), if any."""
+    tracking = page.request.query_params.get("receipt", "")[:200]
+    if not tracking or page.actor is None:
+        return None
+    found: reports.Receipt | None = find(page.reader(), page.actor, object_id, tracking)
+    return found
+
+
 def _account_view(
     page: Page,
     account_id: int,
@@ -393,6 +405,7 @@ def _account_view(
             methods=method_options(page.fmt, methods),
             relations=relations,
             open_loan=any(r.status in ("requested", "approved", "disbursed") for r in loan_rows),
+            receipt=_receipt(page, reports.account_receipt, account_id),
         ),
         status=status,
     )
@@ -430,7 +443,10 @@ def _movement(page: Page, account_id: int, data: Mapping[str, str], kind: str) -
         except TashilatError as exc:
             _refused(page, form, exc, default_field="amount")
         else:
-            return redirect(f"/staff/accounts/{account_id}?ok={'replayed' if m.replayed else kind}")
+            ok = "replayed" if m.replayed else kind
+            return redirect(
+                url_with(f"/staff/accounts/{account_id}", ok=ok, receipt=m.request_id) + "#receipt"
+            )
     return _account_view(page, account_id, {kind: form}, status=422)
 
 
@@ -693,6 +709,7 @@ def _loan_view(
             approvers=reports.approvers(page.reader(), actor, row)
             if row.status == "requested"
             else [],
+            receipt=_receipt(page, reports.loan_receipt, loan_id),
         ),
         status=status,
     )
@@ -761,7 +778,10 @@ def repay(page: StaffPage, loan_id: int, data: CheckedForm) -> Response:
         except TashilatError as exc:
             _refused(page, form, exc, default_field="amount")
         else:
-            return redirect(f"/staff/loans/{loan_id}?ok={'replayed' if r.replayed else 'repaid'}")
+            ok = "replayed" if r.replayed else "repaid"
+            return redirect(
+                url_with(f"/staff/loans/{loan_id}", ok=ok, receipt=r.request_id) + "#receipt"
+            )
     return _loan_view(page, loan_id, {"repay": form}, status=422)
 
 
@@ -943,12 +963,60 @@ def advance_date(page: StaffPage, data: CheckedForm) -> Response:
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit(page: StaffPage) -> HTMLResponse:
+    """The audit log in Tehran time with Persian action names, filtered by user, action,
+    object and a range of Jalali days (Tehran days), paged."""
     actor = page.actor
     assert actor is not None
+    q = page.request.query_params
+    fields = ("user", "action", "target", "from", "to")
+    form = Form(values={k: q.get(k, "")[:100] for k in fields}, fields=fields)
+    since_day = form.parse("from", jalali_field("from"), required=False)
+    until_day = form.parse("to", jalali_field("to"), required=False)
+    if since_day and until_day and until_day < since_day:
+        form.add(
+            InvalidInput(
+                "audit.range",
+                "تاریخ پایان پیش از تاریخ آغاز است.",
+                "The end date is before the start date.",
+                field="to",
+            )
+        )
+    where = reports.AuditFilter(
+        username=form.get("user"),
+        action=form.get("action"),
+        target=form.get("target"),
+        since=_tehran_midnight(since_day) if since_day else None,
+        until=_tehran_midnight(until_day + timedelta(days=1)) if until_day else None,
+    )
     offset = _offset(page)
-    rows, total = reports.audit_log(page.reader(), actor, offset=offset, limit=PAGE_SIZE)
+    users, actions = reports.audit_choices(page.reader(), actor)
+    rows, total = reports.audit_log(
+        page.reader(), actor, offset=offset, limit=PAGE_SIZE, where=where
+    )
+    fa = page.fmt.fa
     return render(
         page.request,
         "staff/audit.html",
-        _ctx(page, rows=rows, total=total, offset=offset, limit=PAGE_SIZE),
+        _ctx(
+            page,
+            rows=rows,
+            total=total,
+            offset=offset,
+            limit=PAGE_SIZE,
+            form=form,
+            users=users,
+            actions=[(a, action_label(a, fa)) for a in actions],
+            action_label=lambda a: action_label(a, fa),
+            outcome_label=lambda o: page.fmt.t(*AUDIT_OUTCOMES.get(o, (o, o))),
+            params={k: form.get(k) for k in fields if form.get(k)},
+        ),
+        status=200 if form.ok else 422,
     )
+
+
+def _tehran_midnight(day: date) -> datetime:
+    """The instant a Tehran day begins, in UTC (the log keeps UTC instants)."""
+    from zoneinfo import ZoneInfo
+
+    local = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo("Asia/Tehran"))
+    return local.astimezone(UTC)
