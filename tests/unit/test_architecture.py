@@ -34,13 +34,12 @@ KNOWN_SERVICES_TO_ADAPTERS = frozenset(
         "tashilat.services.ledger -> tashilat.adapters.db.models",
         "tashilat.services.loans -> tashilat.adapters.db.models",
         "tashilat.services.reports -> tashilat.adapters.db.models",
-        "tashilat.services.uow -> tashilat.adapters.db.models",
+        "tashilat.services.uow -> tashilat.adapters.db.uow",
         "tashilat.services.youth -> tashilat.adapters.db.models",
     }
 )
 KNOWN_ENTRYPOINTS_TO_DB = frozenset(
     {
-        "tashilat.entrypoints.api.routes -> tashilat.adapters.db.models",
         "tashilat.entrypoints.api.views -> tashilat.adapters.db.models",
         "tashilat.entrypoints.cli.employment -> tashilat.adapters.db.models",
         "tashilat.entrypoints.cli.ops -> tashilat.adapters.db.migrate",

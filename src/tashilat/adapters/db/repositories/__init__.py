@@ -1,0 +1,1 @@
+"""SQLAlchemy implementations of the service ports, one module per aggregate."""

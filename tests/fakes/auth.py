@@ -1,0 +1,7 @@
+"""In-memory ``services.ports.auth`` repository."""
+
+from __future__ import annotations
+
+
+class FakeUserRepository:
+    pass

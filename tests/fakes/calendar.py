@@ -1,0 +1,7 @@
+"""In-memory ``services.ports.calendar`` repository."""
+
+from __future__ import annotations
+
+
+class FakeBusinessDateRepository:
+    pass

@@ -1,0 +1,7 @@
+"""In-memory ``services.ports.employment`` repository."""
+
+from __future__ import annotations
+
+
+class FakeEmploymentRepository:
+    pass

@@ -1,0 +1,7 @@
+"""In-memory ``services.ports.loans`` repository."""
+
+from __future__ import annotations
+
+
+class FakeLoanRepository:
+    pass
