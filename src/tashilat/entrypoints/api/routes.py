@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tashilat.adapters.db.models import AuditLog
 from tashilat.domain.jalali import format_jalali
-from tashilat.entrypoints.api import views
+from tashilat.entrypoints.api import problems, views
 from tashilat.entrypoints.api.deps import (
     ActorDep,
     ContainerDep,
@@ -18,6 +18,7 @@ from tashilat.entrypoints.api.deps import (
     IdemDep,
     PageDep,
     RequestIdDep,
+    client_address,
     jdate,
     rial,
 )
@@ -36,6 +37,7 @@ from tashilat.entrypoints.api.schemas import (
 from tashilat.entrypoints.serialize import entitlement_json
 from tashilat.services import auth, calendar, loans, youth
 from tashilat.services.auth import require
+from tashilat.services.errors import TooManyAttempts
 
 router = APIRouter(prefix="/api/v1")
 
@@ -43,15 +45,30 @@ router = APIRouter(prefix="/api/v1")
 # -- auth and users ---------------------------------------------------------------------------
 
 
-@router.post("/auth/login", tags=["auth"], summary="Log in: a bearer token")
-def login(body: LoginIn, c: ContainerDep) -> dict[str, Any]:
-    token = auth.login(
-        c.uow(),
-        username=body.username,
-        password=body.password,
-        hours=c.settings.token_hours,
-        now=datetime.now(UTC),
-    )
+@router.post(
+    "/auth/login",
+    tags=["auth"],
+    summary="Log in: a bearer token",
+    responses={429: {"description": "Too many failed logins; see the Retry-After header"}},
+)
+def login(request: Request, body: LoginIn, c: ContainerDep) -> Any:
+    """Failed logins are throttled per username and per client address: past the limit
+    every attempt (the right password included) is a 429 problem with ``Retry-After``."""
+    try:
+        token = auth.login(
+            c.uow(),
+            username=body.username,
+            password=body.password,
+            hours=c.settings.token_hours,
+            now=datetime.now(UTC),
+            address=client_address(request),
+            throttle=request.app.state.login_throttle,
+            request_id=request.headers.get("x-request-id", "")[:200],
+        )
+    except TooManyAttempts as exc:
+        response = problems.from_error(request, exc)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     return {
         "access_token": token,
         "token_type": "bearer",
@@ -62,7 +79,7 @@ def login(body: LoginIn, c: ContainerDep) -> dict[str, Any]:
 @router.post("/auth/logout", tags=["auth"], status_code=204, summary="Revoke this token")
 def logout(request: Request, c: ContainerDep, actor: ActorDep) -> Response:
     token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    auth.logout(c.uow(), token)
+    auth.logout(c.uow(), token, request_id=request.headers.get("x-request-id", "")[:200])
     request.app.state.token_cache.clear()
     return Response(status_code=204)
 
