@@ -48,8 +48,10 @@ def server(attack_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if STATS.requests == 0:
         return
-    for sample in STATS.samples:
-        terminalreporter.write_line(f"attack 5xx: {sample}")
+    for route, n in STATS.by_route.most_common():
+        terminalreporter.write_line(f"attack 5xx: {n} × {route}")
+    for sample in STATS.samples[:5]:
+        terminalreporter.write_line(f"attack 5xx sample: {sample}")
     for v in STATS.violations:
         terminalreporter.write_line(f"attack invariant broken: {v}")
     terminalreporter.write_line(STATS.line())

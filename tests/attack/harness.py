@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ class Stats:
     server_errors: int = 0
     dropped: int = 0  # connection refused or reset (the server was being killed)
     samples: list[str] = field(default_factory=list)
+    by_route: Counter[str] = field(default_factory=Counter)
     acked: set[str] = field(default_factory=set)
     lost: int = 0
     invariant_violations: int = 0
@@ -53,6 +56,8 @@ class Stats:
             self.requests += 1
             if status >= 500:
                 self.server_errors += 1
+                route = re.sub(r"/\d+", "/{id}", url.split("?", 1)[0])
+                self.by_route[f"{status} {method} {route}"] += 1
                 if len(self.samples) < 20:
                     self.samples.append(f"{status} {method} {url}: {body[:200]}")
 

@@ -159,3 +159,15 @@ def test_docs_are_served_from_the_package_under_the_csp(client: TestClient) -> N
         a = client.get(f"/docs/assets/{asset}")
         assert a.status_code == 200 and len(a.content) > 100_000
     assert client.get("/redoc").status_code == 404
+
+
+def test_hostile_names_and_paths_are_refused_and_audited_not_500(
+    client: TestClient, container: Container
+) -> None:
+    r = client.post(LOGIN, json={"username": "off\x00icer", "password": "x\x00y"})
+    assert r.status_code == 401
+    assert client.get("/api/v1/customers/%00").status_code == 401
+    assert audit_actions(container) == [
+        ("auth.login_failed", "off\ufffdicer", "refused"),
+        ("auth.rejected", "", "refused"),
+    ]

@@ -246,6 +246,16 @@ def create_user(
         return user
 
 
+def _loggable(text: str, limit: int) -> str:
+    """``text`` as it may be stored in the audit log: no NUL (PostgreSQL text refuses it),
+    at most ``limit`` characters."""
+    return text.replace("\x00", "\ufffd")[:limit]
+
+
+def _is_username(name: str) -> bool:
+    return bool(name) and name.replace("_", "").replace(".", "").isalnum()
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -326,7 +336,7 @@ def login(
     Every refusal is audited: a wrong username or password as ``auth.login_failed``, a login
     refused by the throttle as ``auth.throttled`` (``TooManyAttempts``, 429, with the seconds
     to wait). ``address`` is the client's network address, ``detail`` of the audit row."""
-    name = username.strip().lower()[:100]
+    name = _loggable(username.strip().lower(), 100)
     if throttle is not None:
         wait = throttle.retry_after(name, address)
         if wait is not None:
@@ -352,7 +362,9 @@ def login(
     )
     with uow:
         s = uow.session
-        user = s.scalar(select(User).where(User.username == name))
+        # A name no account can have is not looked up (it may hold bytes the database
+        # refuses); it fails like an unknown name.
+        user = s.scalar(select(User).where(User.username == name)) if _is_username(name) else None
         ok = False
         if user is None or not user.active:
             _hasher.hash("timing equaliser")  # same cost whether or not the user exists
@@ -444,10 +456,10 @@ def audit_rejected_token(
             user_id=None,
             username="",
             action="auth.rejected",
-            target=path[:200],
+            target=_loggable(path, 200),
             request_id=request_id,
             outcome="refused",
-            detail=f"{code} {address}".strip(),
+            detail=_loggable(f"{code} {address}".strip(), 300),
         )
         uow.commit()
 
