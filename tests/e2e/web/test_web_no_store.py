@@ -23,9 +23,12 @@ def signed_in_get_routes() -> list[str]:
     routes = []
     for module in PAGES:
         for route in module.router.routes:
-            if isinstance(route, APIRoute) and "GET" in route.methods:
-                if route.path.startswith(SIGNED_IN_AREAS):
-                    routes.append(re.sub(r"\{[^}]+\}", "1", route.path))
+            if (
+                isinstance(route, APIRoute)
+                and "GET" in route.methods
+                and route.path.startswith(SIGNED_IN_AREAS)
+            ):
+                routes.append(re.sub(r"\{[^}]+\}", "1", route.path))
     return sorted(set(routes))
 
 
