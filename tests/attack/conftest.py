@@ -12,20 +12,21 @@ from tashilat.bootstrap import build, init_database
 from tashilat.domain.jalali import parse_jalali
 from tashilat.settings import Settings
 from tests.integration.conftest import create_pg_database, drop_pg_database
-from tests.integration.helpers import world
+from tests.integration.employment_helpers import emp_world
 
 from .harness import STATS, Server
 
 
 @pytest.fixture(scope="session")
 def attack_db() -> Iterator[str]:
-    """A migrated database at business date 1403/01/15 with the staff of
-    ``tests.integration.helpers.world`` (password ``correct horse 1``)."""
+    """A migrated database with the branches, staff, agencies, banks and allocations of
+    ``tests.integration.employment_helpers.emp_world`` (password ``correct horse 1``), at
+    business date 1403/09/01."""
     name, url = create_pg_database()
     c = build(Settings(database_url=url))
     try:
         init_database(c, business_date=parse_jalali("1403/01/15"))
-        world(c)
+        emp_world(c)
     finally:
         c.dispose()
     try:

@@ -203,6 +203,12 @@ INVARIANTS: dict[str, str] = {
         "SELECT customer_id FROM loans WHERE status IN ('requested', 'approved', 'disbursed') "
         "GROUP BY customer_id HAVING COUNT(*) > 1"
     ),
+    "no bank's monthly SAMAT limit exceeded": (
+        "SELECT id FROM bank_monthly_limits WHERE used > amount OR used < 0"
+    ),
+    "one SAMAT loan per disbursed application": (
+        "SELECT id FROM employment_applications WHERE state = 'disbursed' AND samat_loan_id IS NULL"
+    ),
     "one national ID per customer": (
         "SELECT national_id FROM customers GROUP BY national_id HAVING COUNT(*) > 1"
     ),

@@ -173,6 +173,77 @@ def test_races(server: Server, officer: str) -> None:
     assert wrong == []
 
 
+def test_employment_races(server: Server) -> None:
+    """Concurrent disbursements against a bank's monthly limit that fits 5 of 8, and 8
+    concurrent applications of one person."""
+    before = STATS.server_errors
+    base = server.base
+    tokens = {u: login(base, u) for u in ("admin", "agency1", "bank1", "payer1")}
+    with Client(base, tokens["admin"]) as c:
+        r = c.post(
+            "/api/v1/employment/limits",
+            json={"bank_code": "B1", "year": 1403, "month": 9, "amount": 5_000_000_000},
+        )
+        assert r is not None and r.status_code == 201, r and r.text
+    ids = []
+    with Client(base, tokens["agency1"]) as agency, Client(base, tokens["bank1"]) as bank:
+        for _ in range(8):
+            r = agency.post(
+                "/api/v1/employment/applications",
+                json={
+                    "national_id": national_id(next(_ids)),
+                    "name": "متقاضی",
+                    "province": "تهران",
+                    "agency_code": "A1",
+                    "amount": 1_000_000_000,
+                    "jobs": 1,
+                    "mandated": False,  # mandated loans under 3 billion pass the limit
+                },
+            )
+            assert r is not None and r.status_code == 201, r and r.text
+            app_id = r.json()["id"]
+            agency.post(
+                f"/api/v1/employment/applications/{app_id}/introduce", json={"bank_code": "B1"}
+            )
+            bank.post(
+                f"/api/v1/employment/applications/{app_id}/guarantees",
+                json={"kind": "guarantor", "national_id": national_id(next(_ids))},
+            )
+            r = bank.post(f"/api/v1/employment/applications/{app_id}/approve")
+            assert r is not None and r.status_code == 200, r and r.text
+            ids.append(app_id)
+
+    def pay(c: Client, i: int) -> str:
+        r = c.post(f"/api/v1/employment/applications/{ids[i]}/disburse")
+        return (
+            str(r.json().get("state")) if r is not None and r.status_code == 200 else str(status(r))
+        )
+
+    paid = fire(8, pay, base, tokens["payer1"])
+    assert paid.count("disbursed") == 5, paid  # the other three wait for next month
+    nid = national_id(next(_ids))
+    one_person = fire(
+        8,
+        lambda c, i: status(
+            c.post(
+                "/api/v1/employment/applications",
+                json={
+                    "national_id": nid,
+                    "name": "همزمان",
+                    "province": "تهران",
+                    "agency_code": "A1",
+                    "amount": 1_000_000_000,
+                    "jobs": 1,
+                },
+            )
+        ),
+        base,
+        tokens["agency1"],
+    )
+    assert one_person.count(201) >= 1, one_person
+    assert STATS.server_errors == before, STATS.samples
+
+
 # -- bad input -----------------------------------------------------------------------------------
 
 BAD_AMOUNTS: list[Any] = [
