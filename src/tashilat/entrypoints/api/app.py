@@ -18,9 +18,11 @@ from tashilat.domain.errors import TashilatError
 from tashilat.entrypoints import web
 from tashilat.entrypoints.api import calculators, employment, problems, programs, routes
 from tashilat.entrypoints.api.deps import TokenCache
+from tashilat.entrypoints.api.hardening import NoStoreMiddleware, docs_router
 from tashilat.entrypoints.api.models.base import document_problems
 from tashilat.entrypoints.api.models.resources import HealthOut
 from tashilat.entrypoints.web.core import browser_error_page, wants_html
+from tashilat.services.auth import LoginThrottle
 from tashilat.services.uow import UnitOfWork
 
 DESCRIPTION = """
@@ -56,18 +58,32 @@ def _audit_failure(c: Container, request: Request, outcome: str, code: str) -> N
         pass
 
 
-def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAPI:
+def create_app(container: Container, *, token_cache_seconds: int | None = None) -> FastAPI:
+    """``token_cache_seconds`` overrides the setting of the same name (0: none)."""
+    settings = container.settings
     app = FastAPI(
         title="tashilat API",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served by docs_router from packaged assets
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.container = container
-    app.state.token_cache = TokenCache(ttl_seconds=token_cache_seconds)
+    app.state.token_cache = TokenCache(
+        ttl_seconds=settings.token_cache_seconds
+        if token_cache_seconds is None
+        else token_cache_seconds
+    )
+    app.state.login_throttle = LoginThrottle(
+        settings.login_limit_per_user,
+        settings.login_limit_per_address,
+        settings.rate_limit_storage,
+    )
     # pages, JSON and the style sheet compress 5-10 times; fonts are compressed already
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(NoStoreMiddleware)
+    app.include_router(docs_router(app.title))
     app.include_router(routes.router)
     app.include_router(calculators.router)
     app.include_router(programs.router)
