@@ -33,6 +33,7 @@ from tashilat.adapters.db.models import (
     Guarantee,
     SamatLoan,
 )
+from tashilat.adapters.db.numbering import SAMAT_TRACKING, next_number
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.finance import fee_schedule
@@ -255,12 +256,13 @@ def import_samat_loan(
 
 
 def _next_code(uow: UnitOfWork, on: date) -> str:
-    n = (uow.session.scalar(select(func.count()).select_from(SamatLoan)) or 0) + 1
-    code = f"SAMAT-{jalali_year(on)}-{n:07d}"
-    while uow.session.scalar(select(SamatLoan.id).where(SamatLoan.tracking_code == code)):
-        n += 1
+    """A tracking code no concurrent disbursement or import gets too (a database sequence);
+    a code already taken (imported with its own code) is skipped."""
+    while True:
+        n = next_number(uow.session, SAMAT_TRACKING)
         code = f"SAMAT-{jalali_year(on)}-{n:07d}"
-    return code
+        if not uow.session.scalar(select(SamatLoan.id).where(SamatLoan.tracking_code == code)):
+            return code
 
 
 def prior_loans(uow: UnitOfWork, national_id: str) -> list[rules.PriorLoan]:

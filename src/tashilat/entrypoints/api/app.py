@@ -3,13 +3,19 @@ engine connects on first use."""
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from tashilat import __version__
 from tashilat.bootstrap import Container
@@ -17,7 +23,10 @@ from tashilat.domain.errors import TashilatError
 from tashilat.entrypoints import web
 from tashilat.entrypoints.api import calculators, employment, problems, programs, routes
 from tashilat.entrypoints.api.deps import TokenCache
+from tashilat.entrypoints.api.guard import RequestGuard
 from tashilat.services.uow import UnitOfWork
+
+audit_log = logging.getLogger("tashilat.audit")
 
 DESCRIPTION = """
 **tashilat** runs Iran's worker and youth credit programs as code.
@@ -27,29 +36,62 @@ are accepted in every field a person types. Errors are RFC 9457 problem details 
 `message_fa` and `message_en`. Log in at `/api/v1/auth/login` and send
 `Authorization: Bearer <token>`. Deposits, withdrawals and repayments honour an
 `Idempotency-Key` header.
+
+**Limits.** One movement (deposit, withdrawal, repayment, loan) is at most
+10,000,000,000,000,000 rial (10^16) and one account's balance at most 10^17 rial; larger
+amounts are refused with 422 (`amount.too_large`, `balance.too_large`). A request body is at
+most 1,000,000 bytes (413 `request.too_large`). Control characters (NUL included) in any
+field or query parameter are refused with 422 naming the field.
+
+**Duplicates** are refused, never merged: a second customer with the same national ID, a second
+approved category with the same code for an agency and year, a second monthly limit for a
+bank and month each answer 409 (`*.exists`). Two requests that collide in the database at the
+same moment answer 409 `request.conflict` (try again). When the database cannot be reached
+the answer is 503 `service.unavailable` with `Retry-After`.
 """
 
 
+AUDIT_ATTEMPTS = 3
+
+
 def _audit_failure(c: Container, request: Request, outcome: str, code: str) -> None:
-    """Refused or failed state-changing requests are audited too (in their own transaction)."""
+    """Refused or failed state-changing requests are audited too, in their own transaction.
+
+    A write that fails is tried again (the database may be briefly unreachable); if every
+    attempt fails, the record is written to the server log at ERROR level instead, so that no
+    refusal goes unrecorded. The record holds the path, the user name and the error code, no
+    request body."""
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     actor = getattr(request.state, "actor", None)
-    uow = UnitOfWork(c.sessions)
-    try:
-        with uow:
-            uow.audit(
-                user_id=actor.user_id if actor else None,
-                username=actor.username if actor else "",
-                action=f"{request.method} {request.url.path}",
-                target=request.url.path,
-                request_id=getattr(request.state, "request_id", "") or "",
-                outcome=outcome,
-                detail=code,
-            )
-            uow.commit()
-    except Exception:
-        pass
+    record = {
+        "user_id": actor.user_id if actor else None,
+        "username": actor.username if actor else "",
+        "action": f"{request.method} {request.url.path}",
+        "target": request.url.path,
+        "request_id": getattr(request.state, "request_id", "") or "",
+        "outcome": outcome,
+        "detail": code,
+    }
+    failure = ""
+    for attempt in range(AUDIT_ATTEMPTS):
+        uow = UnitOfWork(c.sessions)
+        try:
+            with uow:
+                uow.audit(**record)
+                uow.commit()
+            return
+        except Exception as exc:
+            failure = type(exc).__name__
+            if attempt + 1 < AUDIT_ATTEMPTS:
+                time.sleep(0.05 * 4**attempt)
+    audit_log.error(
+        "audit write failed (%s) after %d attempts: %s", failure, AUDIT_ATTEMPTS, record
+    )
+
+
+async def _audit_failure_async(c: Container, request: Request, outcome: str, code: str) -> None:
+    await run_in_threadpool(_audit_failure, c, request, outcome, code)
 
 
 def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAPI:
@@ -72,10 +114,25 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
     async def _tashilat_error(request: Request, exc: TashilatError) -> JSONResponse:
         status = problems.status_of(exc)
         if status != 401:
-            _audit_failure(
+            await _audit_failure_async(
                 container, request, "refused" if status in (403, 409, 422) else "error", exc.code
             )
         return problems.from_error(request, exc)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        response = problems.from_database(request, exc)
+        await _audit_failure_async(
+            container,
+            request,
+            "refused" if response.status_code < 500 else "error",
+            problems.code_of(response),
+        )
+        return response
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _pool_exhausted(request: Request, exc: SQLAlchemyTimeoutError) -> JSONResponse:
+        return problems.unavailable(request)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -85,17 +142,12 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problems.from_http(request, exc)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        _audit_failure(container, request, "error", type(exc).__name__)
-        return problems.problem(
-            500,
-            "server.error",
-            "Internal error",
-            "خطای داخلی سامانه.",
-            "Internal server error.",
-            instance=str(request.url.path),
-        )
+    async def _unexpected(scope: Scope, exc: Exception) -> None:
+        await _audit_failure_async(container, Request(scope), "error", type(exc).__name__)
+
+    # outermost of the application's own layers: body limit, control characters, and any
+    # exception no handler answered (a 500 that closes the connection)
+    app.add_middleware(RequestGuard, on_error=_unexpected)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt, StrictStr
 
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.programs.employment import rules
@@ -27,7 +27,7 @@ from tashilat.entrypoints.serialize import jsonable
 from tashilat.services import calendar, employment
 
 router = APIRouter(prefix="/api/v1/employment", tags=["employment"])
-Amount = int | str
+Amount = StrictInt | StrictStr  # see schemas.Amount
 
 
 class AgencyIn(BaseModel):
