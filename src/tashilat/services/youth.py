@@ -25,6 +25,7 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import format_jalali, jalali_year
 from tashilat.domain.ledger import JournalEntry, transfer
+from tashilat.domain.money import MAX_BALANCE_RIAL
 from tashilat.domain.people import check_birth_date
 from tashilat.domain.programs.youth_fund.cities import city_tier
 from tashilat.domain.programs.youth_fund.rules import Entitlement, Event, entitlement
@@ -240,6 +241,18 @@ def _account_on(uow: UnitOfWork, actor: Actor, account_id: int) -> tuple[YouthAc
     return acc, on
 
 
+def _require_room(acc: YouthAccount, amount: int) -> None:
+    """A balance stays within :data:`MAX_BALANCE_RIAL` (checked again by the database on
+    PostgreSQL, so that concurrent deposits cannot pass it either)."""
+    if acc.balance + amount > MAX_BALANCE_RIAL:
+        raise InvalidInput(
+            "balance.too_large",
+            f"با این واریز موجودی حساب از سقف {MAX_BALANCE_RIAL:,} ریال بیشتر می‌شود.",
+            f"This deposit would take the balance above the ceiling of {MAX_BALANCE_RIAL:,} rial.",
+            field="amount",
+        )
+
+
 def _require_open(acc: YouthAccount) -> None:
     if acc.status != "open":
         raise Conflict(
@@ -427,6 +440,7 @@ def deposit(
                 if (attempt or acc.status != "open") and ledger.find_entry(uow, request_id):
                     return _replay(uow, acc, request_id, amount, "youth.deposit")
                 _require_open(acc)
+                _require_room(acc, amount)
                 code = f"YF:{acc.number}"
                 entry = transfer(
                     request_id,

@@ -24,6 +24,7 @@ from tashilat.entrypoints.api.deps import (
     rial,
 )
 from tashilat.entrypoints.serialize import jsonable
+from tashilat.entrypoints.spreadsheet import safe_dict
 from tashilat.services import calendar, employment
 
 router = APIRouter(prefix="/api/v1/employment", tags=["employment"])
@@ -450,7 +451,7 @@ def _maybe_csv(rows: list[dict[str, Any]], fmt: str, name: str) -> Any:
     if rows:
         w = csv.DictWriter(buf, fieldnames=list(rows[0]))
         w.writeheader()
-        w.writerows(rows)
+        w.writerows(safe_dict(r) for r in rows)
     return Response(
         buf.getvalue().encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",

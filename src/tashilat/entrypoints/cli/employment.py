@@ -16,6 +16,7 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.domain.money import parse_rial
 from tashilat.entrypoints.cli.common import friendly_errors, out
+from tashilat.entrypoints.spreadsheet import safe_dict
 
 employment_app = typer.Typer(
     help="Employment-generating qard al-hasan loans. / تسهیلات اشتغال‌زایی", no_args_is_help=True
@@ -472,7 +473,7 @@ def report(
         if rows:
             w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
             w.writeheader()
-            w.writerows(rows)
+            w.writerows(safe_dict(r) for r in rows)
         return
     if not rows:
         out.print("—")
