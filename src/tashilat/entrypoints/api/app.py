@@ -21,7 +21,7 @@ from tashilat import __version__
 from tashilat.bootstrap import Container
 from tashilat.domain.errors import TashilatError
 from tashilat.entrypoints import web
-from tashilat.entrypoints.api import calculators, employment, problems, programs, routes
+from tashilat.entrypoints.api import calculators, employment, logs, problems, programs, routes
 from tashilat.entrypoints.api.deps import TokenCache
 from tashilat.entrypoints.api.guard import RequestGuard
 from tashilat.services.uow import UnitOfWork
@@ -148,6 +148,7 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
     # outermost of the application's own layers: body limit, control characters, and any
     # exception no handler answered (a 500 that closes the connection)
     app.add_middleware(RequestGuard, on_error=_unexpected)
+    logs.install()
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, Any]:
