@@ -4,7 +4,10 @@ personal data. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -369,3 +372,34 @@ def test_every_role_lists_only_its_own_applications(
 def test_staff_without_employment_rights_are_refused(scoped: tuple[Client, dict[int, str]]) -> None:
     a, _ = scoped
     problem(a.get("officer", "/api/v1/employment/applications"), 403)
+
+
+# -- CSV downloads ------------------------------------------------------------------------------
+
+EVIL = '=HYPERLINK("http://evil.example","x")'
+
+
+def test_a_formula_typed_as_a_name_is_inert_in_the_accounts_csv(
+    api: tuple[Client, World],
+) -> None:
+    a, _ = api
+    r = new_customer(a, name=EVIL)
+    assert r.status_code == 201, r.text
+    r = a.post(
+        "officer",
+        "/api/v1/accounts",
+        json={"customer_id": r.json()["id"], "city": "تهران", "opening_deposit": 20_000_000},
+    )
+    assert r.status_code == 201, r.text
+    page = a.client.get("/login")
+    token = re.search(r'name="login_csrf" value="([^"]*)"', page.text)
+    assert token
+    a.client.post(
+        "/login",
+        data={"username": "supervisor", "password": PW, "login_csrf": token.group(1)},
+        follow_redirects=False,
+    )
+    got = a.client.get("/staff/reports/accounts.csv")
+    assert got.status_code == 200, got.text
+    rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert [x["holder_name"] for x in rows] == ["'" + EVIL]
