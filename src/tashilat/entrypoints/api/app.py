@@ -64,7 +64,7 @@ def _audit_failure(c: Container, request: Request, outcome: str, code: str) -> N
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     actor = getattr(request.state, "actor", None)
-    record = {
+    record: dict[str, Any] = {
         "user_id": actor.user_id if actor else None,
         "username": actor.username if actor else "",
         "action": f"{request.method} {request.url.path}",
