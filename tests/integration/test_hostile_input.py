@@ -9,6 +9,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,7 +21,8 @@ from tashilat.adapters.db.models import AuditLog
 from tashilat.bootstrap import Container
 from tashilat.entrypoints.api.app import create_app
 from tashilat.entrypoints.api.logs import NoQueryString
-from tashilat.services import employment, youth
+from tashilat.services import auth, employment, youth
+from tashilat.services.auth import SYSTEM
 from tashilat.services.uow import UnitOfWork
 
 from .employment_helpers import EmpWorld, emp_world, national_id
@@ -403,3 +405,73 @@ def test_a_formula_typed_as_a_name_is_inert_in_the_accounts_csv(
     assert got.status_code == 200, got.text
     rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig"))))
     assert [x["holder_name"] for x in rows] == ["'" + EVIL]
+
+
+# which branch's customers and accounts each role lists (customer A in branch 0101, B in 0301)
+YOUTH_VISIBLE: dict[str, set[str] | None] = {
+    "admin": {"A", "B"},
+    "auditor": {"A", "B"},
+    "officer": {"A"},
+    "officer_b": {"B"},
+    "supervisor": {"A"},
+    "holder": {"A"},  # the customer A's own login
+    "agency1": None,  # no right to these lists: 403
+    "bank1": None,
+    "payer1": {"A"},  # a supervisor of bank B1 and of branch 0101
+}
+
+
+@pytest.fixture
+def branches(emp: tuple[Client, EmpWorld]) -> tuple[Client, dict[int, str], dict[int, str]]:
+    a, ew = emp
+    c, w = ew.w.c, ew.w
+    cust: dict[int, str] = {}
+    acc: dict[int, str] = {}
+    for name, nid, branch, who in [
+        ("A", VALID_IDS[0], w.branch_a, w.officer),
+        ("B", VALID_IDS[1], w.branch_b, w.officer_b),
+    ]:
+        x = youth.create_customer(
+            c.uow(),
+            who,
+            national_id=nid,
+            name="مشتری",
+            birth_date=date(1996, 7, 1),
+            branch_id=branch,
+        )
+        y = youth.open_account(
+            c.uow(),
+            who,
+            c.policy,
+            customer_id=x.id,
+            city="تهران",
+            opening_deposit=20_000_000,
+            request_id=f"open-{name}",
+        )
+        cust[x.id], acc[y.id] = name, name
+    auth.create_user(
+        c.uow(),
+        SYSTEM,
+        username="holder",
+        password=PW,
+        role="customer",
+        customer_national_id=VALID_IDS[0],
+    )
+    return a, cust, acc
+
+
+@pytest.mark.parametrize("who", sorted(YOUTH_VISIBLE))
+def test_every_role_lists_only_its_own_customers_and_accounts(
+    branches: tuple[Client, dict[int, str], dict[int, str]], who: str
+) -> None:
+    a, cust, acc = branches
+    expected = YOUTH_VISIBLE[who]
+    for url, names in [("/api/v1/customers", cust), ("/api/v1/accounts", acc)]:
+        r = a.get(who, url)
+        if expected is None:
+            problem(r, 403)
+            continue
+        assert r.status_code == 200, r.text
+        assert {names[x["id"]] for x in r.json()["items"]} == expected, url
+    loans = a.get(who, "/api/v1/loans")
+    assert loans.status_code == (403 if expected is None else 200), loans.text
