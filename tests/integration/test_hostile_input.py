@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from tashilat.adapters.db.models import AuditLog
 from tashilat.bootstrap import Container
@@ -195,6 +195,24 @@ def test_a_lost_database_connection_is_503_with_retry_after(
     r = a.get("officer", "/api/v1/customers")
     problem(r, 503, "service.unavailable")
     assert r.headers["retry-after"] == "1"
+
+
+def test_a_database_error_that_is_no_one_s_fault_is_a_500_that_closes_the_connection(
+    api: tuple[Client, World], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    a, _ = api
+    a.headers("officer")
+
+    def broken(*args: Any, **kw: Any) -> Any:
+        raise ProgrammingError("SELECT", {}, Exception(f"no such column, row ({NID})"))
+
+    monkeypatch.setattr(youth, "list_customers", broken)
+    with caplog.at_level(logging.DEBUG):
+        r = a.get("officer", "/api/v1/customers")
+    problem(r, 500, "server.error")
+    assert r.headers["connection"] == "close"
+    assert "ProgrammingError" not in r.text and NID not in r.text
+    assert NID not in caplog.text and "database error Exception" in caplog.text
 
 
 def test_a_failed_audit_write_is_retried_then_logged_never_lost(

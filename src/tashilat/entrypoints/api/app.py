@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from tashilat.entrypoints.api.guard import RequestGuard
 from tashilat.services.uow import UnitOfWork
 
 audit_log = logging.getLogger("tashilat.audit")
+log = logging.getLogger("tashilat.api")
 
 DESCRIPTION = """
 **tashilat** runs Iran's worker and youth credit programs as code.
@@ -122,6 +124,15 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
         response = problems.from_database(request, exc)
+        if response.status_code >= 500:
+            # the type and the frames only: the database's message can quote the row
+            log.error(
+                "database error %s on %s %s\n%s",
+                type(exc.orig).__name__,
+                request.method,
+                request.url.path,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
         await _audit_failure_async(
             container,
             request,
