@@ -46,9 +46,7 @@ KNOWN_ENTRYPOINTS_TO_DB = frozenset(
         "tashilat.entrypoints.cli.ops -> tashilat.adapters.db.models",
     }
 )
-KNOWN_CYCLE_EDGES = frozenset(
-    {"tashilat.entrypoints.cli.programs -> tashilat.entrypoints.cli.main"}
-)
+KNOWN_CYCLE_EDGES: frozenset[str] = frozenset()
 THIRD_PARTY_ALLOWED = {"domain": {"jdatetime"}, "policy": {"yaml"}}
 FORBIDDEN_STDLIB_IN_DOMAIN = {
     "os",

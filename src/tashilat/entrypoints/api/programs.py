@@ -1,7 +1,7 @@
 """``/api/v1`` endpoints for wages, affordability and construction insurance.
 
 Stateless calculators, no login, no database: the HTTP twins of ``tashilat wages …``,
-``tashilat afford …`` and ``tashilat construction …`` (``entrypoints/cli/programs.py``).
+``tashilat afford …`` and ``tashilat construction …`` (``entrypoints/cli/``).
 Each takes the command's inputs as query parameters (amounts, percentages and dates as
 people type them, Persian digits welcome, parsed by the domain's parsers; counts as bounded
 integers) and answers with the command's ``--json``: the value's fields plus ``outcome``,
