@@ -20,7 +20,7 @@ from tashilat.entrypoints.api import calculators, employment, problems, programs
 from tashilat.entrypoints.api.deps import TokenCache
 from tashilat.entrypoints.api.models.base import document_problems
 from tashilat.entrypoints.api.models.resources import HealthOut
-from tashilat.entrypoints.web.core import browser_error_page, wants_html
+from tashilat.entrypoints.web.rendering import browser_error_page, wants_html
 from tashilat.services.uow import UnitOfWork
 
 DESCRIPTION = """

@@ -31,9 +31,10 @@ from fastapi import APIRouter
 from starlette.routing import Route
 
 from tashilat.entrypoints.web import assets
-from tashilat.entrypoints.web.core import WebRoute
 from tashilat.entrypoints.web.pages import (
     citizen,
+    citizen_afford,
+    citizen_schedule,
     customer,
     employment,
     employment_check,
@@ -41,13 +42,22 @@ from tashilat.entrypoints.web.pages import (
     policy,
     session,
     staff,
+    staff_accounts,
+    staff_loans,
+    staff_reports,
 )
+from tashilat.entrypoints.web.rendering import WebRoute
 
 PAGES: tuple[ModuleType, ...] = (
     citizen,
+    citizen_schedule,
+    citizen_afford,
     policy,
     session,
     staff,
+    staff_accounts,
+    staff_loans,
+    staff_reports,
     customer,
     employment_check,
     employment,

@@ -25,19 +25,12 @@ from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import jalali_year
 from tashilat.domain.programs.employment import rules
 from tashilat.entrypoints.web import menu
-from tashilat.entrypoints.web.core import (
-    CheckedForm,
+from tashilat.entrypoints.web.forms import (
     Form,
-    Page,
-    WebRoute,
-    audit_refusal,
     int_field,
     new_request_id,
-    redirect,
-    render,
     request_id_of,
     rial_field,
-    status_of,
 )
 from tashilat.entrypoints.web.pages.employment_common import (
     EMPLOYMENT_ROLES,
@@ -47,6 +40,8 @@ from tashilat.entrypoints.web.pages.employment_common import (
     EmploymentPage,
     bundle_words,
 )
+from tashilat.entrypoints.web.rendering import WebRoute, audit_refusal, redirect, render, status_of
+from tashilat.entrypoints.web.sessions import CheckedForm, Page
 from tashilat.services import calendar, employment, reports
 from tashilat.services.errors import Forbidden, NotFound
 

@@ -24,16 +24,10 @@ from tashilat.domain.finance import fee_schedule
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.programs.employment import rules
 from tashilat.entrypoints.web import menu
-from tashilat.entrypoints.web.core import (
-    Form,
-    PublicPage,
-    WebRoute,
-    int_field,
-    jalali_field,
-    render,
-    rial_field,
-)
+from tashilat.entrypoints.web.forms import Form, int_field, jalali_field, rial_field
 from tashilat.entrypoints.web.pages.employment_common import KINDS, bundle_words
+from tashilat.entrypoints.web.rendering import WebRoute, render
+from tashilat.entrypoints.web.sessions import PublicPage
 from tashilat.services import calendar, employment
 
 router = APIRouter(route_class=WebRoute)

@@ -15,7 +15,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from markupsafe import Markup, escape
 
-from tashilat.entrypoints.web.core import ROLE_LABELS, Fmt, Page, signed_in_page
+from tashilat.entrypoints.web.formatting import Fmt
+from tashilat.entrypoints.web.sessions import ROLE_LABELS, Page, signed_in_page
 from tashilat.services.errors import Forbidden
 
 # The roles of PROGRAMS.md §2.4 in the header (the core names only the branch roles).

@@ -4,7 +4,7 @@ The login form posts a username and password; ``services.auth.login`` returns an
 which is kept in an HttpOnly, SameSite=Lax cookie (Secure over HTTPS) for the token's
 lifetime. The login form itself is protected against cross-site posting by a double-submit
 token (a random cookie repeated in a hidden field); every later form carries the session's
-CSRF token (see ``core.csrf_token``).
+CSRF token (see ``sessions.csrf_token``).
 """
 
 from __future__ import annotations
@@ -16,20 +16,17 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from tashilat.domain.errors import TashilatError
-from tashilat.entrypoints.web.core import (
+from tashilat.entrypoints.web.forms import Form
+from tashilat.entrypoints.web.rendering import WebRoute, audit_refusal, redirect, render
+from tashilat.entrypoints.web.sessions import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     STAFF_ROLES,
     CheckedForm,
     CsrfRejected,
-    Form,
     FormData,
     PublicPage,
-    WebRoute,
-    audit_refusal,
     new_login_csrf,
-    redirect,
-    render,
     safe_next,
     set_session_cookie,
 )
