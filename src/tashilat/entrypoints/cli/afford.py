@@ -48,9 +48,7 @@ from tashilat.entrypoints.parse import loan_rate
 from tashilat.entrypoints.parse import on_date as _on
 from tashilat.entrypoints.parse import optional_percent as _limit
 from tashilat.entrypoints.parse import signed_percent as _signed_percent
-from tashilat.entrypoints.serialize import (
-    decision_json,
-)
+from tashilat.entrypoints.serialize import decision_json
 
 afford_app = typer.Typer(
     help="Housing affordability against a worker's income. / توان پرداخت هزینه مسکن",

@@ -34,16 +34,11 @@ from tashilat.entrypoints.cli.format import (
     present,
     write_chart,
 )
-from tashilat.entrypoints.cli.options import (
-    ChartOpt,
-)
+from tashilat.entrypoints.cli.options import ChartOpt
 from tashilat.entrypoints.parse import fee as _fee
 from tashilat.entrypoints.parse import floor_area
 from tashilat.entrypoints.parse import signed_percent as _signed_percent
-from tashilat.entrypoints.serialize import (
-    contribution_json,
-    decision_json,
-)
+from tashilat.entrypoints.serialize import contribution_json, decision_json
 
 construction_app = typer.Typer(
     help="Construction workers' insurance. / بیمه کارگران ساختمانی", no_args_is_help=True

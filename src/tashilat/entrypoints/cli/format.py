@@ -17,10 +17,7 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.money import format_rial
 from tashilat.domain.text import strip_number, to_persian_digits
-from tashilat.entrypoints.cli.common import (
-    err,
-    out,
-)
+from tashilat.entrypoints.cli.common import err, out
 
 
 def digits_text(text: str, digits: str) -> str:

@@ -20,14 +20,8 @@ from tashilat.entrypoints.cli.common import (
     out,
     print_json,
 )
-from tashilat.entrypoints.cli.format import (
-    digits_text,
-    money,
-    parse_int,
-)
-from tashilat.entrypoints.serialize import (
-    schedule_json,
-)
+from tashilat.entrypoints.cli.format import digits_text, money, parse_int
+from tashilat.entrypoints.serialize import schedule_json
 from tashilat.policy import default_policy
 
 loan_app = typer.Typer(help="Loan schedules. / جدول اقساط", no_args_is_help=True)

@@ -8,9 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from tashilat.domain.money import parse_rial
-from tashilat.entrypoints.cli.format import (
-    parse_int,
-)
+from tashilat.entrypoints.cli.format import parse_int
 
 # -- options shared by the commands ---------------------------------------------------------
 

@@ -18,9 +18,7 @@ from tashilat.entrypoints.cli.common import (
     out,
     print_json,
 )
-from tashilat.entrypoints.serialize import (
-    jsonable,
-)
+from tashilat.entrypoints.serialize import jsonable
 from tashilat.policy import check_policy, default_policy
 
 policy_app = typer.Typer(

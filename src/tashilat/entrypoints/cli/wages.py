@@ -16,13 +16,7 @@ from tashilat.entrypoints.cli.common import (
     out,
     print_json,
 )
-from tashilat.entrypoints.cli.format import (
-    fa_numbers,
-    header,
-    income_table,
-    parse_int,
-    present,
-)
+from tashilat.entrypoints.cli.format import fa_numbers, header, income_table, parse_int, present
 from tashilat.entrypoints.cli.options import (
     ChildrenOpt,
     MarriedOpt,
@@ -33,9 +27,7 @@ from tashilat.entrypoints.cli.options import (
     worker_profile,
 )
 from tashilat.entrypoints.parse import on_date as _on
-from tashilat.entrypoints.serialize import (
-    decision_json,
-)
+from tashilat.entrypoints.serialize import decision_json
 
 wages_app = typer.Typer(
     help="Worker wages and Labour Law article 149. / دستمزد کارگران و ماده ۱۴۹ قانون کار",

@@ -23,16 +23,8 @@ from tashilat.entrypoints.cli.common import (
     out,
     print_json,
 )
-from tashilat.entrypoints.cli.format import (
-    digits_text,
-    money,
-    parse_int,
-    print_warnings,
-)
-from tashilat.entrypoints.serialize import (
-    entitlement_json,
-    plan_json,
-)
+from tashilat.entrypoints.cli.format import digits_text, money, parse_int, print_warnings
+from tashilat.entrypoints.serialize import entitlement_json, plan_json
 from tashilat.policy import default_policy
 
 youth_app = typer.Typer(

@@ -9,11 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from tashilat.domain.errors import TashilatError
-from tashilat.domain.jalali import (
-    format_jalali,
-    format_jalali_long,
-    format_tehran_timestamp,
-)
+from tashilat.domain.jalali import format_jalali, format_jalali_long, format_tehran_timestamp
 from tashilat.domain.money import format_rial, parse_rial
 from tashilat.domain.text import to_latin_digits, to_persian_digits
 from tashilat.entrypoints.web.preferences import Prefs

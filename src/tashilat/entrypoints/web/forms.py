@@ -13,9 +13,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from tashilat.domain.errors import InvalidInput, TashilatError
-from tashilat.domain.jalali import (
-    parse_jalali,
-)
+from tashilat.domain.jalali import parse_jalali
 from tashilat.domain.money import parse_percent, parse_rial
 from tashilat.domain.text import strip_number
 
