@@ -16,7 +16,18 @@ from tashilat import __version__
 from tashilat.bootstrap import Container
 from tashilat.domain.errors import TashilatError
 from tashilat.entrypoints import web
-from tashilat.entrypoints.api import calculators, employment, problems, programs, routes
+from tashilat.entrypoints.api import (
+    afford,
+    calculators,
+    charts,
+    construction,
+    employment,
+    employment_admin,
+    employment_reports,
+    problems,
+    routes,
+    wages,
+)
 from tashilat.entrypoints.api.deps import TokenCache
 from tashilat.entrypoints.api.models.base import document_problems
 from tashilat.entrypoints.api.models.resources import HealthOut
@@ -70,8 +81,13 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.include_router(routes.router)
     app.include_router(calculators.router)
-    app.include_router(programs.router)
+    app.include_router(wages.router)
+    app.include_router(afford.router)
+    app.include_router(construction.router)
+    app.include_router(charts.router)
+    app.include_router(employment_admin.router)
     app.include_router(employment.router)
+    app.include_router(employment_reports.router)
     app.include_router(web.router)
     document_problems(app)
 
