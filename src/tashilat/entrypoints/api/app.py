@@ -24,6 +24,7 @@ from tashilat.entrypoints.api import (
     employment,
     employment_admin,
     employment_reports,
+    loans,
     problems,
     routes,
     wages,
@@ -80,6 +81,7 @@ def create_app(container: Container, *, token_cache_seconds: int = 10) -> FastAP
     # pages, JSON and the style sheet compress 5-10 times; fonts are compressed already
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.include_router(routes.router)
+    app.include_router(loans.router)
     app.include_router(calculators.router)
     app.include_router(wages.router)
     app.include_router(afford.router)
