@@ -18,6 +18,7 @@ from tashilat.entrypoints.api.models.employment import (
     PipelineReport,
     SpeedReport,
 )
+from tashilat.entrypoints.spreadsheet import safe_dict
 from tashilat.services import employment
 
 router = APIRouter(prefix="/api/v1/employment", tags=["employment"], responses=ACTOR_PROBLEMS)
@@ -41,7 +42,7 @@ def _maybe_csv(rows: list[dict[str, Any]], fmt: str, name: str) -> Any:
     if rows:
         w = csv.DictWriter(buf, fieldnames=list(rows[0]))
         w.writeheader()
-        w.writerows(rows)
+        w.writerows(safe_dict(r) for r in rows)
     return Response(
         buf.getvalue().encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",

@@ -17,6 +17,7 @@ from tashilat.domain.money import parse_rial
 from tashilat.entrypoints.cli.common import DigitsOpt, JsonOpt, friendly_errors, out, print_json
 from tashilat.entrypoints.cli.employment_check import check
 from tashilat.entrypoints.cli.employment_common import Url, _emit, _view
+from tashilat.entrypoints.spreadsheet import safe_dict
 
 employment_app = typer.Typer(
     help="Employment-generating qard al-hasan loans. / تسهیلات اشتغال‌زایی", no_args_is_help=True
@@ -427,7 +428,7 @@ def report(
         if rows:
             w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
             w.writeheader()
-            w.writerows(rows)
+            w.writerows(safe_dict(r) for r in rows)
         return
     if not rows:
         out.print("—")

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi.responses import Response
 
 from tashilat.domain.errors import TashilatError
+from tashilat.entrypoints.spreadsheet import safe_row
 from tashilat.entrypoints.web.forms import Form, jalali_field
 from tashilat.entrypoints.web.pages.citizen_common import METHODS
 from tashilat.entrypoints.web.rendering import audit_refusal
@@ -134,13 +135,14 @@ def statement_data(page: Page, account_id: int) -> dict[str, Any]:
 
 def csv_response(filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Response:
     """A CSV download: UTF-8 with a byte-order mark (spreadsheets then read Persian right),
-    Latin digits, Jalali dates, amounts in whole rials."""
+    Latin digits, Jalali dates, amounts in whole rials; text that a spreadsheet would run as
+    a formula is written inert (see :mod:`tashilat.entrypoints.spreadsheet`)."""
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(list(header))
+    w.writerow(safe_row(header))
     for r in rows:
-        w.writerow(list(r))
+        w.writerow(safe_row(r))
     return Response(
         buf.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",
