@@ -17,7 +17,6 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from tashilat.domain.errors import TashilatError
-from tashilat.domain.finance import fee_schedule
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.programs.employment import rules
 from tashilat.entrypoints.web.forms import Form, new_request_id, request_id_of, rial_field
@@ -33,7 +32,7 @@ from tashilat.entrypoints.web.pages.employment_common import (
 )
 from tashilat.entrypoints.web.rendering import WebRoute, redirect, render, status_of
 from tashilat.entrypoints.web.sessions import CheckedForm, Page
-from tashilat.services import calendar, employment, reports
+from tashilat.services import calendar, employment, loans, reports
 
 router = APIRouter(prefix="/employment", route_class=WebRoute)
 
@@ -127,34 +126,11 @@ def _detail(
         for b in gstatus.value.bundles
     ]
     eligibility = None
-    if app.state in OPEN_STATES:
-        uow = page.reader()
-        with uow:
-            priors = employment.prior_loans(uow, applicant.national_id)
-        bank = names.banks.get(app.bank_id) if app.bank_id else None
-        eligibility = rules.check_application(
-            policy,
-            on=on,
-            applicant=rules.Applicant(
-                applicant.national_id, applicant.legal_entity, app.clients_hired
-            ),
-            amount=app.amount,
-            approved_category=app.approved_category,
-            prior_loans=priors,
-            bank_code=bank.code if bank else None,
-            business_active_and_hiring=app.repeat,
-        )
     projected = None
-    if not insts and app.state in OPEN_STATES:
-        t = rules.terms(policy, on)
-        projected = fee_schedule(
-            app.amount,
-            t.fee_percent,
-            t.term_months,
-            grace_months=t.grace_months,
-            start=on,
-            rounding_unit=int(str(policy.resolve("finance.rounding_unit", on).value)),
-        )
+    if app.state in OPEN_STATES:
+        eligibility = employment.eligibility(page.reader(), actor, policy, app_id)
+        if not insts:
+            projected = employment.preview_schedule(policy, app.amount, on)
     all_forms = {
         name: Form(values={"request_id": new_request_id()}, fields=f) for name, f in FORMS.items()
     }
@@ -162,14 +138,9 @@ def _detail(
     if insts:
         due_next = next((i for i in insts if i.paid_on is None), None)
         if due_next is not None:
-            owed = (
-                (due_next.principal - due_next.paid_principal)
-                + (due_next.profit - due_next.paid_profit)
-                + (due_next.penalty_accrued - due_next.penalty_paid)
-            )
             all_forms["repay"].values = {
                 "request_id": new_request_id(),
-                "amount": page.fmt.money(owed),
+                "amount": page.fmt.money(loans.owed([due_next])),
             }
     for name, f in (forms or {}).items():
         f.values = {**f.values, "request_id": new_request_id()}

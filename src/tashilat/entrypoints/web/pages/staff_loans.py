@@ -92,21 +92,9 @@ def _loan_view(
     row = reports.loan(page.reader(), actor, loan_id)
     _, instalments = loans.get_loan(page.reader(), actor, loan_id)
     on = calendar.get(page.reader())
-    due_now = sum(
-        (i.principal - i.paid_principal)
-        + (i.profit - i.paid_profit)
-        + (i.penalty_accrued - i.penalty_paid)
-        for i in instalments
-        if i.paid_on is None and i.due <= on
-    )
+    due_now = loans.owed([i for i in instalments if i.paid_on is None and i.due <= on])
     next_open = next((i for i in instalments if i.paid_on is None), None)
-    suggested = due_now or (
-        (next_open.principal - next_open.paid_principal)
-        + (next_open.profit - next_open.paid_profit)
-        + (next_open.penalty_accrued - next_open.penalty_paid)
-        if next_open
-        else 0
-    )
+    suggested = due_now or (loans.owed([next_open]) if next_open else 0)
     all_forms = {
         "decide": Form(values={"request_id": new_request_id()}, fields=("note",)),
         "disburse": Form(values={"request_id": new_request_id()}, fields=()),
