@@ -16,6 +16,7 @@ from tests.fakes.calendar import FakeBusinessDateRepository
 from tests.fakes.employment import FakeEmploymentRepository
 from tests.fakes.ledger import FakeLedgerRepository
 from tests.fakes.loans import FakeLoanRepository
+from tests.fakes.reports import FakeReportsReader
 from tests.fakes.youth import FakeAccountRepository, FakeCustomerRepository
 
 
@@ -42,6 +43,7 @@ class FakeStore:
         self.ledger = FakeLedgerRepository()
         self.loans = FakeLoanRepository()
         self.employment = FakeEmploymentRepository()
+        self.reports = FakeReportsReader()
         self.audit: list[AuditLine] = []
 
 

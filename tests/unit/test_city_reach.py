@@ -9,7 +9,7 @@ from tashilat.data import load_city_index
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import parse_jalali
 from tashilat.domain.programs.youth_fund.cities import City, tier_of
-from tashilat.entrypoints.web.pages.citizen import city_value, find_city
+from tashilat.entrypoints.web.pages.citizen_common import city_value, find_city
 from tashilat.policy import PolicySnapshot
 
 INDEX = load_city_index()

@@ -37,7 +37,7 @@ from tashilat.adapters.db.models import (
 from tashilat.adapters.db.numbering import SAMAT_TRACKING, next_number
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
-from tashilat.domain.finance import fee_schedule
+from tashilat.domain.finance import Schedule, fee_schedule
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import add_months, format_jalali, from_jalali, jalali_year, to_jalali
 from tashilat.domain.ledger import split, transfer
@@ -1170,16 +1170,7 @@ def disburse(
                 repeat_posted=t2.repeat_posted + rep,
             )
         )
-        rt = rules.terms(policy, on)
-        rounding = int(str(policy.resolve("finance.rounding_unit", on).value))
-        sched = fee_schedule(
-            app.amount,
-            rt.fee_percent,
-            rt.term_months,
-            grace_months=rt.grace_months,
-            start=on,
-            rounding_unit=rounding,
-        )
+        sched = preview_schedule(policy, app.amount, on)
         for i in sched.instalments:
             assert i.due is not None
             s.add(
@@ -1578,3 +1569,36 @@ def speed_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
 
 def reasons_of(app: EmploymentApplication) -> list[str]:
     return list(json.loads(app.reasons)) if app.reasons else []
+
+
+# -- what an open application would get -------------------------------------------------------
+
+
+def eligibility(
+    uow: UnitOfWork, actor: Actor, policy: PolicyReader, app_id: int
+) -> Decision[rules.Eligibility]:
+    """An application's eligibility on the business date: the program's rule on its
+    applicant, amount and category, the applicant's recorded loans and the bank it was
+    introduced to (before introduction the bank condition stays open)."""
+    require(actor, "employment.read")
+    with uow:
+        app = _app(uow, actor, app_id)
+        applicant = uow.session.get(Applicant, app.applicant_id)
+        assert applicant is not None
+        bank = uow.session.get(AgentBank, app.bank_id) if app.bank_id is not None else None
+        on = calendar.current(uow)
+        return _check(uow, policy, app, applicant, on, bank.code if bank else None)
+
+
+def preview_schedule(policy: PolicyReader, amount: int, on: date) -> Schedule:
+    """The fee schedule of ``amount`` paid out on ``on``: the program's terms in force that
+    day, instalments rounded to the bank's unit. Disbursement records exactly this."""
+    t = rules.terms(policy, on)
+    return fee_schedule(
+        amount,
+        t.fee_percent,
+        t.term_months,
+        grace_months=t.grace_months,
+        start=on,
+        rounding_unit=int(str(policy.resolve("finance.rounding_unit", on).value)),
+    )

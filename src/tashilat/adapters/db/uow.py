@@ -16,6 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tashilat.adapters.db.models import AuditLog, PostingRow
 from tashilat.domain.ledger import UnbalancedEntry
+from tashilat.services.ports.auth import UserRepository
+from tashilat.services.ports.calendar import BusinessDateRepository
+from tashilat.services.ports.employment import EmploymentRepository
+from tashilat.services.ports.ledger import LedgerRepository
+from tashilat.services.ports.loans import LoanRepository
+from tashilat.services.ports.reports import ReportsReader
+from tashilat.services.ports.youth import AccountRepository, CustomerRepository
 
 _INSERT_AUDIT = insert(AuditLog.__table__)  # type: ignore[arg-type]
 
@@ -25,6 +32,15 @@ class SqlAlchemyUnitOfWork:
 
     Before commit, every journal entry written in this transaction must sum to zero. On
     PostgreSQL a deferred constraint trigger checks the same again inside the database."""
+
+    users: UserRepository
+    business_date: BusinessDateRepository
+    customers: CustomerRepository
+    accounts: AccountRepository
+    ledger: LedgerRepository
+    loans: LoanRepository
+    employment: EmploymentRepository
+    reports: ReportsReader
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -63,6 +79,7 @@ class SqlAlchemyUnitOfWork:
             self._session = None
 
     def _bind_repositories(self, session: Session) -> None:
+        from tashilat.adapters.db import read_models
         from tashilat.adapters.db.repositories import (
             auth,
             calendar,
@@ -79,6 +96,7 @@ class SqlAlchemyUnitOfWork:
         self.ledger = ledger.SqlLedgerRepository(session, self.touched_entries)
         self.loans = loans.SqlLoanRepository(session)
         self.employment = employment.SqlEmploymentRepository(session)
+        self.reports = read_models.SqlReportsReader(session)
 
     def after_commit(self, fn: Callable[[], None]) -> None:
         self._after_commit.append(fn)

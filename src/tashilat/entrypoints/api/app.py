@@ -23,13 +23,26 @@ from tashilat import __version__
 from tashilat.bootstrap import Container
 from tashilat.domain.errors import TashilatError
 from tashilat.entrypoints import web
-from tashilat.entrypoints.api import calculators, employment, logs, problems, programs, routes
+from tashilat.entrypoints.api import (
+    afford,
+    calculators,
+    charts,
+    construction,
+    employment,
+    employment_admin,
+    employment_reports,
+    loans,
+    logs,
+    problems,
+    routes,
+    wages,
+)
 from tashilat.entrypoints.api.deps import TokenCache
 from tashilat.entrypoints.api.guard import RequestGuard
 from tashilat.entrypoints.api.hardening import NoStoreMiddleware, docs_router
 from tashilat.entrypoints.api.models.base import document_problems
 from tashilat.entrypoints.api.models.resources import HealthOut
-from tashilat.entrypoints.web.core import browser_error_page, wants_html
+from tashilat.entrypoints.web.rendering import browser_error_page, wants_html
 from tashilat.services.auth import LoginThrottle
 from tashilat.services.uow import UnitOfWork
 
@@ -129,9 +142,15 @@ def create_app(container: Container, *, token_cache_seconds: int | None = None) 
     app.add_middleware(NoStoreMiddleware)
     app.include_router(docs_router(app.title))
     app.include_router(routes.router)
+    app.include_router(loans.router)
     app.include_router(calculators.router)
-    app.include_router(programs.router)
+    app.include_router(wages.router)
+    app.include_router(afford.router)
+    app.include_router(construction.router)
+    app.include_router(charts.router)
+    app.include_router(employment_admin.router)
     app.include_router(employment.router)
+    app.include_router(employment_reports.router)
     app.include_router(web.router)
     document_problems(app)
 

@@ -1,95 +1,35 @@
-"""``/api/v1/employment`` — employment-generating loans, every step of PROGRAMS.md §2.4."""
+"""``/api/v1/employment`` — employment-generating loans: the citizen's check and every step of
+an application (docs/rules.md §2.4): submit, review, introduce, guarantees, approve,
+disburse, reject, withdraw, schedule, repay."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
-from pydantic import BaseModel, Field, StrictInt, StrictStr
+from pydantic import BaseModel, Field
 
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.programs.employment import rules
 from tashilat.entrypoints.api import views
-from tashilat.entrypoints.api.deps import (
-    ActorDep,
-    ContainerDep,
-    Id,
-    IdemDep,
-    PageDep,
-    RequestIdDep,
-)
+from tashilat.entrypoints.api.deps import ActorDep, ContainerDep, Id, IdemDep, PageDep, RequestIdDep
 from tashilat.entrypoints.api.models.base import ACTOR_PROBLEMS
 from tashilat.entrypoints.api.models.employment import (
-    AgencyOut,
-    AllocationOut,
-    AllocationReport,
     ApplicationOut,
     ApplicationPage,
-    CategoryOut,
-    CategoryReport,
     DisbursedOut,
     EmploymentRepaymentOut,
     FeeInstalmentPage,
-    LimitOut,
-    PipelineReport,
-    SamatImportOut,
-    SpeedReport,
     SubmittedOut,
 )
 from tashilat.entrypoints.api.models.programs import EmploymentCheckOut, GuaranteeStatusOut
+from tashilat.entrypoints.api.schemas import Amount
 from tashilat.entrypoints.employment_check import check_json
 from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import jsonable
-from tashilat.entrypoints.spreadsheet import safe_dict
 from tashilat.services import calendar, employment
 
 router = APIRouter(prefix="/api/v1/employment", tags=["employment"], responses=ACTOR_PROBLEMS)
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The report: JSON, or with format=csv a CSV file (UTF-8 with a BOM)",
-        "content": {"text/csv": {"schema": {"type": "string"}}},
-    }
-}
-Amount = StrictInt | StrictStr  # see schemas.Amount
-
-
-class AgencyIn(BaseModel):
-    code: str = Field(min_length=1, max_length=20)
-    name_fa: str = Field(min_length=1, max_length=200)
-    name_en: str = Field(min_length=1, max_length=200)
-
-
-class AllocationIn(BaseModel):
-    agency_code: str = Field(max_length=20)
-    province: str = Field(min_length=1, max_length=100)
-    year: int = Field(ge=1403, le=1500)
-    amount: Amount
-
-
-class CategoryIn(BaseModel):
-    agency_code: str = Field(max_length=20)
-    year: int = Field(ge=1403, le=1500)
-    code: str = Field(min_length=1, max_length=40)
-    name_fa: str = Field(min_length=1, max_length=200)
-
-
-class LimitIn(BaseModel):
-    bank_code: str = Field(max_length=20)
-    year: int = Field(ge=1403, le=1500)
-    month: int = Field(ge=1, le=12)
-    amount: Amount
-
-
-class SamatImportIn(BaseModel):
-    national_id: str = Field(max_length=20)
-    bank_code: str = Field(max_length=20)
-    agency_code: str = Field(max_length=20)
-    amount: Amount
-    disbursed_on: str = Field(max_length=20)
-    tracking_code: str | None = Field(default=None, max_length=40)
 
 
 class ApplicationIn(BaseModel):
@@ -159,95 +99,6 @@ def _app_view(app: Any, applicant: Any = None, code: str | None = None) -> dict[
     if code is not None:
         out["samat_code"] = code
     return out
-
-
-# -- set-up (admin) -------------------------------------------------------------------------
-
-
-@router.post("/agencies", status_code=201, response_model=AgencyOut)
-def create_agency(body: AgencyIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    a = employment.create_agency(
-        c.uow(), actor, code=body.code, name_fa=body.name_fa, name_en=body.name_en
-    )
-    return {"id": a.id, "code": a.code, "name_fa": a.name_fa, "name_en": a.name_en}
-
-
-@router.post("/banks", status_code=201, response_model=AgencyOut)
-def create_bank(body: AgencyIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    b = employment.create_bank(
-        c.uow(), actor, code=body.code, name_fa=body.name_fa, name_en=body.name_en
-    )
-    return {"id": b.id, "code": b.code, "name_fa": b.name_fa, "name_en": b.name_en}
-
-
-@router.post("/allocations", status_code=201, response_model=AllocationOut)
-def set_allocation(body: AllocationIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    a = employment.set_allocation(
-        c.uow(),
-        actor,
-        c.policy,
-        agency_code=body.agency_code,
-        province=body.province,
-        year=body.year,
-        amount=rial(body.amount, "amount"),
-    )
-    return {
-        "id": a.id,
-        "amount_rial": a.amount,
-        "category_cap_rial": a.category_cap,
-        "repeat_cap_rial": a.repeat_cap,
-    }
-
-
-@router.post("/categories", status_code=201, response_model=CategoryOut)
-def add_category(body: CategoryIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    employment.add_category(
-        c.uow(),
-        actor,
-        agency_code=body.agency_code,
-        year=body.year,
-        code=body.code,
-        name_fa=body.name_fa,
-    )
-    return {"agency_code": body.agency_code, "year": body.year, "code": body.code}
-
-
-@router.post(
-    "/limits",
-    status_code=201,
-    summary="The bank's monthly SAMAT limit for a month",
-    response_model=LimitOut,
-)
-def set_limit(body: LimitIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    employment.set_monthly_limit(
-        c.uow(),
-        actor,
-        bank_code=body.bank_code,
-        year=body.year,
-        month=body.month,
-        amount=rial(body.amount, "amount", allow_zero=True),
-    )
-    return {"bank_code": body.bank_code, "year": body.year, "month": body.month}
-
-
-@router.post(
-    "/samat/imports",
-    status_code=201,
-    summary="Record a historical loan in the SAMAT registry",
-    response_model=SamatImportOut,
-)
-def import_samat(body: SamatImportIn, c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    loan = employment.import_samat_loan(
-        c.uow(),
-        actor,
-        national_id=body.national_id,
-        bank_code=body.bank_code,
-        agency_code=body.agency_code,
-        amount=rial(body.amount, "amount"),
-        disbursed_on=jdate(body.disbursed_on, "disbursed_on"),
-        tracking_code=body.tracking_code,
-    )
-    return {"tracking_code": loan.tracking_code, "national_id": loan.national_id}
 
 
 # -- the citizen's check (no login) ------------------------------------------------------------
@@ -506,71 +357,3 @@ def repay(
         "state": r.state,
         "replayed": r.replayed,
     }
-
-
-# -- reports ----------------------------------------------------------------------------------
-
-
-def _maybe_csv(rows: list[dict[str, Any]], fmt: str, name: str) -> Any:
-    if fmt != "csv":
-        return {"items": rows}
-    buf = io.StringIO()
-    if rows:
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(safe_dict(r) for r in rows)
-    return Response(
-        buf.getvalue().encode("utf-8-sig"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
-
-
-Fmt = Annotated[str, Query(pattern="^(json|csv)$")]
-
-
-@router.get(
-    "/reports/allocations",
-    summary="Allocation use by agency and province",
-    response_model=AllocationReport,
-    responses=CSV_RESPONSE,
-)
-def report_allocations(
-    c: ContainerDep,
-    actor: ActorDep,
-    format: Fmt = "json",
-    year: Annotated[int | None, Query(ge=1403, le=1500)] = None,
-) -> Any:
-    return _maybe_csv(
-        employment.allocation_report(c.reader(), actor, year=year), format, "allocations"
-    )
-
-
-@router.get(
-    "/reports/categories",
-    summary="Applications by agency, category and state",
-    response_model=CategoryReport,
-    responses=CSV_RESPONSE,
-)
-def report_categories(c: ContainerDep, actor: ActorDep, format: Fmt = "json") -> Any:
-    return _maybe_csv(employment.category_report(c.reader(), actor), format, "categories")
-
-
-@router.get(
-    "/reports/pipeline",
-    summary="The pipeline by state",
-    response_model=PipelineReport,
-    responses=CSV_RESPONSE,
-)
-def report_pipeline(c: ContainerDep, actor: ActorDep, format: Fmt = "json") -> Any:
-    return _maybe_csv(employment.pipeline_report(c.reader(), actor), format, "pipeline")
-
-
-@router.get(
-    "/reports/speed",
-    summary="Median days from submission to disbursement per agency and bank",
-    response_model=SpeedReport,
-    responses=CSV_RESPONSE,
-)
-def report_speed(c: ContainerDep, actor: ActorDep, format: Fmt = "json") -> Any:
-    return _maybe_csv(employment.speed_report(c.reader(), actor), format, "speed")

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tashilat.entrypoints.web.core import SECURITY_HEADERS
+from tashilat.entrypoints.web.rendering import SECURITY_HEADERS
 
 NO_STORE = "no-store"
 # Paths whose answers are the same for everyone and hold no personal data.

@@ -5,8 +5,6 @@ permissions, audit log and database-enforced limits."""
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from typing import Annotated, Any
 
@@ -14,19 +12,18 @@ import typer
 from rich.table import Table
 
 from tashilat.domain.errors import InvalidInput
-from tashilat.domain.jalali import format_jalali, parse_jalali
+from tashilat.domain.jalali import parse_jalali
 from tashilat.domain.money import parse_rial
 from tashilat.entrypoints.cli.common import DigitsOpt, JsonOpt, friendly_errors, out, print_json
+from tashilat.entrypoints.cli.employment_check import check
+from tashilat.entrypoints.cli.employment_common import Url, _emit, _view
 from tashilat.entrypoints.spreadsheet import safe_dict
-from tashilat.settings import DEFAULT_SQLITE
 
 employment_app = typer.Typer(
     help="Employment-generating qard al-hasan loans. / تسهیلات اشتغال‌زایی", no_args_is_help=True
 )
+employment_app.command("check")(check)
 As = Annotated[str, typer.Option("--as", help="The username doing this step")]
-Url = Annotated[
-    str | None, typer.Option("--url", help="Database URL (default TASHILAT_DATABASE_URL)")
-]
 
 
 def _ctx(url: str | None, username: str) -> tuple[Any, Any]:
@@ -46,132 +43,6 @@ def _ctx(url: str | None, username: str) -> tuple[Any, Any]:
                 "user.unknown", f"کاربر «{username}» نیست.", f"No active user '{username}'."
             )
         return c, actor_of(u)
-
-
-def _emit(data: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-        return
-    table = Table("field / فیلد", "value / مقدار")
-    for k, v in data.items():
-        if isinstance(v, list | dict):
-            v = json.dumps(v, ensure_ascii=False, default=str)
-        table.add_row(k, f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v))
-    out.print(table)
-
-
-def _view(app: Any, code: str | None = None) -> dict[str, Any]:
-    from tashilat.services import employment
-
-    return {
-        "id": app.id,
-        "state": app.state,
-        "amount_rial": app.amount,
-        "province": app.province,
-        "approved_category": app.approved_category,
-        "repeat": app.repeat,
-        "mandated": app.mandated,
-        "submitted_on": format_jalali(app.submitted_on),
-        "introduced_on": format_jalali(app.introduced_on) if app.introduced_on else None,
-        "approved_on": format_jalali(app.approved_on) if app.approved_on else None,
-        "disbursed_on": format_jalali(app.disbursed_on) if app.disbursed_on else None,
-        "waiting_for_month": app.waiting_for_month,
-        "samat_code": code,
-        "reasons": employment.reasons_of(app),
-    }
-
-
-def _registry(url: str | None) -> Any:
-    """A unit of work on the configured database (``--url``, else TASHILAT_DATABASE_URL,
-    else the default SQLite file), or ``None`` when there is no database to look in: a
-    SQLite file that does not exist is not created just to be found empty."""
-    from pathlib import Path
-
-    from tashilat.bootstrap import build
-    from tashilat.settings import Settings
-
-    db = url or os.environ.get("TASHILAT_DATABASE_URL") or DEFAULT_SQLITE
-    sqlite_file = db.startswith("sqlite:///") and not db.startswith("sqlite:///:memory:")
-    if sqlite_file and not Path(db.removeprefix("sqlite:///")).is_file():
-        return None
-    return build(Settings.from_env(database_url=db)).reader()
-
-
-@employment_app.command("check")
-@friendly_errors
-def check(
-    amount: Annotated[str, typer.Option("--amount", help="Loan amount, rial")],
-    on: Annotated[str, typer.Option("--on", help="Decision date, Jalali YYYY/MM/DD")],
-    approved_category: Annotated[bool, typer.Option("--approved-category")] = False,
-    grade: Annotated[str | None, typer.Option("--grade", help="Credit grade A-E")] = None,
-    note: Annotated[bool, typer.Option("--promissory-note")] = False,
-    guarantors: Annotated[int, typer.Option("--guarantors", min=0, max=10)] = 0,
-    national_id: Annotated[
-        str | None,
-        typer.Option(
-            "--national-id",
-            help="The applicant's: the one-loan rule is then looked up in the configured "
-            "database (SAMAT loans and loans in progress); without it, it is not checked",
-        ),
-    ] = None,
-    url: Url = None,
-    as_json: JsonOpt = False,
-    digits: DigitsOpt = "latin",
-) -> None:
-    """One verdict — eligible, eligible once the listed guarantees are brought, or not
-    eligible and why — with the cap, the guarantee bundles and what is missing (no login)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from tashilat.domain.programs.employment import rules
-    from tashilat.entrypoints.employment_check import check_json
-    from tashilat.policy import default_policy
-    from tashilat.services import employment
-
-    policy = default_policy()
-    day = parse_jalali(on, field="on")
-    amt = parse_rial(amount, field="amount", allow_zero=False)
-    if grade is not None and grade.strip().upper() not in rules.GRADES:
-        raise InvalidInput(
-            "guarantee.grade",
-            "رتبه اعتباری باید یکی از A تا E باشد.",
-            "The credit grade must be one of A to E.",
-            field="grade",
-        )
-    offered = rules.Offered(
-        grade.strip().upper() if grade else None, note, tuple(f"g{i}" for i in range(guarantors))
-    )
-    try:
-        answer = employment.check(
-            _registry(url) if national_id else None,
-            policy,
-            on=day,
-            amount=amt,
-            offered_=offered,
-            approved_category=approved_category,
-            national_id=national_id,
-        )
-    except SQLAlchemyError:
-        raise InvalidInput(
-            "registry.unavailable",
-            "پایگاه داده برای بررسی سابقه وام در دسترس نیست یا آماده نشده است "
-            "(tashilat db upgrade). بدون --national-id، سنجش بدون این بررسی انجام می‌شود.",
-            "The database to look the loan history up in is unavailable or not set up "
-            "(tashilat db upgrade). Without --national-id the check runs without it.",
-            field="url",
-        ) from None
-    data = check_json(answer)
-    if as_json:
-        _emit(data, True)
-        return
-    e, g, v = answer.eligibility, answer.guarantees, answer.verdict
-    mark = {"eligible": "✔", "eligible_with_guarantees": "…", "not_eligible": "✘"}[v.outcome]
-    out.print(f"[bold]{mark} {v.value.message_fa}[/bold]", highlight=False)
-    out.print(f"  {v.value.message_en}", highlight=False)
-    out.print(f"سقف / cap: {e.value.cap_rial:,} rial ({e.value.cap_basis})", highlight=False)
-    for r in (*e.reasons, *g.reasons):
-        out.print(f"{'✔' if r.passed else '✘'} {r.message_fa}\n  {r.message_en}", highlight=False)
-    for w in v.warnings:
-        out.print(f"[yellow]⚠ {w.message_fa}\n  {w.message_en}[/yellow]", highlight=False)
 
 
 @employment_app.command("agency")

@@ -4,15 +4,21 @@ default, a Persian/English switch, light progressive enhancement with htmx, ever
 
 Layout:
 
-* ``core`` — templates, display preferences, the signed-in person (an HttpOnly session
-  cookie holding an API token), CSRF, forms, errors rendered as pages (``WebRoute``);
+* ``preferences`` — language and digits, kept in cookies; ``formatting`` — values shown in
+  the person's language and digits (``Fmt``); ``forms`` — forms as typed and their field
+  parsers; ``sessions`` — the signed-in person (an HttpOnly session cookie holding an API
+  token), CSRF and the page dependencies; ``rendering`` — templates, errors rendered as
+  pages and the ``WebRoute`` every page router uses;
 * ``menu`` — the menu registry: page modules add their own entries;
 * ``svg`` — small inline charts drawn on the server;
-* ``pages/`` — one module per area, each with its own ``router``: ``citizen``
-  (calculators), ``policy`` (the policy browser), ``session`` (login), ``staff``
-  (bank staff), ``customer`` (an account holder's own pages), ``employment_check`` (the
-  citizen's employment-loan check), ``employment`` (the employment-loan pipeline for agency
-  and bank staff) and ``employment_reports`` (the allocation dashboard and reports).
+* ``pages/`` — one module per page group, each with its own ``router``: ``citizen``,
+  ``citizen_schedule`` and ``citizen_afford`` (calculators), ``policy`` (the policy
+  browser), ``session`` (login), ``staff``, ``staff_accounts``, ``staff_loans`` and
+  ``staff_reports`` (bank staff), ``customer`` (an account holder's own pages),
+  ``employment_check`` (the citizen's employment-loan check), ``employment`` and
+  ``employment_application`` (the employment-loan pipeline for agency and bank staff) and
+  ``employment_reports`` (the allocation dashboard and reports). Pages do not import each
+  other: what a group shares is in its ``*_common`` module.
 
 **Adding an area** (the employment-loan pipeline and allocation dashboard, for one): write
 ``pages/<area>.py`` with ``router = APIRouter(prefix=..., route_class=WebRoute)``, register
@@ -31,26 +37,38 @@ from fastapi import APIRouter
 from starlette.routing import Route
 
 from tashilat.entrypoints.web import assets
-from tashilat.entrypoints.web.core import WebRoute
 from tashilat.entrypoints.web.pages import (
     citizen,
+    citizen_afford,
+    citizen_schedule,
     customer,
     employment,
+    employment_application,
     employment_check,
     employment_reports,
     policy,
     session,
     staff,
+    staff_accounts,
+    staff_loans,
+    staff_reports,
 )
+from tashilat.entrypoints.web.rendering import WebRoute
 
 PAGES: tuple[ModuleType, ...] = (
     citizen,
+    citizen_schedule,
+    citizen_afford,
     policy,
     session,
     staff,
+    staff_accounts,
+    staff_loans,
+    staff_reports,
     customer,
     employment_check,
     employment,
+    employment_application,
     employment_reports,
 )
 

@@ -20,6 +20,7 @@ from tashilat.services.ports.calendar import BusinessDateRepository
 from tashilat.services.ports.employment import EmploymentRepository
 from tashilat.services.ports.ledger import LedgerRepository
 from tashilat.services.ports.loans import LoanRepository
+from tashilat.services.ports.reports import ReportsReader
 from tashilat.services.ports.youth import AccountRepository, CustomerRepository
 
 
@@ -35,6 +36,7 @@ class UnitOfWork(Protocol):
     ledger: LedgerRepository
     loans: LoanRepository
     employment: EmploymentRepository
+    reports: ReportsReader
 
     def __enter__(self) -> Self: ...
 
@@ -75,6 +77,7 @@ __all__ = [
     "EmploymentRepository",
     "LedgerRepository",
     "LoanRepository",
+    "ReportsReader",
     "UnitOfWork",
     "UserRepository",
 ]

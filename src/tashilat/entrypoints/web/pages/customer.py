@@ -7,8 +7,9 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from tashilat.entrypoints.web import menu
-from tashilat.entrypoints.web.core import CustomerPage, WebRoute, render
-from tashilat.entrypoints.web.pages.staff import KINDS, statement_data
+from tashilat.entrypoints.web.pages.staff_common import KINDS, statement_data
+from tashilat.entrypoints.web.rendering import WebRoute, render
+from tashilat.entrypoints.web.sessions import CustomerPage
 from tashilat.services import reports, youth
 
 router = APIRouter(prefix="/my", route_class=WebRoute)

@@ -20,20 +20,13 @@ from fastapi.responses import HTMLResponse
 
 from tashilat.domain.decision import Warning, warnings_for
 from tashilat.domain.errors import InvalidInput, PolicyError, TashilatError
-from tashilat.domain.finance import fee_schedule
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.programs.employment import rules
 from tashilat.entrypoints.web import menu
-from tashilat.entrypoints.web.core import (
-    Form,
-    PublicPage,
-    WebRoute,
-    int_field,
-    jalali_field,
-    render,
-    rial_field,
-)
+from tashilat.entrypoints.web.forms import Form, int_field, jalali_field, rial_field
 from tashilat.entrypoints.web.pages.employment_common import KINDS, bundle_words
+from tashilat.entrypoints.web.rendering import WebRoute, render
+from tashilat.entrypoints.web.sessions import PublicPage
 from tashilat.services import calendar, employment
 
 router = APIRouter(route_class=WebRoute)
@@ -126,14 +119,7 @@ def check(page: Any, form: Form, on: date, amount: int) -> dict[str, Any] | None
     v = elig.value
     schedule = None
     if elig.outcome == "eligible":
-        schedule = fee_schedule(
-            amount,
-            v.fee_percent,
-            v.term_months,
-            grace_months=v.grace_months,
-            start=on,
-            rounding_unit=int(str(rounding.value)),
-        )
+        schedule = employment.preview_schedule(policy, amount, on)
     bundles = [
         {
             "words": bundle_words(fmt, b.bundle, min_grade),

@@ -1,22 +1,27 @@
 """What the employment-loan pages share: who may see them, the names of states and
 guarantees in both languages, guarantee bundles in words, and a small meter drawn in SVG
-(the allocation dashboard's use bars and its 40% approved-category gauge).
+(the allocation dashboard's use bars and its 40% approved-category gauge), and the
+confirmation messages, step forms and refusal handling of the pipeline's pages.
 
-There is no router here; ``employment_check``, ``employment`` and ``employment_reports``
-hold the pages.
+There is no router here; ``employment_check``, ``employment``, ``employment_application``
+and ``employment_reports`` hold the pages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from markupsafe import Markup, escape
 
-from tashilat.entrypoints.web.core import ROLE_LABELS, Fmt, Page, signed_in_page
-from tashilat.services.errors import Forbidden
+from tashilat.domain.errors import TashilatError
+from tashilat.entrypoints.web.formatting import Fmt
+from tashilat.entrypoints.web.forms import Form
+from tashilat.entrypoints.web.rendering import audit_refusal
+from tashilat.entrypoints.web.sessions import ROLE_LABELS, Page, signed_in_page
+from tashilat.services.errors import Forbidden, NotFound
 
 # The roles of PROGRAMS.md §2.4 in the header (the core names only the branch roles).
 ROLE_LABELS.setdefault("agency_officer", ("کارشناس دستگاه حمایتی", "agency officer"))
@@ -142,3 +147,60 @@ def meter(
         )
     out.append("</svg>")
     return Markup("".join(out))
+
+
+OK_MESSAGES: dict[str, tuple[str, str]] = {
+    "submitted": ("طرح ثبت شد.", "The plan was submitted."),
+    "review": ("بررسی دستگاه آغاز شد.", "The agency's review has started."),
+    "introduced": (
+        "متقاضی به بانک معرفی و تخصیص رزرو شد.",
+        "The applicant was introduced to the bank and the allocation reserved.",
+    ),
+    "guarantee": ("ضمانت ثبت شد.", "The guarantee was recorded."),
+    "approved": ("وام تأیید شد.", "The loan was approved."),
+    "disbursed": ("وام پرداخت شد.", "The loan was disbursed."),
+    "rejected": ("درخواست رد شد.", "The application was rejected."),
+    "withdrawn": ("انصراف متقاضی ثبت شد.", "The withdrawal was recorded."),
+    "repaid": ("بازپرداخت ثبت شد.", "The repayment was recorded."),
+    "replayed": (
+        "این فرم پیش‌تر فرستاده شده بود؛ چیزی دوباره ثبت نشد.",
+        "This form was already sent; nothing was posted twice.",
+    ),
+}
+
+
+FORMS: dict[str, tuple[str, ...]] = {
+    "review": (),
+    "introduce": ("bank",),
+    "guarantee": ("kind", "grade", "national_id"),
+    "approve": (),
+    "disburse": (),
+    "reject": ("reason",),
+    "withdraw": ("reason",),
+    "repay": ("amount",),
+}
+
+
+def _ok(page: Page) -> str | None:
+    key = page.request.query_params.get("ok", "")
+    return page.fmt.t(*OK_MESSAGES[key]) if key in OK_MESSAGES else None
+
+
+def _offset(page: Page) -> int:
+    try:
+        return max(0, min(int(page.request.query_params.get("offset", "0")), 10_000_000))
+    except ValueError:
+        return 0
+
+
+def _refused(page: Page, form: Form, exc: TashilatError, default_field: str | None = None) -> None:
+    """File a service error on its form and audit it (refused POSTs are audited). A step
+    the person may not take at all is not a form error: it is a 403 page."""
+    if isinstance(exc, Forbidden | NotFound):
+        raise exc
+    form.add(exc, default_field=default_field)
+    audit_refusal(page.request, exc)
+
+
+def _ctx(page: Page, **extra: Any) -> dict[str, Any]:
+    return {"ok": _ok(page), "states": STATES, "kinds": KINDS, **extra}

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from tashilat.domain.jalali import jalali_year, to_jalali
 from tashilat.entrypoints.web import menu
-from tashilat.entrypoints.web.core import Fmt, Page, WebRoute, render
+from tashilat.entrypoints.web.formatting import Fmt
 from tashilat.entrypoints.web.pages.employment_common import (
     EMPLOYMENT_ROLES,
     STATES,
@@ -25,7 +25,9 @@ from tashilat.entrypoints.web.pages.employment_common import (
     Segment,
     meter,
 )
-from tashilat.entrypoints.web.pages.staff import csv_response
+from tashilat.entrypoints.web.pages.staff_common import csv_response
+from tashilat.entrypoints.web.rendering import WebRoute, render
+from tashilat.entrypoints.web.sessions import Page
 from tashilat.entrypoints.web.svg import Series, chart, scale
 from tashilat.services import calendar, employment, reports
 

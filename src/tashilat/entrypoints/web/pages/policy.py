@@ -13,7 +13,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from tashilat.domain.text import normalize_text
-from tashilat.entrypoints.web.core import PublicPage, WebRoute, render
+from tashilat.entrypoints.web.rendering import WebRoute, render
+from tashilat.entrypoints.web.sessions import PublicPage
 from tashilat.policy import Finding, check_policy
 
 router = APIRouter(route_class=WebRoute)

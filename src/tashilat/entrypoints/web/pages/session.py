@@ -6,7 +6,7 @@ lifetime. Failed logins are throttled as in the API (``services.auth.LoginThrott
 past the limit the form answers 429 with ``Retry-After``. The login form itself is
 protected against cross-site posting by a double-submit token (a random cookie repeated in
 a hidden field); every later form carries the session's CSRF token (see
-``core.csrf_token``).
+``sessions.csrf_token``).
 """
 
 from __future__ import annotations
@@ -18,20 +18,17 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from tashilat.domain.errors import TashilatError
-from tashilat.entrypoints.web.core import (
+from tashilat.entrypoints.web.forms import Form
+from tashilat.entrypoints.web.rendering import WebRoute, audit_refusal, redirect, render
+from tashilat.entrypoints.web.sessions import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     STAFF_ROLES,
     CheckedForm,
     CsrfRejected,
-    Form,
     FormData,
     PublicPage,
-    WebRoute,
-    audit_refusal,
     new_login_csrf,
-    redirect,
-    render,
     safe_next,
     set_session_cookie,
 )
