@@ -31,10 +31,12 @@ KNOWN_SERVICES_TO_ADAPTERS = frozenset(
         "tashilat.services.auth -> tashilat.adapters.db.models",
         "tashilat.services.calendar -> tashilat.adapters.db.models",
         "tashilat.services.employment -> tashilat.adapters.db.models",
+        "tashilat.services.employment -> tashilat.adapters.db.numbering",
         "tashilat.services.ledger -> tashilat.adapters.db.models",
         "tashilat.services.loans -> tashilat.adapters.db.models",
         "tashilat.services.uow -> tashilat.adapters.db.uow",
         "tashilat.services.youth -> tashilat.adapters.db.models",
+        "tashilat.services.youth -> tashilat.adapters.db.numbering",
     }
 )
 KNOWN_ENTRYPOINTS_TO_DB = frozenset(
