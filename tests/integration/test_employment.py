@@ -12,6 +12,7 @@ from tashilat.bootstrap import Container
 from tashilat.domain.jalali import parse_jalali
 from tashilat.entrypoints.api.app import create_app
 from tashilat.services import employment
+from tashilat.services.errors import Forbidden
 
 from .employment_helpers import PW, EmpWorld, emp_world, national_id
 
@@ -471,3 +472,38 @@ def test_reports_and_csv(emp: tuple[Api, EmpWorld]) -> None:
     r = a.call("admin", "GET", "/api/v1/employment/reports/allocations?format=csv")
     assert r.headers["content-type"].startswith("text/csv") and "agency" in r.text
     assert a.call("admin", "GET", "/api/v1/employment/reports/speed")["items"] == []
+
+
+def test_the_eligibility_shown_for_an_open_application(
+    emp: tuple[Api, EmpWorld], container: Container
+) -> None:
+    _, ew = emp
+    app, _ = employment.submit(
+        container.uow(),
+        ew.agency,
+        container.policy,
+        national_id="0499370899",
+        name="متقاضی",
+        province="تهران",
+        agency_code="A1",
+        amount=2_500_000_000,
+        jobs=2,
+        category_code="C1",
+    )
+    app_id = app.id
+    before = employment.eligibility(container.uow(), ew.agency, container.policy, app_id)
+    # the approved category's cap, and the registry read for the person's earlier loans
+    assert before.outcome == "eligible"
+    assert [(r.code, r.passed) for r in before.reasons] == [
+        ("employment.cap", True),
+        ("employment.one_loan_per_person", True),
+    ]
+    assert (before.value.cap_rial, before.value.cap_basis) == (3_000_000_000, "approved_category")
+    assert before.value.registry_checked
+    employment.introduce(
+        container.uow(), ew.agency, container.policy, app_id=app_id, bank_code="B1"
+    )
+    after = employment.eligibility(container.uow(), ew.bank, container.policy, app_id)
+    assert after.outcome == "eligible" and after.value.repeat is False
+    with pytest.raises(Forbidden):
+        employment.eligibility(container.uow(), ew.agency2, container.policy, app_id)
