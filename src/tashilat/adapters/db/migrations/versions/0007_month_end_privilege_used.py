@@ -20,7 +20,7 @@ AFTER = "outcome IN ('not_yet_eligible','no_entitlement','eligible','privilege_u
 def _replace(check: str) -> None:
     # batch mode: SQLite cannot alter a constraint in place, so the table is rebuilt there
     with op.batch_alter_table("month_end_accounts") as batch:
-        batch.drop_constraint("ck_month_end_accounts_outcome", type_="check")
+        batch.drop_constraint(op.f("ck_month_end_accounts_outcome"), type_="check")
         batch.create_check_constraint(op.f("ck_month_end_accounts_outcome"), check)
 
 
