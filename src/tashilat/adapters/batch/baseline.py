@@ -5,8 +5,9 @@ the way one would write it in SQL: end-of-day balances by a window function, a g
 account-months joined to month boundaries (precomputed per distinct opening date, as the
 batch does), the balance carried into each month by an ``ASOF`` join, then group-bys for
 the months and years and window functions for the running sums. Exact integer (HUGEINT)
-arithmetic for the entitlement, and none where the account's privilege was used. ``tests/batch/test_runs.py`` checks it against the
-batch, so the benchmark compares two programs that agree.
+arithmetic for the entitlement, and none where the account's privilege was used.
+``tests/batch/test_runs.py`` checks it against the batch, so the benchmark compares two
+programs that agree.
 """
 
 from __future__ import annotations

@@ -155,7 +155,7 @@ def export_partition(
                 ev_day.append(d)
                 ev_amt.append(-x)
         loans = conn.execute(loan_q).all()
-        used = dict(conn.execute(used_q).tuples().all())
+        used = {a: d for a, d in conn.execute(used_q)}
         insts = conn.execution_options(stream_results=True, yield_per=STREAM).execute(inst_q).all()
     ids = np.array([r[0] for r in accounts], dtype=np.int64)
     acc_ev = np.array(ev_acc, dtype=np.int64)
