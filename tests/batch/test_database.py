@@ -133,3 +133,29 @@ def world_admin(c: Container):  # type: ignore[no-untyped-def]
     from tests.integration.helpers import actor_of
 
     return actor_of(c, "admin")
+
+
+def test_outcome_check_migrates_both_ways(tmp_path: Path) -> None:
+    """Migration 0007 widens the month-end outcome check to ``privilege_used`` and narrows it
+    back (the rows it would reject are removed first)."""
+    from sqlalchemy import create_engine, inspect
+
+    from tashilat.adapters.db import migrate
+
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+
+    def check() -> str:
+        engine = create_engine(url)
+        try:
+            (ck,) = inspect(engine).get_check_constraints("month_end_accounts")
+        finally:
+            engine.dispose()
+        assert ck["name"] == "ck_month_end_accounts_outcome"
+        return str(ck["sqltext"])
+
+    migrate.upgrade(url)
+    assert "'privilege_used'" in check()
+    migrate.downgrade(url, "0006")
+    assert "'privilege_used'" not in check() and "'eligible'" in check()
+    migrate.upgrade(url)
+    assert "'privilege_used'" in check()

@@ -1,6 +1,7 @@
 """Differential tests: for random accounts and histories the batch equals the single-account
-rules row for row (structures, yearly and reference averages, caps, entitlements), under the
-shipped policy and under every selectable mode; loans equal the service's accrual."""
+rules row for row (structures, yearly and reference averages, caps, entitlements, a used
+privilege), under the shipped policy and under every selectable mode; loans equal the
+service's accrual."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from tashilat.adapters.batch.calendar import DayTable, epoch_day, from_epoch_day
 from tashilat.adapters.batch.kernel import (
+    NO_DAY,
     OUTCOMES,
     Accounts,
     Context,
@@ -58,8 +60,13 @@ POLICIES = [
 ]
 
 
+Acc = tuple[date, int, list[rules.Event], date | None]
+
+
 @st.composite
-def account(draw: st.DrawFn) -> tuple[date, int, list[rules.Event]]:
+def account(draw: st.DrawFn) -> Acc:
+    """An account, its movements and (maybe) the day a loan on it was paid out, which may
+    fall before, on or after the as-of date."""
     opened = FIRST + timedelta(days=draw(st.integers(0, 2550)))
     tier = draw(st.integers(1, 3))
     events: list[rules.Event] = []
@@ -74,19 +81,23 @@ def account(draw: st.DrawFn) -> tuple[date, int, list[rules.Event]]:
         )
         events.append(rules.Event(day, amount))
         day += timedelta(days=draw(st.sampled_from([0, 0, 1, 2, 14, 29, 30, 31, 45, 200])))
-    return opened, tier, events
+    loan = draw(st.one_of(st.none(), st.integers(0, 3300)))
+    return opened, tier, events, None if loan is None else opened + timedelta(days=loan)
 
 
-def batch(policy: Any, accs: list[tuple[date, int, list[rules.Event]]], as_of: date) -> Any:
-    evs = [sorted(e, key=lambda x: x.on) for _, _, e in accs]
-    open_day = np.array([epoch_day(o) for o, _, _ in accs], dtype=np.int32)
+def batch(policy: Any, accs: list[Acc], as_of: date) -> Any:
+    evs = [sorted(e, key=lambda x: x.on) for _, _, e, _ in accs]
+    open_day = np.array([epoch_day(o) for o, _, _, _ in accs], dtype=np.int32)
     data = Accounts(
         account_id=np.arange(1, len(accs) + 1, dtype=np.int64),
         open_day=open_day,
-        tier=np.array([t for _, t, _ in accs], dtype=np.int8),
+        tier=np.array([t for _, t, _, _ in accs], dtype=np.int8),
         n_events=np.array([len(e) for e in evs], dtype=np.int32),
         day=np.array([epoch_day(x.on) for e in evs for x in e], dtype=np.int32),
         amount=np.array([x.amount for e in evs for x in e], dtype=np.int64),
+        privilege_day=np.array(
+            [NO_DAY if u is None else epoch_day(u) for _, _, _, u in accs], dtype=np.int32
+        ),
     )
     ctx = Context(epoch_day(as_of), TAB, build_terms(policy, open_day), 60_000, 365, "h")
     return account_month_end(data, ctx)
@@ -98,15 +109,18 @@ def batch(policy: Any, accs: list[tuple[date, int, list[rules.Event]]], as_of: d
     st.integers(0, 800),
     st.integers(0, len(POLICIES) - 1),
 )
-def test_accounts_equal_the_domain_rule(
-    accs: list[tuple[date, int, list[rules.Event]]], extra: int, which: int
-) -> None:
+def test_accounts_equal_the_domain_rule(accs: list[Acc], extra: int, which: int) -> None:
     policy = POLICIES[which]
-    as_of = max(o for o, _, _ in accs) + timedelta(days=extra)
+    as_of = max(o for o, _, _, _ in accs) + timedelta(days=extra)
     r = batch(policy, accs, as_of)
     y = m = 0
-    for i, (opened, tier, events) in enumerate(accs):
-        d = rules.entitlement(policy, opened_on=opened, tier=tier, events=events, as_of=as_of)
+    for i, (opened, tier, events, loan_on) in enumerate(accs):
+        # what the service passes the rule: the loans paid out on the account by the as-of
+        uses = [] if loan_on is None or loan_on > as_of else [rules.PrivilegeUse("loan", loan_on)]
+        d = rules.with_privilege_use(
+            rules.entitlement(policy, opened_on=opened, tier=tier, events=events, as_of=as_of),
+            uses,
+        )
         v = d.value
         terms = rules.cohort_terms(policy, opened)
         months = completed_account_months(opened, as_of)
@@ -149,6 +163,7 @@ def test_accounts_equal_the_domain_rule(
             int(r.completed_years[i]),
             int(r.counted_years[i]),
             int(r.balance[i]),
+            None if r.privilege_used_on[i] < 0 else from_epoch_day(int(r.privilege_used_on[i])),
         ) == (
             v.cap_rial,
             v.entitlement_rial,
@@ -157,6 +172,7 @@ def test_accounts_equal_the_domain_rule(
             v.completed_years,
             v.counted_years,
             sum(e.amount for e in events if e.on < as_of),
+            v.privilege_used_on,
         )
     assert y == len(r.y_year) and m == len(r.m_structure)
 
@@ -167,11 +183,32 @@ def test_followers_are_eligible_for_the_whole_cap() -> None:
     terms = rules.cohort_terms(POLICY, opened)
     events = rules.planned_events(terms, share_percent=100)
     as_of = parse_jalali("1404/05/01")
-    r = batch(POLICY, [(opened, 1, events), (opened, 3, events[:30])], as_of)
+    r = batch(POLICY, [(opened, 1, events, None), (opened, 3, events[:30], None)], as_of)
     d = rules.entitlement(POLICY, opened_on=opened, tier=1, events=events, as_of=as_of)
     assert d.outcome == "eligible" and int(r.entitlement[0]) == d.value.entitlement_rial > 0
     d3 = rules.entitlement(POLICY, opened_on=opened, tier=3, events=events[:30], as_of=as_of)
     assert int(r.entitlement[1]) == d3.value.entitlement_rial
+
+
+def test_a_loan_paid_out_by_the_as_of_date_uses_the_privilege() -> None:
+    """The same history four times: no loan, a loan the day before, on, and the day after
+    the as-of date. Only the first and the last keep their entitlement."""
+    opened = parse_jalali("1398/02/10")
+    events = rules.planned_events(rules.cohort_terms(POLICY, opened), share_percent=100)
+    as_of = parse_jalali("1404/05/01")
+    loans = [None, as_of - timedelta(days=1), as_of, as_of + timedelta(days=1)]
+    r = batch(POLICY, [(opened, 1, events, on) for on in loans], as_of)
+    outcomes = [OUTCOMES[int(x)] for x in r.outcome]
+    assert outcomes == ["eligible", "privilege_used", "privilege_used", "eligible"]
+    full = int(r.entitlement[0])
+    assert full > 0 and r.entitlement.tolist() == [full, 0, 0, full]
+    assert len(set(r.cap.tolist())) == 1  # the cap is reported unchanged
+    assert [None if x < 0 else from_epoch_day(int(x)) for x in r.privilege_used_on] == [
+        None,
+        parse_jalali("1404/04/31"),
+        parse_jalali("1404/05/01"),
+        None,
+    ]
 
 
 # -- loans --------------------------------------------------------------------------------------

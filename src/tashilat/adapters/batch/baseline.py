@@ -5,8 +5,9 @@ the way one would write it in SQL: end-of-day balances by a window function, a g
 account-months joined to month boundaries (precomputed per distinct opening date, as the
 batch does), the balance carried into each month by an ``ASOF`` join, then group-bys for
 the months and years and window functions for the running sums. Exact integer (HUGEINT)
-arithmetic for the entitlement. ``tests/batch/test_runs.py`` checks it against the
-batch, so the benchmark compares two programs that agree.
+arithmetic for the entitlement, and none where the account's privilege was used.
+``tests/batch/test_runs.py`` checks it against the batch, so the benchmark compares two
+programs that agree.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from tashilat.adapters.batch.runner import context_for, read_manifest
 
 ACC = """
 acc AS (
-    SELECT a.account_id, a.opened_on, a.tier, o.piece, o.months,
+    SELECT a.account_id, a.opened_on, a.tier, a.privilege_used_on, o.piece, o.months,
            least(o.months // 12, p.max_wait) AS counted, o.months // 12 AS years,
            p.min_wait, p.closing, p.all_or_nothing, p.keep_best, p.unit, o.eligible_on
     FROM read_parquet($accounts) a
@@ -114,7 +115,8 @@ ACCOUNTS_SQL = (
     + """
 SELECT acc.account_id, acc.months, acc.years, acc.counted,
        CASE WHEN acc.years < acc.min_wait THEN f.cap ELSE y.cap END AS cap,
-       CASE WHEN acc.years < acc.min_wait THEN 0 ELSE coalesce(y.entitlement, 0) END
+       CASE WHEN acc.privilege_used_on <= CAST($as_of AS DATE) THEN 0
+            WHEN acc.years < acc.min_wait THEN 0 ELSE coalesce(y.entitlement, 0) END
            AS entitlement,
        acc.eligible_on
 FROM acc LEFT JOIN years_t y ON y.account_id = acc.account_id AND y.year = acc.counted
@@ -214,6 +216,7 @@ def run_query(
     con.execute("CREATE TEMP TABLE months_t AS " + MONTHS_SQL, params)
     acc_params = {"accounts": params["accounts"]}
     con.execute("CREATE TEMP TABLE years_t AS " + YEARS_SQL, acc_params)
+    acc_params["as_of"] = params["as_of"]
     accounts_q = ACCOUNTS_SQL
     result: dict[str, Any] = {}
     if out is not None:

@@ -1,10 +1,11 @@
 """Database → Arrow/Parquet input partitions (SQLAlchemy Core, streamed; never the ORM).
 
 Open youth-fund accounts opened on or before the as-of date are cut, in id order, into
-partitions of ``partition_size`` accounts. For each partition three more queries fetch, by
+partitions of ``partition_size`` accounts. For each partition more queries fetch, by
 the partition's id range, the accounts' movements before the as-of date (the postings on
 their ``YF:`` ledger accounts, sign flipped to the customer's view, sorted by account, day
-and entry), their disbursed loans and those loans' instalments due by the as-of date. A
+and entry), the day the first loan on each account was paid out (by the as-of date), their
+disbursed loans and those loans' instalments due by the as-of date. A
 partition is written atomically, so an interrupted export restarts where it stopped; the
 manifest is marked ``exported`` only when every partition is in place.
 """
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
-from sqlalchemy import Engine, Table, and_, select
+from sqlalchemy import Engine, Table, and_, func, select
 
 from tashilat.adapters.batch import layout
 from tashilat.adapters.batch.calendar import epoch_day
@@ -52,6 +53,7 @@ AGENCY: Table = Agency.__table__  # type: ignore[assignment]
 BANK: Table = AgentBank.__table__  # type: ignore[assignment]
 _E, _EI = APP.c, EINST.c
 LIVE_STATES = ("disbursed", "repaying")  # what employment.accrue_all charges
+PRIVILEGE_STATES = ("disbursed", "settled")  # youth-fund loans that used the privilege
 STREAM = 50_000
 
 
@@ -102,6 +104,19 @@ def export_partition(
         .order_by(_A.id, _J.business_date, _J.id)
     )
     loan_range = [_L.account_id >= lo] + ([_L.account_id <= hi] if hi is not None else [])
+    # the first payout of a housing loan on each account: it consumes the privilege
+    # (docs/rules.md §1.3); a settled loan used it as much as a running one
+    used_q = (
+        select(_L.account_id, func.min(_L.disbursed_on))
+        .where(
+            and_(*loan_range),
+            _L.status.in_(PRIVILEGE_STATES),
+            _L.disbursed_on.is_not(None),
+            _L.disbursed_on <= as_of,
+        )
+        .group_by(_L.account_id)
+        .order_by(_L.account_id)
+    )
     loan_q = (
         select(_L.id, _L.account_id, _L.rate_percent)
         .where(and_(*loan_range), _L.status == "disbursed")
@@ -140,6 +155,7 @@ def export_partition(
                 ev_day.append(d)
                 ev_amt.append(-x)
         loans = conn.execute(loan_q).all()
+        used = {a: d for a, d in conn.execute(used_q)}
         insts = conn.execution_options(stream_results=True, yield_per=STREAM).execute(inst_q).all()
     ids = np.array([r[0] for r in accounts], dtype=np.int64)
     acc_ev = np.array(ev_acc, dtype=np.int64)
@@ -151,6 +167,7 @@ def export_partition(
                 _date_col([r[1] for r in accounts]),
                 np.array([r[2] for r in accounts], dtype=np.int8),
                 n_events.astype(np.int32),
+                _date_col([used.get(r[0]) for r in accounts]),
             ],
             schema=layout.ACCOUNTS_IN,
         ),

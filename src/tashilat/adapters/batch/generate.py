@@ -316,10 +316,20 @@ def _date32(days: I64, null_below_zero: bool = False) -> pa.Array:
 def input_tables(p: Partition) -> dict[str, pa.Table]:
     """The batch's input tables of one generated partition."""
     ev_acc = np.repeat(p.account_id, p.n_events)
+    # each account's first loan payout (its privilege use), as the export finds it
+    first_loan = np.full(len(p.account_id), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_loan, np.searchsorted(p.account_id, p.loan_account), p.loan_disbursed)
+    first_loan[first_loan == np.iinfo(np.int64).max] = -1
     loan_rate = np.full(len(p.loan_id), LOAN_RATE_E4, dtype=np.int64)
     return {
         "accounts": pa.table(
-            [p.account_id, _date32(p.open_day), p.tier, p.n_events.astype(np.int32)],
+            [
+                p.account_id,
+                _date32(p.open_day),
+                p.tier,
+                p.n_events.astype(np.int32),
+                _date32(first_loan, null_below_zero=True),
+            ],
             schema=layout.ACCOUNTS_IN,
         ),
         "events": pa.table([ev_acc, _date32(p.ev_day), p.ev_amount], schema=layout.EVENTS_IN),

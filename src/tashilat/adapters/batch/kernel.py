@@ -18,6 +18,9 @@ How (all numpy, one pass per step over the partition's events or account-months)
   the month counts unless the month's first movement falls on its first day;
 * empty months carry the previous closing balance: the number of events up to each slot is
   a running maximum over the grid, and the closing balance is the running sum there;
+* an account whose privilege was used (a housing loan paid out on it on or before the
+  business date) gets entitlement 0 and outcome ``privilege_used``: one comparison of the
+  account's first payout day with the as-of date;
 * yearly sums are differences of a running sum over the grid; entitlements use exact
   integer arithmetic (a floating estimate of ``cap·m/Σr`` corrected by an exact residual
   computed modulo 2^64).
@@ -45,8 +48,9 @@ I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 
-OUTCOMES = ("not_yet_eligible", "no_entitlement", "eligible")
-NOT_YET, NONE, ELIGIBLE = 0, 1, 2
+OUTCOMES = ("not_yet_eligible", "no_entitlement", "eligible", "privilege_used")
+NOT_YET, NONE, ELIGIBLE, PRIVILEGE_USED = 0, 1, 2, 3
+NO_DAY = -1  # an epoch-day column's "none"
 INT64_MAX = np.iinfo(np.int64).max
 SAFE_SUM = 1 << 62
 
@@ -72,6 +76,9 @@ class Accounts:
     day: I32  # events, sorted by account then day
     amount: I64  # + deposit, − withdrawal (rial)
     max_abs_amount: int | None = None  # from Parquet statistics when known
+    # per account: epoch day the first housing loan on it was paid out (``NO_DAY``: none);
+    # ``None``: no account's privilege was used
+    privilege_day: I32 | None = None
 
 
 @dataclass
@@ -92,6 +99,7 @@ class AccountResults:
     entitlement: I64
     outcome: I8
     eligible_on: I32
+    privilege_used_on: I32  # epoch day the privilege was used, ``NO_DAY`` if not by as-of
     # one row per (account, counted year)
     y_account: I64
     y_year: I16
@@ -171,7 +179,8 @@ def account_month_end(acc: Accounts, ctx: Context, *, check: bool = True) -> Acc
         )
     if check:
         _check_sorted(
-            Accounts(acc.account_id, acc.open_day, acc.tier, acc.n_events, day, amount), ev_off[:-1]
+            Accounts(acc.account_id, acc.open_day, acc.tier, acc.n_events, day, amount),
+            ev_off[:-1],
         )
     max_abs = acc.max_abs_amount
     if max_abs is None and n_events:
@@ -294,6 +303,23 @@ def account_month_end(acc: Accounts, ctx: Context, *, check: bool = True) -> Acc
     cap = np.where(waiting, terms.future_cap[piece, tier0], y_cap[ly] if n_years else 0)
     amount_ent = np.where(waiting | ~has_y, 0, ent[ly] if n_years else 0)
     outcome = np.where(waiting, NOT_YET, np.where(amount_ent > 0, ELIGIBLE, NONE))
+    # a loan paid out on the account by the as-of date consumes its privilege
+    # (docs/rules.md §1.3, ``rules.with_privilege_use``): nothing remains to borrow on it,
+    # whatever the figures above say; the cap and the yearly rows stay as computed
+    if acc.privilege_day is None:
+        used_on = np.full(n_acc, NO_DAY, dtype=np.int64)
+    elif len(acc.privilege_day) != n_acc:
+        raise InvalidInput(
+            "batch.privilege_count",
+            "ستون استفاده از امتیاز با شمار حساب‌های بخش نمی‌خواند.",
+            "The partition's privilege-use column does not match its accounts.",
+        )
+    else:
+        used_on = acc.privilege_day.astype(np.int64)
+        used_on = np.where((used_on >= 0) & (used_on <= as_of), used_on, NO_DAY)
+    used = used_on >= 0
+    amount_ent = np.where(used, 0, amount_ent)
+    outcome = np.where(used, PRIVILEGE_USED, outcome)
     last_m = goff[:-1] + months - 1
     with np.errstate(over="ignore"):
         balance = cs0[ev_off[1:]] - base
@@ -322,6 +348,7 @@ def account_month_end(acc: Accounts, ctx: Context, *, check: bool = True) -> Acc
         entitlement=amount_ent,
         outcome=outcome.astype(np.int8),
         eligible_on=eligible_on.astype(np.int32),
+        privilege_used_on=used_on.astype(np.int32),
         y_account=acc.account_id[y_row],
         y_year=y_k.astype(np.int16),
         y_average=y_avg,

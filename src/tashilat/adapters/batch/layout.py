@@ -3,7 +3,8 @@
 ::
 
     RUN/manifest.json                 what was asked (as-of, policy hash, partitions, source)
-    RUN/input/accounts-00000.parquet  account_id, opened_on, tier, n_events   (by account)
+    RUN/input/accounts-00000.parquet  account_id, opened_on, tier, n_events,
+                                      privilege_used_on (first loan paid out; null: none)
     RUN/input/events-00000.parquet    account_id, on, amount                  (by account, day)
     RUN/input/loans-00000.parquet     loan_id, account_id, rate_e4, n_instalments
     RUN/input/instalments-00000.parquet  instalments due by the as-of date    (by loan, number)
@@ -36,7 +37,7 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-FORMAT = 1
+FORMAT = 2  # the run directory's layout version: a run of another version is refused
 
 ACCOUNTS_IN = pa.schema(
     [
@@ -44,6 +45,9 @@ ACCOUNTS_IN = pa.schema(
         ("opened_on", pa.date32()),
         ("tier", pa.int8()),
         ("n_events", pa.int32()),
+        # the day the first housing loan on the account was paid out, which consumes the
+        # account's privilege (docs/rules.md §1.3); null when none was
+        ("privilege_used_on", pa.date32()),
     ]
 )
 EVENTS_IN = pa.schema([("account_id", pa.int64()), ("on", pa.date32()), ("amount", pa.int64())])

@@ -29,7 +29,9 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from tashilat.adapters.batch import layout
 from tashilat.adapters.batch.calendar import DayTable, epoch_day, from_epoch_day
 from tashilat.adapters.batch.kernel import (
+    NO_DAY,
     OUTCOMES,
+    PRIVILEGE_USED,
     AccountResults,
     Accounts,
     Context,
@@ -114,6 +116,14 @@ def check_same_run(run: Path, as_of: date, policy: PolicyReader) -> dict[str, An
     if not path.exists():
         return None
     m = read_manifest(run)
+    if m.get("format") != layout.FORMAT:
+        raise RunError(
+            "batch.old_format",
+            f"پوشه {run} با نسخه دیگری از برنامه ساخته شده است؛ پوشه دیگری بدهید.",
+            f"{run} was written by another version of the batch (format "
+            f"{m.get('format')}, expected {layout.FORMAT}); use another --out directory "
+            "or --fresh.",
+        )
     if m.get("as_of") != as_of.isoformat() or m.get("policy_hash") != policy.hash:
         raise RunError(
             "batch.other_run",
@@ -169,6 +179,7 @@ def read_accounts(run: Path, part: int) -> Accounts:
     acc = pq.read_table(layout.input_path(run, "accounts", part))
     epath = layout.input_path(run, "events", part)
     ev = pq.read_table(epath, columns=["on", "amount"])
+    used = acc["privilege_used_on"]
     return Accounts(
         account_id=_np(acc["account_id"], np.int64),
         open_day=_np(acc["opened_on"], np.int32),
@@ -177,6 +188,9 @@ def read_accounts(run: Path, part: int) -> Accounts:
         day=_np(ev["on"], np.int32),
         amount=_np(ev["amount"], np.int64),
         max_abs_amount=_max_abs_from_stats(epath, "amount") if ev.num_rows else 0,
+        privilege_day=_np(pc.fill_null(used.cast(pa.int32()), NO_DAY), np.int32)
+        if used.null_count < len(used)
+        else None,
     )
 
 
@@ -248,6 +262,11 @@ def account_tables(r: AccountResults) -> dict[str, pa.Table]:
             "entitlement_rial": r.entitlement,
             "outcome": outcome,
             "eligible_on": _date(r.eligible_on),
+            "privilege_used_on": pa.array(
+                np.asarray(r.privilege_used_on, dtype=np.int32),
+                type=pa.int32(),
+                mask=np.asarray(r.outcome) != PRIVILEGE_USED,
+            ).cast(pa.date32()),
         }
     )
     years = pa.table(

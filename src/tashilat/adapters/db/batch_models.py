@@ -43,7 +43,8 @@ class MonthEndAccount(Base):
     __tablename__ = "month_end_accounts"
     __table_args__ = (
         CheckConstraint(
-            "outcome IN ('not_yet_eligible','no_entitlement','eligible')", name="outcome"
+            "outcome IN ('not_yet_eligible','no_entitlement','eligible','privilege_used')",
+            name="outcome",
         ),
     )
     as_of: Mapped[date] = mapped_column(Date, primary_key=True)

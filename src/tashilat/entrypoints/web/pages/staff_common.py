@@ -67,6 +67,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "eligible": ("واجد شرایط", "eligible"),
     "not_yet_eligible": ("هنوز واجد شرایط نیست", "not yet eligible"),
     "no_entitlement": ("بدون امتیاز", "no entitlement"),
+    "privilege_used": ("امتیاز استفاده شده", "privilege used"),
 }
 
 
