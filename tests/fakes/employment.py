@@ -1,7 +1,102 @@
-"""In-memory ``services.ports.employment`` repository."""
+"""In-memory ``services.ports.employment`` repository.
+
+It honours the port's contracts with plain Python: one holder per (national ID, slot), and
+an introduction reserves on an allocation only when ``AllocationUse.shortfall`` finds none
+of the three conditions broken (the allocation, the approved-category share, the repeat
+share), so no sequence of calls reserves beyond them."""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
+from tashilat.domain.programs.employment.allocation import AllocationUse
+
+
+@dataclass(frozen=True)
+class FakeSlotHolder:
+    application_id: int | None
+    samat_code: str | None = None
+    samat_disbursed_on: date | None = None
+
+
+@dataclass
 class FakeEmploymentRepository:
-    pass
+    allocations: dict[tuple[int, str, int], AllocationUse] = field(default_factory=dict)
+    slots: dict[tuple[str, int], FakeSlotHolder] = field(default_factory=dict)
+    applications: dict[int, dict[str, Any]] = field(default_factory=dict)
+    introduced: list[dict[str, Any]] = field(default_factory=list)
+
+    # -- set-up for tests ------------------------------------------------------------------
+
+    def add_allocation(
+        self,
+        *,
+        agency_id: int,
+        province: str,
+        year: int,
+        amount: int,
+        category_cap: int,
+        repeat_cap: int,
+    ) -> AllocationUse:
+        use = AllocationUse(
+            len(self.allocations) + 1, amount, 0, 0, category_cap, 0, 0, repeat_cap, 0, 0
+        )
+        self.allocations[(agency_id, province, year)] = use
+        return use
+
+    # -- the port ----------------------------------------------------------------------------
+
+    def reserve_introduction(
+        self,
+        *,
+        application_id: int,
+        national_id: str,
+        slot: int,
+        agency_id: int,
+        province: str,
+        year: int,
+        amount: int,
+        category: int,
+        repeat_amount: int,
+        bank_id: int,
+        repeat: bool,
+        on: date,
+        user_id: int | None,
+        username: str,
+        request_id: str,
+        detail: str,
+    ) -> tuple[bool, int | None]:
+        if (national_id, slot) in self.slots:
+            return False, None
+        self.slots[(national_id, slot)] = FakeSlotHolder(application_id)
+        key = (agency_id, province, year)
+        use = self.allocations.get(key)
+        if use is None or use.shortfall(amount, category, repeat_amount) is not None:
+            return True, None
+        self.allocations[key] = dataclasses.replace(
+            use,
+            reserved=use.reserved + amount,
+            category_reserved=use.category_reserved + category,
+            repeat_reserved=use.repeat_reserved + repeat_amount,
+        )
+        self.applications.setdefault(application_id, {}).update(
+            state="introduced",
+            bank_id=bank_id,
+            repeat=repeat,
+            introduced_on=on,
+            introduced_by=user_id,
+            allocation_id=use.id,
+        )
+        self.introduced.append(
+            {"application_id": application_id, "username": username, "request_id": request_id}
+        )
+        return True, use.id
+
+    def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
+        return self.allocations.get((agency_id, province, year))
+
+    def slot_holder(self, national_id: str, slot: int) -> FakeSlotHolder | None:
+        return self.slots.get((national_id, slot))

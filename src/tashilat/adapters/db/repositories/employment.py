@@ -1,10 +1,257 @@
-"""``services.ports.employment.EmploymentRepository`` on SQLAlchemy."""
+"""``services.ports.employment.EmploymentRepository`` on SQLAlchemy.
+
+The introduction's reservation has one implementation per dialect. PostgreSQL: one
+statement of data-modifying CTEs (slot, allocation, application, audit line), one round trip,
+so the allocation row's lock is held only until the commit that follows. SQLite: the same
+steps as separate statements in the transaction, the allocation updated last. Both state the
+allocation's three conditions (``AllocationUse.shortfall``) in the conditional update, under
+the table's CHECK constraints (docs/adr/0007-employment-limits-in-the-database.md)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
+
+from tashilat.adapters.db.models import (
+    Allocation,
+    EmploymentApplication,
+    EmploymentSlot,
+    SamatLoan,
+)
+from tashilat.adapters.db.uow import _INSERT_AUDIT
+from tashilat.domain.programs.employment.allocation import AllocationUse
+
+_APPS: Table = EmploymentApplication.__table__  # type: ignore[assignment]
+_ALLOCS: Table = Allocation.__table__  # type: ignore[assignment]
+_SLOTS: Table = EmploymentSlot.__table__  # type: ignore[assignment]
+
+
+def _sqlite_statements() -> dict[str, Any]:
+    """Built once: the hot path binds parameters only."""
+    t = _ALLOCS.c
+    amount: Any = bindparam("amt")
+    cat: Any = bindparam("cat")
+    rep: Any = bindparam("rep")
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return {
+        "slot": sqlite_insert(_SLOTS).on_conflict_do_nothing().returning(_SLOTS.c.national_id),
+        "mark": update(_APPS)
+        .where(_APPS.c.id == bindparam("app_id_"))
+        .values(
+            state="introduced",
+            bank_id=bindparam("b_bank"),
+            repeat=bindparam("b_repeat"),
+            introduced_on=bindparam("b_on"),
+            introduced_by=bindparam("b_by"),
+        ),
+        "reserve": update(_ALLOCS)
+        .where(
+            t.agency_id == bindparam("b_agency"),
+            t.province == bindparam("b_province"),
+            t.year == bindparam("b_year"),
+            t.reserved + t.posted + amount <= t.amount,
+            t.category_reserved + t.category_posted + cat <= t.category_cap,
+            t.repeat_reserved + t.repeat_posted + rep <= t.repeat_cap,
+        )
+        .values(
+            reserved=t.reserved + amount,
+            category_reserved=t.category_reserved + cat,
+            repeat_reserved=t.repeat_reserved + rep,
+        )
+        .returning(t.id),
+        "link": update(_APPS)
+        .where(_APPS.c.id == bindparam("app_id_"))
+        .values(allocation_id=bindparam("b_allocation")),
+    }
+
+
+_SQLITE = _sqlite_statements()
+
+# Data-modifying CTEs share one snapshot, so each step states its precondition on the step
+# before it.
+_INTRODUCE_PG = text(
+    """
+    WITH s AS (
+        INSERT INTO employment_slots (national_id, slot, state, application_id)
+        VALUES (:nid, :slot, 'reserved', :app)
+        ON CONFLICT DO NOTHING RETURNING 1 AS ok
+    ), r AS (
+        UPDATE allocations SET reserved = reserved + :amt,
+               category_reserved = category_reserved + :cat,
+               repeat_reserved = repeat_reserved + :rep
+        WHERE agency_id = :agency AND province = :province AND year = :year
+          AND reserved + posted + :amt <= amount
+          AND category_reserved + category_posted + :cat <= category_cap
+          AND repeat_reserved + repeat_posted + :rep <= repeat_cap
+          AND EXISTS (SELECT 1 FROM s)
+        RETURNING id
+    ), m AS (
+        UPDATE employment_applications SET state = 'introduced', bank_id = :bank,
+               repeat = :repeat, introduced_on = :on, introduced_by = :by,
+               allocation_id = (SELECT id FROM r)
+        WHERE id = :app AND EXISTS (SELECT 1 FROM r)
+        RETURNING id
+    ), a AS (
+        INSERT INTO audit_log (at, user_id, username, action, target, request_id, outcome, detail)
+        SELECT :now, :by, :uname, 'employment.introduce', :target, :rid, 'ok', :detail
+        WHERE EXISTS (SELECT 1 FROM m)
+    )
+    SELECT (SELECT count(*) FROM s) AS slot_ok, (SELECT id FROM r) AS allocation_id
+    """
+)
+
+
+@dataclass(frozen=True)
+class _Holder:
+    application_id: int | None
+    samat_code: str | None
+    samat_disbursed_on: date | None
 
 
 class SqlEmploymentRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
+
+    def reserve_introduction(
+        self,
+        *,
+        application_id: int,
+        national_id: str,
+        slot: int,
+        agency_id: int,
+        province: str,
+        year: int,
+        amount: int,
+        category: int,
+        repeat_amount: int,
+        bank_id: int,
+        repeat: bool,
+        on: date,
+        user_id: int | None,
+        username: str,
+        request_id: str,
+        detail: str,
+    ) -> tuple[bool, int | None]:
+        conn = self._s.connection()
+        target = f"application:{application_id}"
+        if conn.dialect.name == "postgresql":
+            got = conn.execute(
+                _INTRODUCE_PG,
+                {
+                    "nid": national_id,
+                    "slot": slot,
+                    "app": application_id,
+                    "agency": agency_id,
+                    "province": province,
+                    "year": year,
+                    "amt": amount,
+                    "cat": category,
+                    "rep": repeat_amount,
+                    "bank": bank_id,
+                    "repeat": repeat,
+                    "on": on,
+                    "by": user_id,
+                    "now": datetime.now(UTC),
+                    "uname": username,
+                    "target": target,
+                    "rid": request_id,
+                    "detail": detail,
+                },
+            ).one()
+            return bool(got[0]), got[1]
+        q = _SQLITE
+        taken = conn.execute(
+            q["slot"],
+            {
+                "national_id": national_id,
+                "slot": slot,
+                "state": "reserved",
+                "application_id": application_id,
+            },
+        ).first()
+        if taken is None:
+            return False, None
+        conn.execute(
+            q["mark"],
+            {
+                "app_id_": application_id,
+                "b_bank": bank_id,
+                "b_repeat": repeat,
+                "b_on": on,
+                "b_by": user_id,
+            },
+        )
+        conn.execute(
+            _INSERT_AUDIT,
+            {
+                "at": datetime.now(UTC),
+                "user_id": user_id,
+                "username": username,
+                "action": "employment.introduce",
+                "target": target,
+                "request_id": request_id,
+                "outcome": "ok",
+                "detail": detail,
+            },
+        )
+        alloc_id = conn.execute(
+            q["reserve"],
+            {
+                "b_agency": agency_id,
+                "b_province": province,
+                "b_year": year,
+                "amt": amount,
+                "cat": category,
+                "rep": repeat_amount,
+            },
+        ).scalar_one_or_none()
+        if alloc_id is not None:
+            conn.execute(q["link"], {"app_id_": application_id, "b_allocation": alloc_id})
+        return True, alloc_id
+
+    def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
+        a = self._s.scalar(
+            select(Allocation).where(
+                Allocation.agency_id == agency_id,
+                Allocation.province == province,
+                Allocation.year == year,
+            )
+        )
+        if a is None:
+            return None
+        return AllocationUse(
+            a.id,
+            a.amount,
+            a.reserved,
+            a.posted,
+            a.category_cap,
+            a.category_reserved,
+            a.category_posted,
+            a.repeat_cap,
+            a.repeat_reserved,
+            a.repeat_posted,
+        )
+
+    def slot_holder(self, national_id: str, slot: int) -> _Holder | None:
+        holder = self._s.scalar(
+            select(EmploymentSlot).where(
+                EmploymentSlot.national_id == national_id, EmploymentSlot.slot == slot
+            )
+        )
+        if holder is None:
+            return None
+        loan = (
+            self._s.get(SamatLoan, holder.samat_loan_id)
+            if holder.samat_loan_id is not None
+            else None
+        )
+        return _Holder(
+            holder.application_id,
+            loan.tracking_code if loan else None,
+            loan.disbursed_on if loan else None,
+        )
