@@ -28,6 +28,8 @@ class FakeEmploymentRepository:
     slots: dict[tuple[str, int], FakeSlotHolder] = field(default_factory=dict)
     applications: dict[int, dict[str, Any]] = field(default_factory=dict)
     introduced: list[dict[str, Any]] = field(default_factory=list)
+    # (bank_id, year, month) -> [limit, used, exempt_used]
+    monthly_limits: dict[tuple[int, int, int], list[int]] = field(default_factory=dict)
 
     # -- set-up for tests ------------------------------------------------------------------
 
@@ -94,6 +96,75 @@ class FakeEmploymentRepository:
             {"application_id": application_id, "username": username, "request_id": request_id}
         )
         return True, use.id
+
+    def use_monthly_limit(
+        self, *, bank_id: int, year: int, month: int, amount: int, exempt: bool
+    ) -> bool:
+        row = self.monthly_limits.get((bank_id, year, month))
+        if row is None:
+            return True
+        if exempt:
+            row[2] += amount
+            return True
+        if row[1] + amount > row[0]:
+            return False
+        row[1] += amount
+        return True
+
+    def post_reservation(
+        self,
+        *,
+        application_id: int,
+        allocation_id: int,
+        amount: int,
+        category: int,
+        repeat_amount: int,
+        samat_loan_id: int,
+    ) -> None:
+        for key, holder in self.slots.items():
+            if holder.application_id == application_id:
+                self.slots[key] = FakeSlotHolder(application_id, f"SAMAT-{samat_loan_id}")
+        self._move(
+            allocation_id,
+            reserved=-amount,
+            posted=amount,
+            category_reserved=-category,
+            category_posted=category,
+            repeat_reserved=-repeat_amount,
+            repeat_posted=repeat_amount,
+        )
+
+    def release_reservation(
+        self,
+        *,
+        application_id: int,
+        allocation_id: int | None,
+        amount: int,
+        category: int,
+        repeat_amount: int,
+    ) -> None:
+        if allocation_id is not None:
+            self._move(
+                allocation_id,
+                reserved=-amount,
+                category_reserved=-category,
+                repeat_reserved=-repeat_amount,
+            )
+        self.slots = {
+            k: h
+            for k, h in self.slots.items()
+            if h.application_id != application_id or h.samat_code is not None
+        }
+
+    def holds_slot(self, application_id: int) -> bool:
+        return any(h.application_id == application_id for h in self.slots.values())
+
+    def _move(self, allocation_id: int, **deltas: int) -> None:
+        for key, use in self.allocations.items():
+            if use.id == allocation_id:
+                self.allocations[key] = dataclasses.replace(
+                    use, **{f: getattr(use, f) + d for f, d in deltas.items()}
+                )
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         return self.allocations.get((agency_id, province, year))

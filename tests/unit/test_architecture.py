@@ -30,7 +30,7 @@ KNOWN_SERVICES_TO_ADAPTERS = frozenset(
     {
         "tashilat.services.auth -> tashilat.adapters.db.models",
         "tashilat.services.calendar -> tashilat.adapters.db.models",
-        "tashilat.services.employment -> tashilat.adapters.db.models",
+        "tashilat.services.employment.* -> tashilat.adapters.db.models",
         "tashilat.services.ledger -> tashilat.adapters.db.models",
         "tashilat.services.loans -> tashilat.adapters.db.models",
         "tashilat.services.reports -> tashilat.adapters.db.models",

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 
 from tashilat.adapters.db.models import (
-    Allocation,
     Applicant,
     ApprovedCategory,
     EmploymentApplication,
@@ -233,7 +232,6 @@ def reject(
     """Reject (agency or bank) or withdraw: releases the slot and every reservation."""
     require(actor, "employment.reject" if not withdraw else "employment.submit")
     with uow:
-        s = uow.session
         app = _app(uow, actor, app_id, lock=True)
         if app.state not in OPEN_STATES:
             raise Conflict(
@@ -241,23 +239,13 @@ def reject(
                 f"درخواست در وضعیت {app.state} است.",
                 f"The application is {app.state}.",
             )
-        if app.state in RESERVING_STATES and app.allocation_id is not None:
-            cat = app.amount if app.approved_category else 0
-            rep = app.amount if app.repeat else 0
-            t = Allocation
-            s.execute(
-                update(t)
-                .where(t.id == app.allocation_id)
-                .values(
-                    reserved=t.reserved - app.amount,
-                    category_reserved=t.category_reserved - cat,
-                    repeat_reserved=t.repeat_reserved - rep,
-                )
-            )
-        s.execute(
-            delete(EmploymentSlot).where(
-                EmploymentSlot.application_id == app.id, EmploymentSlot.state == "reserved"
-            )
+        reserving = app.state in RESERVING_STATES
+        uow.employment.release_reservation(
+            application_id=app.id,
+            allocation_id=app.allocation_id if reserving else None,
+            amount=app.amount,
+            category=app.amount if app.approved_category else 0,
+            repeat_amount=app.amount if app.repeat else 0,
         )
         app.state = "withdrawn" if withdraw else "rejected"
         app.reasons = json.dumps([reason], ensure_ascii=False)

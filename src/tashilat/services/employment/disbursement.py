@@ -5,17 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-
 from tashilat.adapters.db.models import (
     Agency,
     AgentBank,
-    Allocation,
     Applicant,
-    BankMonthlyLimit,
     EmploymentApplication,
     EmploymentInstalment,
-    EmploymentSlot,
     SamatLoan,
 )
 from tashilat.domain.decision import PolicyReader
@@ -72,8 +67,7 @@ def approve(
                 " ".join(r.message_en for r in g.reasons),
                 reasons=g.reasons,
             )
-        holder = s.scalar(select(EmploymentSlot).where(EmploymentSlot.application_id == app.id))
-        if holder is None:
+        if not uow.employment.holds_slot(app.id):
             raise Conflict(
                 "samat.slot_missing",
                 "رزرو سمات برای این درخواست یافت نشد.",
@@ -123,53 +117,38 @@ def disburse(
         ex = rules.exempt_from_monthly_limit(
             policy, on=on, amount=app.amount, mandated=app.mandated
         )
-        limit = s.scalar(
-            select(BankMonthlyLimit).where(
-                BankMonthlyLimit.bank_id == app.bank_id,
-                BankMonthlyLimit.year == y,
-                BankMonthlyLimit.month == m,
-            )
+        # an approved application was introduced: it has its bank and its allocation
+        assert app.bank_id is not None and app.allocation_id is not None
+        fits = uow.employment.use_monthly_limit(
+            bank_id=app.bank_id, year=y, month=m, amount=app.amount, exempt=bool(ex.value)
         )
-        if limit is not None:
-            t = BankMonthlyLimit
-            if ex.value:
-                s.execute(
-                    update(t).where(t.id == limit.id).values(exempt_used=t.exempt_used + app.amount)
-                )
-            else:
-                ok = s.execute(
-                    update(t)
-                    .where(t.id == limit.id, t.used + app.amount <= t.amount)
-                    .values(used=t.used + app.amount)
-                    .returning(t.id)
-                ).scalar_one_or_none()
-                if ok is None:
-                    uow.rollback()
-                    ny, nm, _ = to_jalali(add_months(from_jalali(y, m, 1), 1))
-                    waiting = f"{ny:04d}/{nm:02d}"
-                    # nothing is paid; only the month the loan waits for is noted
-                    fresh = _app(uow, actor, app_id, lock=True)
-                    fresh.waiting_for_month = waiting
-                    _audit(
-                        uow,
-                        actor,
-                        "employment.disburse.queued",
-                        f"application:{app_id}",
-                        request_id,
-                        waiting,
-                    )
-                    uow.commit()
-                    raise Refused(
-                        "monthly_limit.used",
-                        f"سقف ماهانه بانک در سمات برای {y}/{m:02d} پر شده است؛ "
-                        f"پرداخت به ماه {waiting} "
-                        "موکول شد.",
-                        f"The bank's monthly SAMAT limit for {y}/{m:02d} is used up; "
-                        "the loan waits for "
-                        f"{waiting}.",
-                        reasons=ex.reasons,
-                        details={"waiting_for": waiting},
-                    )
+        if not fits:
+            uow.rollback()
+            ny, nm, _ = to_jalali(add_months(from_jalali(y, m, 1), 1))
+            waiting = f"{ny:04d}/{nm:02d}"
+            # nothing is paid; only the month the loan waits for is noted
+            fresh = _app(uow, actor, app_id, lock=True)
+            fresh.waiting_for_month = waiting
+            _audit(
+                uow,
+                actor,
+                "employment.disburse.queued",
+                f"application:{app_id}",
+                request_id,
+                waiting,
+            )
+            uow.commit()
+            raise Refused(
+                "monthly_limit.used",
+                f"سقف ماهانه بانک در سمات برای {y}/{m:02d} پر شده است؛ "
+                f"پرداخت به ماه {waiting} "
+                "موکول شد.",
+                f"The bank's monthly SAMAT limit for {y}/{m:02d} is used up; "
+                "the loan waits for "
+                f"{waiting}.",
+                reasons=ex.reasons,
+                details={"waiting_for": waiting},
+            )
         applicant = s.get(Applicant, app.applicant_id)
         assert applicant is not None
         agency = s.get(Agency, app.agency_id)
@@ -187,25 +166,13 @@ def disburse(
         )
         s.add(loan)
         s.flush()
-        s.execute(
-            update(EmploymentSlot)
-            .where(EmploymentSlot.application_id == app.id)
-            .values(state="posted", samat_loan_id=loan.id)
-        )
-        cat = app.amount if app.approved_category else 0
-        rep = app.amount if app.repeat else 0
-        t2 = Allocation
-        s.execute(
-            update(t2)
-            .where(t2.id == app.allocation_id)
-            .values(
-                reserved=t2.reserved - app.amount,
-                posted=t2.posted + app.amount,
-                category_reserved=t2.category_reserved - cat,
-                category_posted=t2.category_posted + cat,
-                repeat_reserved=t2.repeat_reserved - rep,
-                repeat_posted=t2.repeat_posted + rep,
-            )
+        uow.employment.post_reservation(
+            application_id=app.id,
+            allocation_id=app.allocation_id,
+            amount=app.amount,
+            category=app.amount if app.approved_category else 0,
+            repeat_amount=app.amount if app.repeat else 0,
+            samat_loan_id=loan.id,
         )
         rt = rules.terms(policy, on)
         rounding = int(str(policy.resolve("finance.rounding_unit", on).value))

@@ -17,9 +17,14 @@ from tashilat.domain.programs.employment.allocation import AllocationUse
 class SlotHolder(Protocol):
     """Who holds a person's loan slot: an application in progress or a SAMAT loan."""
 
-    application_id: int | None
-    samat_code: str | None
-    samat_disbursed_on: date | None
+    @property
+    def application_id(self) -> int | None: ...
+
+    @property
+    def samat_code(self) -> str | None: ...
+
+    @property
+    def samat_disbursed_on(self) -> date | None: ...
 
 
 class EmploymentRepository(Protocol):
@@ -54,6 +59,46 @@ class EmploymentRepository(Protocol):
         ``allocation_id`` None when there is no allocation or one of its conditions would be
         broken. Unless both succeed the caller must roll back: nothing done here is kept.
         Concurrent calls never reserve beyond an allocation or its shares."""
+        ...
+
+    def use_monthly_limit(
+        self, *, bank_id: int, year: int, month: int, amount: int, exempt: bool
+    ) -> bool:
+        """Count ``amount`` against the bank's monthly SAMAT limit for the Jalali month:
+        beyond it (``exempt_used``) when ``exempt``, otherwise only if it still fits. False,
+        with nothing changed, when it does not fit; True when counted or when the month has
+        no limit set. The used amount never exceeds the limit."""
+        ...
+
+    def post_reservation(
+        self,
+        *,
+        application_id: int,
+        allocation_id: int,
+        amount: int,
+        category: int,
+        repeat_amount: int,
+        samat_loan_id: int,
+    ) -> None:
+        """The loan is paid: its reservations on the allocation (and shares) become postings,
+        and the person's slot is held by the SAMAT loan."""
+        ...
+
+    def release_reservation(
+        self,
+        *,
+        application_id: int,
+        allocation_id: int | None,
+        amount: int,
+        category: int,
+        repeat_amount: int,
+    ) -> None:
+        """The application is rejected or withdrawn: what it reserved on the allocation (if
+        ``allocation_id``) is released, and the slot it reserved is freed."""
+        ...
+
+    def holds_slot(self, application_id: int) -> bool:
+        """Whether the application holds a person's loan slot."""
         ...
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:

@@ -13,21 +13,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, text, update
+from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tashilat.adapters.db.models import (
     Allocation,
+    AuditLog,
+    BankMonthlyLimit,
     EmploymentApplication,
     EmploymentSlot,
     SamatLoan,
 )
-from tashilat.adapters.db.uow import _INSERT_AUDIT
 from tashilat.domain.programs.employment.allocation import AllocationUse
 
 _APPS: Table = EmploymentApplication.__table__  # type: ignore[assignment]
 _ALLOCS: Table = Allocation.__table__  # type: ignore[assignment]
 _SLOTS: Table = EmploymentSlot.__table__  # type: ignore[assignment]
+_INSERT_AUDIT = insert(AuditLog.__table__)  # type: ignore[arg-type]
 
 
 def _sqlite_statements() -> dict[str, Any]:
@@ -213,6 +215,94 @@ class SqlEmploymentRepository:
         if alloc_id is not None:
             conn.execute(q["link"], {"app_id_": application_id, "b_allocation": alloc_id})
         return True, alloc_id
+
+    def use_monthly_limit(
+        self, *, bank_id: int, year: int, month: int, amount: int, exempt: bool
+    ) -> bool:
+        t = BankMonthlyLimit
+        limit_id = self._s.scalar(
+            select(t.id).where(t.bank_id == bank_id, t.year == year, t.month == month)
+        )
+        if limit_id is None:
+            return True
+        if exempt:
+            self._s.execute(
+                update(t).where(t.id == limit_id).values(exempt_used=t.exempt_used + amount)
+            )
+            return True
+        ok = self._s.execute(
+            update(t)
+            .where(t.id == limit_id, t.used + amount <= t.amount)
+            .values(used=t.used + amount)
+            .returning(t.id)
+        ).scalar_one_or_none()
+        return ok is not None
+
+    def post_reservation(
+        self,
+        *,
+        application_id: int,
+        allocation_id: int,
+        amount: int,
+        category: int,
+        repeat_amount: int,
+        samat_loan_id: int,
+    ) -> None:
+        self._s.execute(
+            update(EmploymentSlot)
+            .where(EmploymentSlot.application_id == application_id)
+            .values(state="posted", samat_loan_id=samat_loan_id)
+        )
+        t = Allocation
+        self._s.execute(
+            update(t)
+            .where(t.id == allocation_id)
+            .values(
+                reserved=t.reserved - amount,
+                posted=t.posted + amount,
+                category_reserved=t.category_reserved - category,
+                category_posted=t.category_posted + category,
+                repeat_reserved=t.repeat_reserved - repeat_amount,
+                repeat_posted=t.repeat_posted + repeat_amount,
+            )
+        )
+
+    def release_reservation(
+        self,
+        *,
+        application_id: int,
+        allocation_id: int | None,
+        amount: int,
+        category: int,
+        repeat_amount: int,
+    ) -> None:
+        if allocation_id is not None:
+            t = Allocation
+            self._s.execute(
+                update(t)
+                .where(t.id == allocation_id)
+                .values(
+                    reserved=t.reserved - amount,
+                    category_reserved=t.category_reserved - category,
+                    repeat_reserved=t.repeat_reserved - repeat_amount,
+                )
+            )
+        self._s.execute(
+            delete(EmploymentSlot).where(
+                EmploymentSlot.application_id == application_id,
+                EmploymentSlot.state == "reserved",
+            )
+        )
+
+    def holds_slot(self, application_id: int) -> bool:
+        return (
+            self._s.scalar(
+                select(EmploymentSlot.national_id).where(
+                    EmploymentSlot.application_id == application_id
+                )
+            )
+            is not None
+        )
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         a = self._s.scalar(
