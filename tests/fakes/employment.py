@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from tashilat.domain.programs.employment.allocation import AllocationUse
+from tashilat.domain.programs.employment.rules import PriorLoan
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class FakeEmploymentRepository:
     applications: dict[int, dict[str, Any]] = field(default_factory=dict)
     introduced: list[dict[str, Any]] = field(default_factory=list)
     # (bank_id, year, month) -> [limit, used, exempt_used]
+    samat: dict[str, list[PriorLoan]] = field(default_factory=dict)
     monthly_limits: dict[tuple[int, int, int], list[int]] = field(default_factory=dict)
 
     # -- set-up for tests ------------------------------------------------------------------
@@ -165,6 +167,14 @@ class FakeEmploymentRepository:
                 self.allocations[key] = dataclasses.replace(
                     use, **{f: getattr(use, f) + d for f, d in deltas.items()}
                 )
+
+    def prior_loans(self, national_id: str) -> list[PriorLoan]:
+        return sorted(self.samat.get(national_id, []), key=lambda p: p.disbursed_on)
+
+    def has_slot_in_progress(self, national_id: str) -> bool:
+        return any(
+            nid == national_id and h.samat_code is None for (nid, _), h in self.slots.items()
+        )
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         return self.allocations.get((agency_id, province, year))

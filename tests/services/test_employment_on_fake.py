@@ -232,3 +232,36 @@ def test_an_application_in_progress_holds_the_slot() -> None:
     r = slot_taken(FakeSlotHolder(17))
     assert r.code == "employment.application_in_progress"
     assert r.details["application_id"] == 17
+
+
+# -- the citizen's check on the fake registry ----------------------------------------------
+
+
+def citizen_check(uow: FakeUnitOfWork, nid: str) -> list[tuple[str, bool]]:
+    from tashilat.policy import default_policy
+    from tashilat.services import employment
+
+    a = employment.check(uow, default_policy(), on=ON, amount=BN, national_id=nid)
+    return [(r.code, r.passed) for r in a.eligibility.reasons]
+
+
+def test_the_check_finds_a_prior_samat_loan_and_an_application_in_progress() -> None:
+    from tashilat.domain.programs.employment.rules import PriorLoan
+
+    uow = FakeUnitOfWork()
+    uow.store.employment.samat["0012345679"] = [
+        PriorLoan("SAMAT-1402-0000042", date(2023, 6, 1), "BMI", "IMAM", BN)
+    ]
+    uow.store.employment.slots[("0034567895", 1)] = FakeSlotHolder(3)
+    assert citizen_check(uow, "0012345679") == [
+        ("employment.cap", True),
+        ("employment.one_loan_per_person", False),
+    ]
+    assert citizen_check(uow, "0034567895") == [
+        ("employment.cap", True),
+        ("employment.application_in_progress", False),
+    ]
+    assert citizen_check(uow, "0023456787") == [
+        ("employment.cap", True),
+        ("employment.one_loan_per_person", True),
+    ]

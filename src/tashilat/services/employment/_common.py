@@ -84,15 +84,8 @@ def _next_code(uow: UnitOfWork, on: date) -> str:
 
 
 def prior_loans(uow: UnitOfWork, national_id: str) -> list[rules.PriorLoan]:
-    rows = uow.session.scalars(
-        select(SamatLoan)
-        .where(SamatLoan.national_id == national_id)
-        .order_by(SamatLoan.disbursed_on)
-    )
-    return [
-        rules.PriorLoan(r.tracking_code, r.disbursed_on, r.bank_code, r.agency_code, r.amount)
-        for r in rows
-    ]
+    """The person's employment loans in the SAMAT registry, oldest first."""
+    return uow.employment.prior_loans(national_id)
 
 
 def _app(

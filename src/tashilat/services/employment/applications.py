@@ -15,7 +15,6 @@ from tashilat.adapters.db.models import (
     ApprovedCategory,
     EmploymentApplication,
     EmploymentInstalment,
-    EmploymentSlot,
     SamatLoan,
 )
 from tashilat.domain.decision import Decision, PolicyReader
@@ -193,13 +192,7 @@ def check(
     if nid is not None and uow is not None:
         with uow:
             priors = prior_loans(uow, nid)
-            in_progress = bool(
-                uow.session.scalar(
-                    select(func.count())
-                    .select_from(EmploymentSlot)
-                    .where(EmploymentSlot.national_id == nid, EmploymentSlot.state == "reserved")
-                )
-            )
+            in_progress = uow.employment.has_slot_in_progress(nid)
     applicant_nid = nid or "0000000000"
     e = rules.check_application(
         policy,

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Protocol
 
 from tashilat.domain.programs.employment.allocation import AllocationUse
+from tashilat.domain.programs.employment.rules import PriorLoan
 
 
 class SlotHolder(Protocol):
@@ -99,6 +100,14 @@ class EmploymentRepository(Protocol):
 
     def holds_slot(self, application_id: int) -> bool:
         """Whether the application holds a person's loan slot."""
+        ...
+
+    def prior_loans(self, national_id: str) -> list[PriorLoan]:
+        """The person's employment loans in the SAMAT registry, oldest first."""
+        ...
+
+    def has_slot_in_progress(self, national_id: str) -> bool:
+        """Whether an application in progress has reserved one of the person's slots."""
         ...
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:

@@ -25,6 +25,7 @@ from tashilat.adapters.db.models import (
     SamatLoan,
 )
 from tashilat.domain.programs.employment.allocation import AllocationUse
+from tashilat.domain.programs.employment.rules import PriorLoan
 
 _APPS: Table = EmploymentApplication.__table__  # type: ignore[assignment]
 _ALLOCS: Table = Allocation.__table__  # type: ignore[assignment]
@@ -299,6 +300,27 @@ class SqlEmploymentRepository:
             self._s.scalar(
                 select(EmploymentSlot.national_id).where(
                     EmploymentSlot.application_id == application_id
+                )
+            )
+            is not None
+        )
+
+    def prior_loans(self, national_id: str) -> list[PriorLoan]:
+        rows = self._s.scalars(
+            select(SamatLoan)
+            .where(SamatLoan.national_id == national_id)
+            .order_by(SamatLoan.disbursed_on)
+        )
+        return [
+            PriorLoan(r.tracking_code, r.disbursed_on, r.bank_code, r.agency_code, r.amount)
+            for r in rows
+        ]
+
+    def has_slot_in_progress(self, national_id: str) -> bool:
+        return (
+            self._s.scalar(
+                select(EmploymentSlot.national_id).where(
+                    EmploymentSlot.national_id == national_id, EmploymentSlot.state == "reserved"
                 )
             )
             is not None
