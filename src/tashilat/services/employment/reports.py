@@ -1,19 +1,14 @@
 """Employment figures for staff: allocation use, applications by category and state, and the
-time from submission to disbursement."""
+time from submission to disbursement. Agency officers see their agency's figures, bank staff
+their bank's (``_scope``); the repository does the counting."""
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
-from sqlalchemy import func, select
-
-from tashilat.adapters.db.models import (
-    Agency,
-    AgentBank,
-    Allocation,
-    EmploymentApplication,
-)
 from tashilat.services.auth import Actor, require
+from tashilat.services.ports.employment import Scope
 from tashilat.services.uow import UnitOfWork
 
 
@@ -23,59 +18,43 @@ def allocation_report(
     """Allocation use by agency and province, with the approved-category share."""
     require(actor, "employment.read")
     with uow:
-        q = select(Allocation, Agency).join(Agency, Agency.id == Allocation.agency_id)
-        if year:
-            q = q.where(Allocation.year == year)
-        if actor.role == "agency_officer":
-            q = q.where(Allocation.agency_id == actor.agency_id)
-        out = []
-        for a, ag in uow.session.execute(q.order_by(Agency.code, Allocation.province)).all():
-            out.append(
-                {
-                    "agency": ag.code,
-                    "agency_name": ag.name_fa,
-                    "province": a.province,
-                    "year": a.year,
-                    "amount_rial": a.amount,
-                    "reserved_rial": a.reserved,
-                    "posted_rial": a.posted,
-                    "free_rial": a.amount - a.reserved - a.posted,
-                    "category_cap_rial": a.category_cap,
-                    "category_used_rial": a.category_reserved + a.category_posted,
-                    "repeat_cap_rial": a.repeat_cap,
-                    "repeat_used_rial": a.repeat_reserved + a.repeat_posted,
-                }
-            )
-        return out
+        rows = uow.employment.allocation_rows(
+            year=year, agency_id=actor.agency_id if actor.role == "agency_officer" else None
+        )
+        return [
+            {
+                "agency": agency,
+                "agency_name": name,
+                "province": province,
+                "year": y,
+                "amount_rial": a.amount,
+                "reserved_rial": a.reserved,
+                "posted_rial": a.posted,
+                "free_rial": a.free,
+                "category_cap_rial": a.category_cap,
+                "category_used_rial": a.category_reserved + a.category_posted,
+                "repeat_cap_rial": a.repeat_cap,
+                "repeat_used_rial": a.repeat_reserved + a.repeat_posted,
+            }
+            for agency, name, province, y, a in rows
+        ]
 
 
-def _scope_filters(actor: Actor) -> list[Any]:
+def _scope(actor: Actor) -> Scope:
     """Agency officers see their agency's figures, bank staff their bank's."""
     if actor.role == "agency_officer":
-        return [EmploymentApplication.agency_id == actor.agency_id]
+        return ("agency", actor.agency_id)
     if actor.role in ("bank_officer", "supervisor") and not actor.bank_wide:
-        return [EmploymentApplication.bank_id == actor.bank_id]
-    return []
+        return ("bank", actor.bank_id)
+    return None
 
 
 def category_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
     require(actor, "employment.read")
     with uow:
-        rows = uow.session.execute(
-            select(
-                Agency.code,
-                EmploymentApplication.category_code,
-                EmploymentApplication.state,
-                func.count(),
-                func.sum(EmploymentApplication.amount),
-            )
-            .join(Agency, Agency.id == EmploymentApplication.agency_id)
-            .where(*_scope_filters(actor))
-            .group_by(Agency.code, EmploymentApplication.category_code, EmploymentApplication.state)
-            .order_by(Agency.code, EmploymentApplication.category_code, EmploymentApplication.state)
-        ).all()
+        rows = uow.employment.applications_by_category(_scope(actor))
         return [
-            {"agency": a, "category": c or "", "state": st, "count": n, "amount_rial": int(x or 0)}
+            {"agency": a, "category": c or "", "state": st, "count": n, "amount_rial": x}
             for a, c, st, n, x in rows
         ]
 
@@ -83,39 +62,18 @@ def category_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
 def pipeline_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
     require(actor, "employment.read")
     with uow:
-        rows = uow.session.execute(
-            select(
-                EmploymentApplication.state, func.count(), func.sum(EmploymentApplication.amount)
-            )
-            .where(*_scope_filters(actor))
-            .group_by(EmploymentApplication.state)
-            .order_by(EmploymentApplication.state)
-        ).all()
-        return [{"state": st, "count": n, "amount_rial": int(x or 0)} for st, n, x in rows]
+        rows = uow.employment.applications_by_state(_scope(actor))
+        return [{"state": st, "count": n, "amount_rial": x} for st, n, x in rows]
 
 
 def speed_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
     """Median days from submission to disbursement per agency and bank (the circular's
     "speed up by year end")."""
-    import statistics
-
     require(actor, "employment.read")
     with uow:
-        rows = uow.session.execute(
-            select(
-                Agency.code,
-                AgentBank.code,
-                EmploymentApplication.submitted_on,
-                EmploymentApplication.disbursed_on,
-            )
-            .join(Agency, Agency.id == EmploymentApplication.agency_id)
-            .join(AgentBank, AgentBank.id == EmploymentApplication.bank_id)
-            .where(EmploymentApplication.disbursed_on.is_not(None), *_scope_filters(actor))
-        ).all()
+        rows = uow.employment.disbursal_times(_scope(actor))
     groups: dict[tuple[str, str], list[int]] = {}
     for agency, bank, sub, dis in rows:
-        if dis is None:
-            continue
         groups.setdefault((agency, bank), []).append((dis - sub).days)
     return [
         {"agency": a, "bank": b, "loans": len(v), "median_days": statistics.median(v)}

@@ -9,10 +9,13 @@ approved-category share, the repeat share) or changes nothing that the caller ke
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import Literal, Protocol
 
 from tashilat.domain.programs.employment.allocation import AllocationUse
 from tashilat.domain.programs.employment.rules import PriorLoan
+
+# Whose applications a report counts: one agency's, one bank's, or (None) all.
+Scope = tuple[Literal["agency", "bank"], int | None] | None
 
 
 class SlotHolder(Protocol):
@@ -110,6 +113,27 @@ class EmploymentRepository(Protocol):
         """Whether an application in progress has reserved one of the person's slots."""
         ...
 
+    def allocation_rows(
+        self, *, year: int | None, agency_id: int | None
+    ) -> list[tuple[str, str, str, int, AllocationUse]]:
+        """(agency code, agency name, province, year, use) of every allocation, by agency
+        code and province; only ``year``'s and ``agency_id``'s when given."""
+        ...
+
+    def applications_by_category(self, scope: Scope) -> list[tuple[str, str | None, str, int, int]]:
+        """(agency code, category code, state, count, amount) of the applications in scope,
+        in that order."""
+        ...
+
+    def applications_by_state(self, scope: Scope) -> list[tuple[str, int, int]]:
+        """(state, count, amount) of the applications in scope, by state."""
+        ...
+
+    def disbursal_times(self, scope: Scope) -> list[tuple[str, str, date, date]]:
+        """(agency code, bank code, submitted on, disbursed on) of every disbursed
+        application in scope."""
+        ...
+
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         """The allocation's current use, to explain a refusal (None: no allocation)."""
         ...
@@ -119,4 +143,4 @@ class EmploymentRepository(Protocol):
         ...
 
 
-__all__ = ["AllocationUse", "EmploymentRepository", "SlotHolder"]
+__all__ = ["AllocationUse", "EmploymentRepository", "Scope", "SlotHolder"]

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tashilat.adapters.db.models import (
+    Agency,
+    AgentBank,
     Allocation,
     AuditLog,
     BankMonthlyLimit,
@@ -114,6 +116,30 @@ class _Holder:
     application_id: int | None
     samat_code: str | None
     samat_disbursed_on: date | None
+
+
+def _use(a: Allocation) -> AllocationUse:
+    return AllocationUse(
+        a.id,
+        a.amount,
+        a.reserved,
+        a.posted,
+        a.category_cap,
+        a.category_reserved,
+        a.category_posted,
+        a.repeat_cap,
+        a.repeat_reserved,
+        a.repeat_posted,
+    )
+
+
+def _in_scope(scope: tuple[str, int | None] | None) -> list[Any]:
+    """The applications of one agency, one bank, or (None) all."""
+    if scope is None:
+        return []
+    kind, id_ = scope
+    col = EmploymentApplication.agency_id if kind == "agency" else EmploymentApplication.bank_id
+    return [col == id_]
 
 
 class SqlEmploymentRepository:
@@ -326,6 +352,56 @@ class SqlEmploymentRepository:
             is not None
         )
 
+    def allocation_rows(
+        self, *, year: int | None, agency_id: int | None
+    ) -> list[tuple[str, str, str, int, AllocationUse]]:
+        q = select(Allocation, Agency).join(Agency, Agency.id == Allocation.agency_id)
+        if year:
+            q = q.where(Allocation.year == year)
+        if agency_id is not None:
+            q = q.where(Allocation.agency_id == agency_id)
+        return [
+            (ag.code, ag.name_fa, a.province, a.year, _use(a))
+            for a, ag in self._s.execute(q.order_by(Agency.code, Allocation.province)).all()
+        ]
+
+    def applications_by_category(
+        self, scope: tuple[str, int | None] | None
+    ) -> list[tuple[str, str | None, str, int, int]]:
+        app = EmploymentApplication
+        rows = self._s.execute(
+            select(Agency.code, app.category_code, app.state, func.count(), func.sum(app.amount))
+            .join(Agency, Agency.id == app.agency_id)
+            .where(*_in_scope(scope))
+            .group_by(Agency.code, app.category_code, app.state)
+            .order_by(Agency.code, app.category_code, app.state)
+        ).all()
+        return [(a, c, st, n, int(x or 0)) for a, c, st, n, x in rows]
+
+    def applications_by_state(
+        self, scope: tuple[str, int | None] | None
+    ) -> list[tuple[str, int, int]]:
+        app = EmploymentApplication
+        rows = self._s.execute(
+            select(app.state, func.count(), func.sum(app.amount))
+            .where(*_in_scope(scope))
+            .group_by(app.state)
+            .order_by(app.state)
+        ).all()
+        return [(st, n, int(x or 0)) for st, n, x in rows]
+
+    def disbursal_times(
+        self, scope: tuple[str, int | None] | None
+    ) -> list[tuple[str, str, date, date]]:
+        app = EmploymentApplication
+        rows = self._s.execute(
+            select(Agency.code, AgentBank.code, app.submitted_on, app.disbursed_on)
+            .join(Agency, Agency.id == app.agency_id)
+            .join(AgentBank, AgentBank.id == app.bank_id)
+            .where(app.disbursed_on.is_not(None), *_in_scope(scope))
+        ).all()
+        return [(a, b, sub, dis) for a, b, sub, dis in rows if dis is not None]
+
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         a = self._s.scalar(
             select(Allocation).where(
@@ -334,20 +410,7 @@ class SqlEmploymentRepository:
                 Allocation.year == year,
             )
         )
-        if a is None:
-            return None
-        return AllocationUse(
-            a.id,
-            a.amount,
-            a.reserved,
-            a.posted,
-            a.category_cap,
-            a.category_reserved,
-            a.category_posted,
-            a.repeat_cap,
-            a.repeat_reserved,
-            a.repeat_posted,
-        )
+        return None if a is None else _use(a)
 
     def slot_holder(self, national_id: str, slot: int) -> _Holder | None:
         holder = self._s.scalar(
