@@ -30,6 +30,8 @@ class FakeEmploymentRepository:
     applications: dict[int, dict[str, Any]] = field(default_factory=dict)
     introduced: list[dict[str, Any]] = field(default_factory=list)
     # (bank_id, year, month) -> [limit, used, exempt_used]
+    guarantees: list[Any] = field(default_factory=list)
+    applicants: dict[int, str] = field(default_factory=dict)
     samat: dict[str, list[PriorLoan]] = field(default_factory=dict)
     monthly_limits: dict[tuple[int, int, int], list[int]] = field(default_factory=dict)
 
@@ -175,6 +177,16 @@ class FakeEmploymentRepository:
         return any(
             nid == national_id and h.samat_code is None for (nid, _), h in self.slots.items()
         )
+
+    def add_guarantee(self, g: Any) -> int:
+        self.guarantees.append(dataclasses.replace(g, id=len(self.guarantees) + 1))
+        return len(self.guarantees)
+
+    def guarantees_of(self, application_id: int) -> list[Any]:
+        return [g for g in self.guarantees if g.application_id == application_id]
+
+    def applicant_national_id(self, applicant_id: int) -> str:
+        return self.applicants[applicant_id]
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         return self.allocations.get((agency_id, province, year))

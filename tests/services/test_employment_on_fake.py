@@ -265,3 +265,24 @@ def test_the_check_finds_a_prior_samat_loan_and_an_application_in_progress() -> 
         ("employment.cap", True),
         ("employment.one_loan_per_person", True),
     ]
+
+
+def test_the_guarantees_offered_are_summed_up_from_the_repository() -> None:
+    from tashilat.domain.programs.employment.rules import Offered
+    from tashilat.services import employment
+    from tashilat.services.ports.employment import GuaranteeRecord
+
+    uow = FakeUnitOfWork()
+    repo = uow.store.employment
+    for kind, nid, grade in [
+        ("credit_score", None, "C"),
+        ("guarantor", "0023456787", None),
+        ("credit_score", None, "B"),
+        ("promissory_note", None, None),
+    ]:
+        repo.add_guarantee(GuaranteeRecord(0, 4, kind, nid, grade))
+    repo.add_guarantee(GuaranteeRecord(0, 5, "guarantor", "0034567895", None))
+    with uow:
+        assert employment.offered(uow, 4) == Offered(
+            credit_grade="B", promissory_note=True, guarantors=("0023456787",)
+        )

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
-
-from tashilat.adapters.db.models import (
-    Applicant,
-    Guarantee,
-)
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
@@ -18,6 +13,7 @@ from tashilat.services import calendar
 from tashilat.services.auth import Actor, require
 from tashilat.services.employment._common import _app, _audit
 from tashilat.services.errors import Conflict, Refused
+from tashilat.services.ports.employment import GuaranteeRecord
 from tashilat.services.uow import UnitOfWork
 
 
@@ -30,7 +26,7 @@ def add_guarantee(
     national_id: str | None = None,
     grade: str | None = None,
     request_id: str = "",
-) -> Guarantee:
+) -> GuaranteeRecord:
     require(actor, "employment.approve")
     if kind not in ("credit_score", "promissory_note", "guarantor"):
         raise InvalidInput(
@@ -56,10 +52,9 @@ def add_guarantee(
                 f"The application is {app.state}.",
             )
         if nid is not None:
-            applicant = uow.session.get(Applicant, app.applicant_id)
-            assert applicant is not None
             refusals = rules.guarantor_refusals(
-                applicant.national_id, (*offered(uow, app.id).guarantors, nid)
+                uow.employment.applicant_national_id(app.applicant_id),
+                (*offered(uow, app.id).guarantors, nid),
             )
             if refusals:
                 err = Refused(
@@ -71,18 +66,15 @@ def add_guarantee(
                 err.field = "national_id"
                 raise err
         app.state = "bank_review"
-        g = Guarantee(
-            application_id=app.id, kind=kind, national_id=nid, grade=(grade or "").upper() or None
-        )
-        uow.session.add(g)
-        uow.session.flush()
+        g = GuaranteeRecord(0, app.id, kind, nid, (grade or "").upper() or None)
+        g = replace(g, id=uow.employment.add_guarantee(g))
         _audit(uow, actor, "employment.guarantee", f"application:{app.id}", request_id, kind)
         uow.commit()
         return g
 
 
 def offered(uow: UnitOfWork, app_id: int) -> rules.Offered:
-    rows = list(uow.session.scalars(select(Guarantee).where(Guarantee.application_id == app_id)))
+    rows = uow.employment.guarantees_of(app_id)
     grades = [r.grade for r in rows if r.kind == "credit_score" and r.grade]
     return rules.Offered(
         credit_grade=min(grades) if grades else None,
@@ -97,12 +89,10 @@ def guarantee_status(
     require(actor, "employment.read")
     with uow:
         app = _app(uow, actor, app_id)
-        applicant = uow.session.get(Applicant, app.applicant_id)
-        assert applicant is not None
         return rules.check_guarantees(
             policy,
             on=calendar.current(uow),
             amount=app.amount,
-            applicant_national_id=applicant.national_id,
+            applicant_national_id=uow.employment.applicant_national_id(app.applicant_id),
             offered=offered(uow, app.id),
         )

@@ -8,6 +8,7 @@ approved-category share, the repeat share) or changes nothing that the caller ke
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
 
@@ -16,6 +17,29 @@ from tashilat.domain.programs.employment.rules import PriorLoan
 
 # Whose applications a report counts: one agency's, one bank's, or (None) all.
 Scope = tuple[Literal["agency", "bank"], int | None] | None
+
+
+@dataclass(frozen=True)
+class GuaranteeRecord:
+    """A guarantee offered for an application: a credit grade, a promissory note or a
+    guarantor's national ID."""
+
+    id: int
+    application_id: int
+    kind: str
+    national_id: str | None
+    grade: str | None
+
+
+class GuaranteeLike(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def national_id(self) -> str | None: ...
+
+    @property
+    def grade(self) -> str | None: ...
 
 
 class SlotHolder(Protocol):
@@ -134,6 +158,18 @@ class EmploymentRepository(Protocol):
         application in scope."""
         ...
 
+    def add_guarantee(self, g: GuaranteeLike) -> int:
+        """Record a guarantee offered for ``g.application_id``; returns its id."""
+        ...
+
+    def guarantees_of(self, application_id: int) -> list[GuaranteeLike]:
+        """The guarantees offered for the application, in the order given."""
+        ...
+
+    def applicant_national_id(self, applicant_id: int) -> str:
+        """The applicant's national ID."""
+        ...
+
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         """The allocation's current use, to explain a refusal (None: no allocation)."""
         ...
@@ -143,4 +179,11 @@ class EmploymentRepository(Protocol):
         ...
 
 
-__all__ = ["AllocationUse", "EmploymentRepository", "Scope", "SlotHolder"]
+__all__ = [
+    "AllocationUse",
+    "EmploymentRepository",
+    "GuaranteeLike",
+    "GuaranteeRecord",
+    "Scope",
+    "SlotHolder",
+]

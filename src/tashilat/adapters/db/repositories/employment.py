@@ -20,10 +20,12 @@ from tashilat.adapters.db.models import (
     Agency,
     AgentBank,
     Allocation,
+    Applicant,
     AuditLog,
     BankMonthlyLimit,
     EmploymentApplication,
     EmploymentSlot,
+    Guarantee,
     SamatLoan,
 )
 from tashilat.domain.programs.employment.allocation import AllocationUse
@@ -401,6 +403,28 @@ class SqlEmploymentRepository:
             .where(app.disbursed_on.is_not(None), *_in_scope(scope))
         ).all()
         return [(a, b, sub, dis) for a, b, sub, dis in rows if dis is not None]
+
+    def add_guarantee(self, g: Any) -> int:
+        row = Guarantee(
+            application_id=g.application_id, kind=g.kind, national_id=g.national_id, grade=g.grade
+        )
+        self._s.add(row)
+        self._s.flush()
+        return row.id
+
+    def guarantees_of(self, application_id: int) -> list[Guarantee]:
+        return list(
+            self._s.scalars(
+                select(Guarantee)
+                .where(Guarantee.application_id == application_id)
+                .order_by(Guarantee.id)
+            )
+        )
+
+    def applicant_national_id(self, applicant_id: int) -> str:
+        nid = self._s.scalar(select(Applicant.national_id).where(Applicant.id == applicant_id))
+        assert nid is not None
+        return nid
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         a = self._s.scalar(
