@@ -5,6 +5,7 @@ are exercised on SQLite and PostgreSQL by tests/integration/test_employment*.py.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import given, settings
@@ -286,3 +287,20 @@ def test_the_guarantees_offered_are_summed_up_from_the_repository() -> None:
         assert employment.offered(uow, 4) == Offered(
             credit_grade="B", promissory_note=True, guarantors=("0023456787",)
         )
+
+
+def test_a_repayment_on_the_fake_schedule_spreads_oldest_first() -> None:
+    from tashilat.domain.finance import fee_schedule
+    from tashilat.domain.servicing import apply_payment
+    from tashilat.services import loan_servicing
+
+    repo = FakeEmploymentRepository()
+    sched = fee_schedule(1_200_000, Decimal(4), 12, start=ON)
+    repo.add_instalments(8, loan_servicing.instalment_fields(sched))
+    insts = repo.instalments(8, unpaid=True)
+    # the first two instalments: 7,673 rial of fee and 196,687 of principal
+    assert apply_payment(insts, 204_360, ON) == (0, 7_673, 196_687)
+    # nothing is saved until asked
+    assert len(repo.instalments(8, unpaid=True)) == 12
+    repo.save_instalments(insts)
+    assert [i.number for i in repo.instalments(8, unpaid=True)] == list(range(3, 13))

@@ -1,6 +1,7 @@
 """Servicing shared by every loan kind (housing loans and employment loans): the instalment
 rows of a schedule, the receivable accounts and the disbursement posting, late charges
 accrued at a business date, a payment spread over what is owed, and the repayment posting.
+The arithmetic is pure and lives in ``domain.servicing``; this module posts it.
 
 A loan kind supplies what differs: its account codes, the income account its profit or fee
 goes to, the contract rate its late charge runs at, and the request ids of its postings.
@@ -18,8 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 from tashilat.domain.decision import PolicyReader
-from tashilat.domain.finance import late_penalty
 from tashilat.domain.ledger import split, transfer
+from tashilat.domain.servicing import apply_payment, charge_increment, owed
 from tashilat.services import ledger
 from tashilat.services.errors import Conflict
 
@@ -102,17 +103,10 @@ def accrue_charge(
     """Bring an instalment's late charge up to ``to``: (contract rate + points) a year,
     simple, from its due date, on what is still unpaid (docs/rules.md §5). Posted once per
     instalment and business date (the request id says which), so a rerun posts nothing."""
-    outstanding = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
-    if outstanding <= 0 or to <= inst.due:
-        return 0
-    start = inst.penalty_from or inst.due
-    days = (to - start).days
-    target = inst.penalty_prior + late_penalty(
-        outstanding, rate, days_late=days, penalty_points=points, day_count=day_count
-    )
-    increment = target - inst.penalty_accrued
+    increment = charge_increment(inst, to=to, rate=rate, points=points, day_count=day_count)
     if increment <= 0:
         return 0
+    target = inst.penalty_accrued + increment
     ledger.post(
         uow,
         transfer(
@@ -163,49 +157,6 @@ def accrue_instalments(
     return total
 
 
-def apply_payment(insts: Sequence[Any], amount: int, on: date) -> tuple[int, int, int]:
-    """Spread a payment over unpaid instalments, oldest first: late charge, then profit or
-    fee, then principal. Returns (charge, profit, principal) taken. An instalment whose
-    overdue amount changes starts a new stretch of late charge from ``on``."""
-    remaining = amount
-    pen = prof = princ = 0
-    for inst in insts:
-        if remaining <= 0:
-            break
-        before = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
-        take = min(remaining, inst.penalty_accrued - inst.penalty_paid)
-        inst.penalty_paid += take
-        pen += take
-        remaining -= take
-        take = min(remaining, inst.profit - inst.paid_profit)
-        inst.paid_profit += take
-        prof += take
-        remaining -= take
-        take = min(remaining, inst.principal - inst.paid_principal)
-        inst.paid_principal += take
-        princ += take
-        remaining -= take
-        after = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
-        if after != before and inst.due < on:
-            inst.penalty_prior = inst.penalty_accrued
-            inst.penalty_from = on
-        if after == 0 and inst.penalty_paid == inst.penalty_accrued:
-            inst.paid_on = on
-    return pen, prof, princ
-
-
-def owed(insts: Iterable[Any]) -> int:
-    """Everything still owed on ``insts``: late charge, profit or fee, principal."""
-    return int(
-        sum(
-            (i.penalty_accrued - i.penalty_paid)
-            + (i.profit - i.paid_profit)
-            + (i.principal - i.paid_principal)
-            for i in insts
-        )
-    )
-
-
 def take_payment(
     uow: Any,
     insts: Sequence[Any],
@@ -237,3 +188,16 @@ def take_payment(
     ]
     ledger.post(uow, split(request_id, kind, on, legs=legs), user_id=user_id)
     return pen, prof, princ
+
+
+__all__ = [
+    "Receivables",
+    "accrue_charge",
+    "accrue_instalments",
+    "apply_payment",
+    "instalment_fields",
+    "owed",
+    "penalty_terms",
+    "post_disbursement",
+    "take_payment",
+]

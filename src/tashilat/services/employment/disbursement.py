@@ -10,7 +10,6 @@ from tashilat.adapters.db.models import (
     AgentBank,
     Applicant,
     EmploymentApplication,
-    EmploymentInstalment,
     SamatLoan,
 )
 from tashilat.domain.decision import PolicyReader
@@ -184,8 +183,7 @@ def disburse(
             start=on,
             rounding_unit=rounding,
         )
-        for row in loan_servicing.instalment_fields(sched):
-            s.add(EmploymentInstalment(application_id=app.id, **row))
+        uow.employment.add_instalments(app.id, loan_servicing.instalment_fields(sched))
         loan_servicing.post_disbursement(
             uow,
             receivables(app.id),

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tashilat.adapters.db.models import (
     EmploymentApplication,
-    EmploymentInstalment,
 )
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.errors import InvalidInput
@@ -30,15 +29,11 @@ def accrue(
     uow: UnitOfWork, app: EmploymentApplication, to: date, policy: PolicyReader, user_id: int | None
 ) -> int:
     """Late charges on one employment loan up to ``to``, at its fee rate plus the points."""
-    return loan_servicing.accrue_instalments(
+    insts = uow.employment.instalments(app.id, unpaid=True, due_before=to)
+    before = [i.penalty_accrued for i in insts]
+    total = loan_servicing.accrue_instalments(
         uow,
-        uow.session.scalars(
-            select(EmploymentInstalment).where(
-                EmploymentInstalment.application_id == app.id,
-                EmploymentInstalment.due < to,
-                EmploymentInstalment.paid_on.is_(None),
-            )
-        ),
+        insts,
         to=to,
         rate=rules.terms(policy, app.disbursed_on or to).fee_percent,
         policy=policy,
@@ -46,6 +41,10 @@ def accrue(
         request_prefix="emp-penalty",
         user_id=user_id,
     )
+    uow.employment.save_instalments(
+        [i for i, b in zip(insts, before, strict=True) if i.penalty_accrued != b]
+    )
+    return total
 
 
 def accrue_all(uow: UnitOfWork, to: date, *, user_id: int | None) -> int:
@@ -91,7 +90,6 @@ def repay(
             field="amount",
         )
     with uow:
-        s = uow.session
         app = _app(uow, actor, app_id, lock=True)
         if ledger.find_entry(uow, request_id) is not None:
             return EmploymentRepayment(app.id, amount, 0, 0, 0, app.state, True)
@@ -103,16 +101,7 @@ def repay(
             )
         on = calendar.current(uow)
         accrue(uow, app, on, policy, actor.user_id or None)
-        insts = list(
-            s.scalars(
-                select(EmploymentInstalment)
-                .where(
-                    EmploymentInstalment.application_id == app.id,
-                    EmploymentInstalment.paid_on.is_(None),
-                )
-                .order_by(EmploymentInstalment.number)
-            )
-        )
+        insts = uow.employment.instalments(app.id, unpaid=True)
         pen, fee, princ = loan_servicing.take_payment(
             uow,
             insts,
@@ -124,14 +113,8 @@ def repay(
             income_account=ledger.FEE_INCOME,
             user_id=actor.user_id or None,
         )
-        left = s.scalar(
-            select(func.count())
-            .select_from(EmploymentInstalment)
-            .where(
-                EmploymentInstalment.application_id == app.id,
-                EmploymentInstalment.paid_on.is_(None),
-            )
-        )
+        uow.employment.save_instalments(insts)
+        left = any(i.paid_on is None for i in insts)
         app.state = "repaying" if left else "settled"
         if not left:
             app.closed_on = on

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from tashilat.domain.programs.employment.allocation import AllocationUse
 from tashilat.domain.programs.employment.rules import PriorLoan
+from tashilat.domain.servicing import Instalment
 
 # Whose applications a report counts: one agency's, one bank's, or (None) all.
 Scope = tuple[Literal["agency", "bank"], int | None] | None
@@ -170,6 +171,21 @@ class EmploymentRepository(Protocol):
         """The applicant's national ID."""
         ...
 
+    def add_instalments(self, application_id: int, rows: list[dict[str, Any]]) -> None:
+        """Record the loan's schedule (``loan_servicing.instalment_fields``)."""
+        ...
+
+    def instalments(
+        self, application_id: int, *, unpaid: bool = False, due_before: date | None = None
+    ) -> list[Instalment]:
+        """The loan's instalments by number (only unpaid ones, or those due before a day,
+        when asked)."""
+        ...
+
+    def save_instalments(self, insts: list[Instalment]) -> None:
+        """Write back what payments and late charges changed on the instalments."""
+        ...
+
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         """The allocation's current use, to explain a refusal (None: no allocation)."""
         ...
@@ -184,6 +200,7 @@ __all__ = [
     "EmploymentRepository",
     "GuaranteeLike",
     "GuaranteeRecord",
+    "Instalment",
     "Scope",
     "SlotHolder",
 ]

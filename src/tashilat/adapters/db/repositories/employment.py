@@ -24,16 +24,20 @@ from tashilat.adapters.db.models import (
     AuditLog,
     BankMonthlyLimit,
     EmploymentApplication,
+    EmploymentInstalment,
     EmploymentSlot,
     Guarantee,
     SamatLoan,
 )
+from tashilat.adapters.db.repositories._instalments import instalments_of, save_instalments
 from tashilat.domain.programs.employment.allocation import AllocationUse
 from tashilat.domain.programs.employment.rules import PriorLoan
+from tashilat.domain.servicing import Instalment
 
 _APPS: Table = EmploymentApplication.__table__  # type: ignore[assignment]
 _ALLOCS: Table = Allocation.__table__  # type: ignore[assignment]
 _SLOTS: Table = EmploymentSlot.__table__  # type: ignore[assignment]
+_INSTALMENTS: Table = EmploymentInstalment.__table__  # type: ignore[assignment]
 _INSERT_AUDIT = insert(AuditLog.__table__)  # type: ignore[arg-type]
 
 
@@ -425,6 +429,21 @@ class SqlEmploymentRepository:
         nid = self._s.scalar(select(Applicant.national_id).where(Applicant.id == applicant_id))
         assert nid is not None
         return nid
+
+    def add_instalments(self, application_id: int, rows: list[dict[str, Any]]) -> None:
+        self._s.execute(
+            insert(_INSTALMENTS), [{"application_id": application_id, **r} for r in rows]
+        )
+
+    def instalments(
+        self, application_id: int, *, unpaid: bool = False, due_before: date | None = None
+    ) -> list[Instalment]:
+        return instalments_of(
+            self._s, _INSTALMENTS, "application_id", application_id, unpaid, due_before
+        )
+
+    def save_instalments(self, insts: list[Instalment]) -> None:
+        save_instalments(self._s, _INSTALMENTS, insts)
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         a = self._s.scalar(
