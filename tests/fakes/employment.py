@@ -15,6 +15,7 @@ from typing import Any
 from tashilat.domain.programs.employment.allocation import AllocationUse
 from tashilat.domain.programs.employment.rules import PriorLoan
 from tashilat.domain.servicing import Instalment
+from tests.fakes._instalments import FakeSchedules
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class FakeEmploymentRepository:
     # (bank_id, year, month) -> [limit, used, exempt_used]
     guarantees: list[Any] = field(default_factory=list)
     applicants: dict[int, str] = field(default_factory=dict)
-    schedules: dict[int, list[Instalment]] = field(default_factory=dict)
+    schedules: FakeSchedules = field(default_factory=FakeSchedules)
     samat: dict[str, list[PriorLoan]] = field(default_factory=dict)
     monthly_limits: dict[tuple[int, int, int], list[int]] = field(default_factory=dict)
 
@@ -191,24 +192,15 @@ class FakeEmploymentRepository:
         return self.applicants[applicant_id]
 
     def add_instalments(self, application_id: int, rows: list[dict[str, Any]]) -> None:
-        first = sum(len(v) for v in self.schedules.values()) + 1
-        self.schedules[application_id] = [Instalment(id=first + n, **r) for n, r in enumerate(rows)]
+        self.schedules.add_instalments(application_id, rows)
 
     def instalments(
         self, application_id: int, *, unpaid: bool = False, due_before: date | None = None
     ) -> list[Instalment]:
-        return [
-            dataclasses.replace(i)
-            for i in sorted(self.schedules.get(application_id, []), key=lambda i: i.number)
-            if not (unpaid and i.paid_on is not None) and (due_before is None or i.due < due_before)
-        ]
+        return self.schedules.instalments(application_id, unpaid=unpaid, due_before=due_before)
 
     def save_instalments(self, insts: list[Instalment]) -> None:
-        for saved in insts:
-            for rows in self.schedules.values():
-                for n, i in enumerate(rows):
-                    if i.id == saved.id:
-                        rows[n] = dataclasses.replace(saved)
+        self.schedules.save_instalments(insts)
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         return self.allocations.get((agency_id, province, year))

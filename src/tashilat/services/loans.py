@@ -209,8 +209,7 @@ def disburse(
             start=on,
             rounding_unit=rounding,
         )
-        for row in loan_servicing.instalment_fields(schedule):
-            s.add(LoanInstalment(loan_id=loan.id, **row))
+        uow.loans.add_instalments(loan.id, loan_servicing.instalment_fields(schedule))
         loan_servicing.post_disbursement(
             uow,
             receivables(loan.id),
@@ -231,15 +230,11 @@ def disburse(
 def accrue_loan(
     uow: UnitOfWork, loan: Loan, to: date, policy: PolicyReader, user_id: int | None
 ) -> int:
-    return loan_servicing.accrue_instalments(
+    insts = uow.loans.instalments(loan.id, unpaid=True, due_before=to)
+    before = [i.penalty_accrued for i in insts]
+    total = loan_servicing.accrue_instalments(
         uow,
-        uow.session.scalars(
-            select(LoanInstalment).where(
-                LoanInstalment.loan_id == loan.id,
-                LoanInstalment.due < to,
-                LoanInstalment.paid_on.is_(None),
-            )
-        ),
+        insts,
         to=to,
         rate=Decimal(loan.rate_percent),
         policy=policy,
@@ -247,6 +242,10 @@ def accrue_loan(
         request_prefix="penalty",
         user_id=user_id,
     )
+    uow.loans.save_instalments(
+        [i for i, b in zip(insts, before, strict=True) if i.penalty_accrued != b]
+    )
+    return total
 
 
 def accrue_all(uow: UnitOfWork, to: date, *, user_id: int | None) -> int:
@@ -295,7 +294,6 @@ def repay(
             field="amount",
         )
     with uow:
-        s = uow.session
         loan = _loan(uow, actor, loan_id, lock=True)
         prior = ledger.find_entry(uow, request_id)
         if prior is not None:
@@ -306,13 +304,7 @@ def repay(
             )
         on = calendar.current(uow)
         accrue_loan(uow, loan, on, policy, actor.user_id or None)
-        insts = list(
-            s.scalars(
-                select(LoanInstalment)
-                .where(LoanInstalment.loan_id == loan.id, LoanInstalment.paid_on.is_(None))
-                .order_by(LoanInstalment.number)
-            )
-        )
+        insts = uow.loans.instalments(loan.id, unpaid=True)
         pen, prof, princ = loan_servicing.take_payment(
             uow,
             insts,
@@ -324,11 +316,8 @@ def repay(
             income_account=ledger.PROFIT_INCOME,
             user_id=actor.user_id or None,
         )
-        open_left = s.scalar(
-            select(func.count())
-            .select_from(LoanInstalment)
-            .where(LoanInstalment.loan_id == loan.id, LoanInstalment.paid_on.is_(None))
-        )
+        uow.loans.save_instalments(insts)
+        open_left = any(i.paid_on is None for i in insts)
         if not open_left:
             loan.status = "settled"
             loan.settled_on = on
