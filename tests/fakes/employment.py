@@ -202,6 +202,13 @@ class FakeEmploymentRepository:
     def save_instalments(self, insts: list[Instalment]) -> None:
         self.schedules.save_instalments(insts)
 
+    def next_samat_code(self, jalali_year: int) -> str:
+        taken = {p.samat_code for loans in self.samat.values() for p in loans}
+        n = len(taken) + 1
+        while f"SAMAT-{jalali_year}-{n:07d}" in taken:
+            n += 1
+        return f"SAMAT-{jalali_year}-{n:07d}"
+
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         return self.allocations.get((agency_id, province, year))
 

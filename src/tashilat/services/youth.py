@@ -18,12 +18,15 @@ from tashilat.adapters.db.models import (
     PrivilegeTransfer,
     YouthAccount,
 )
+from tashilat.adapters.db.numbering import YOUTH_ACCOUNT, next_number
 from tashilat.data import load_city_index
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import format_jalali, jalali_year
 from tashilat.domain.ledger import JournalEntry, transfer
+from tashilat.domain.money import MAX_BALANCE_RIAL
+from tashilat.domain.people import check_birth_date
 from tashilat.domain.programs.youth_fund.cities import tier_of
 from tashilat.domain.programs.youth_fund.rules import (
     Entitlement,
@@ -43,6 +46,15 @@ from tashilat.services.errors import Conflict, Refused, not_found, refused_from
 from tashilat.services.uow import UnitOfWork
 
 # -- customers ------------------------------------------------------------------------------
+
+
+def _customer_exists(nid: str) -> Conflict:
+    return Conflict(
+        "customer.exists",
+        f"مشتری با کد ملی {nid} وجود دارد.",
+        f"A customer with national ID {nid} exists.",
+        field="national_id",
+    )
 
 
 def create_customer(
@@ -73,12 +85,9 @@ def create_customer(
         s = uow.session
         if s.get(Branch, branch) is None:
             raise not_found("branch", "شعبه", branch)
+        check_birth_date(birth_date, calendar.current(uow))
         if s.scalar(select(Customer.id).where(Customer.national_id == nid)):
-            raise Conflict(
-                "customer.exists",
-                f"مشتری با کد ملی {nid} وجود دارد.",
-                f"A customer with national ID {nid} exists.",
-            )
+            raise _customer_exists(nid)
         guardian_id = None
         if guardian_national_id:
             gid = parse_national_id(guardian_national_id, field="guardian_national_id")
@@ -94,7 +103,11 @@ def create_customer(
             created_at=datetime.now(UTC),
         )
         s.add(c)
-        s.flush()
+        try:
+            s.flush()
+        except IntegrityError:
+            # created by a concurrent request between the check above and this insert
+            raise _customer_exists(nid) from None
         uow.audit(
             user_id=actor.user_id or None,
             username=actor.username,
@@ -234,6 +247,18 @@ def _account_on(uow: UnitOfWork, actor: Actor, account_id: int) -> tuple[YouthAc
     return acc, on
 
 
+def _require_room(acc: YouthAccount, amount: int) -> None:
+    """A balance stays within :data:`MAX_BALANCE_RIAL` (checked again by the database on
+    PostgreSQL, so that concurrent deposits cannot pass it either)."""
+    if acc.balance + amount > MAX_BALANCE_RIAL:
+        raise InvalidInput(
+            "balance.too_large",
+            f"با این واریز موجودی حساب از سقف {MAX_BALANCE_RIAL:,} ریال بیشتر می‌شود.",
+            f"This deposit would take the balance above the ceiling of {MAX_BALANCE_RIAL:,} rial.",
+            field="amount",
+        )
+
+
 def _require_open(acc: YouthAccount) -> None:
     if acc.status != "open":
         raise Conflict(
@@ -285,13 +310,15 @@ def open_account(
                 "این درخواست قبلاً انجام شده است.",
                 "This request was already done.",
             )
-        seq = (s.scalar(select(func.count()).select_from(YouthAccount)) or 0) + 1
         branch = s.get(Branch, cust.branch_id)
         assert branch is not None
-        number = f"{jalali_year(on)}-{branch.code}-{seq:07d}"
-        while s.scalar(select(YouthAccount.id).where(YouthAccount.number == number)):
-            seq += 1
+        # a number already taken (by a row written before numbering used a sequence) is
+        # skipped
+        while True:
+            seq = next_number(s, YOUTH_ACCOUNT)
             number = f"{jalali_year(on)}-{branch.code}-{seq:07d}"
+            if not s.scalar(select(YouthAccount.id).where(YouthAccount.number == number)):
+                break
         la = ledger.ensure_account(uow, f"YF:{number}", f"Youth fund deposit {number}", "liability")
         acc = YouthAccount(
             number=number,
@@ -418,6 +445,7 @@ def deposit(
                 if (attempt or acc.status != "open") and ledger.find_entry(uow, request_id):
                     return _replay(uow, acc, request_id, amount, "youth.deposit")
                 _require_open(acc)
+                _require_room(acc, amount)
                 code = f"YF:{acc.number}"
                 entry = transfer(
                     request_id,

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tashilat.adapters.db.models import (
     Agency,
     AgentBank,
     Applicant,
     EmploymentApplication,
-    SamatLoan,
 )
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.jalali import jalali_year
@@ -21,6 +20,7 @@ from tashilat.domain.programs.employment import rules
 from tashilat.services import loan_servicing
 from tashilat.services.auth import Actor
 from tashilat.services.errors import Forbidden, not_found
+from tashilat.services.ports.employment import Scope
 from tashilat.services.uow import UnitOfWork
 
 OPEN_STATES = ("submitted", "agency_review", "introduced", "bank_review", "approved")
@@ -75,12 +75,8 @@ def _bank(uow: UnitOfWork, code: str) -> AgentBank:
 
 
 def _next_code(uow: UnitOfWork, on: date) -> str:
-    n = (uow.session.scalar(select(func.count()).select_from(SamatLoan)) or 0) + 1
-    code = f"SAMAT-{jalali_year(on)}-{n:07d}"
-    while uow.session.scalar(select(SamatLoan.id).where(SamatLoan.tracking_code == code)):
-        n += 1
-        code = f"SAMAT-{jalali_year(on)}-{n:07d}"
-    return code
+    """A SAMAT tracking code no concurrent disbursement or import gets too."""
+    return uow.employment.next_samat_code(jalali_year(on))
 
 
 def prior_loans(uow: UnitOfWork, national_id: str) -> list[rules.PriorLoan]:
@@ -142,3 +138,16 @@ def _check(
         bank_code=bank_code,
         business_active_and_hiring=app.repeat,
     )
+
+
+def scope_of(actor: Actor) -> Scope:
+    """Whose applications ``actor`` may list and count: agency officers their agency's, bank
+    staff their bank's, bank-wide staff all; anybody else (or an officer without an agency or
+    bank) none."""
+    if actor.bank_wide:
+        return None
+    if actor.role == "agency_officer":
+        return ("agency", actor.agency_id)
+    if actor.role in ("bank_officer", "supervisor"):
+        return ("bank", actor.bank_id)
+    return ("none", None)

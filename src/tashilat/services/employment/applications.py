@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
 from tashilat.adapters.db.models import (
     Applicant,
@@ -32,6 +32,7 @@ from tashilat.services.employment._common import (
     _audit,
     _check,
     prior_loans,
+    scope_of,
 )
 from tashilat.services.errors import Conflict, Forbidden, refused_from
 from tashilat.services.uow import UnitOfWork
@@ -286,12 +287,19 @@ def list_applications(
     require(actor, "employment.read")
     with uow:
         q = select(EmploymentApplication)
-        if actor.role == "agency_officer":
-            q = q.where(EmploymentApplication.agency_id == actor.agency_id)
-        elif actor.role in ("bank_officer", "supervisor"):
-            q = q.where(EmploymentApplication.bank_id == actor.bank_id)
-        elif not actor.bank_wide:
+        if actor.role not in ("agency_officer", "bank_officer", "supervisor") and (
+            not actor.bank_wide
+        ):
             raise Forbidden("employment.scope", "دسترسی ندارید.", "Not allowed.")
+        scope = scope_of(actor)
+        if scope is not None:
+            kind, id_ = scope
+            if kind == "none" or id_ is None:
+                q = q.where(false())
+            elif kind == "agency":
+                q = q.where(EmploymentApplication.agency_id == id_)
+            else:
+                q = q.where(EmploymentApplication.bank_id == id_)
         if state:
             q = q.where(EmploymentApplication.state == state)
         total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0

@@ -1,6 +1,6 @@
 """Employment figures for staff: allocation use, applications by category and state, and the
 time from submission to disbursement. Agency officers see their agency's figures, bank staff
-their bank's (``_scope``); the repository does the counting."""
+their bank's (``scope_of``); the repository does the counting."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import statistics
 from typing import Any
 
 from tashilat.services.auth import Actor, require
-from tashilat.services.ports.employment import Scope
+from tashilat.services.employment._common import scope_of
 from tashilat.services.uow import UnitOfWork
 
 
@@ -40,19 +40,10 @@ def allocation_report(
         ]
 
 
-def _scope(actor: Actor) -> Scope:
-    """Agency officers see their agency's figures, bank staff their bank's."""
-    if actor.role == "agency_officer":
-        return ("agency", actor.agency_id)
-    if actor.role in ("bank_officer", "supervisor") and not actor.bank_wide:
-        return ("bank", actor.bank_id)
-    return None
-
-
 def category_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
     require(actor, "employment.read")
     with uow:
-        rows = uow.employment.applications_by_category(_scope(actor))
+        rows = uow.employment.applications_by_category(scope_of(actor))
         return [
             {"agency": a, "category": c or "", "state": st, "count": n, "amount_rial": x}
             for a, c, st, n, x in rows
@@ -62,7 +53,7 @@ def category_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
 def pipeline_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
     require(actor, "employment.read")
     with uow:
-        rows = uow.employment.applications_by_state(_scope(actor))
+        rows = uow.employment.applications_by_state(scope_of(actor))
         return [{"state": st, "count": n, "amount_rial": x} for st, n, x in rows]
 
 
@@ -71,7 +62,7 @@ def speed_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
     "speed up by year end")."""
     require(actor, "employment.read")
     with uow:
-        rows = uow.employment.disbursal_times(_scope(actor))
+        rows = uow.employment.disbursal_times(scope_of(actor))
     groups: dict[tuple[str, str], list[int]] = {}
     for agency, bank, sub, dis in rows:
         groups.setdefault((agency, bank), []).append((dis - sub).days)

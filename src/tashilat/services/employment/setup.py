@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from tashilat.adapters.db.models import (
     Agency,
@@ -122,9 +123,27 @@ def add_category(
     require(actor, "employment.manage")
     with uow:
         a = _agency(uow, agency_code)
-        uow.session.add(ApprovedCategory(agency_id=a.id, year=year, code=code, name_fa=name_fa))
-        _audit(uow, actor, "employment.category.add", f"agency:{agency_code}", "", code)
-        uow.commit()
+        exists = select(ApprovedCategory.id).where(
+            ApprovedCategory.agency_id == a.id,
+            ApprovedCategory.year == year,
+            ApprovedCategory.code == code,
+        )
+        if uow.session.scalar(exists) is None:
+            uow.session.add(ApprovedCategory(agency_id=a.id, year=year, code=code, name_fa=name_fa))
+            try:
+                uow.session.flush()
+            except IntegrityError:  # added by a concurrent request
+                pass
+            else:
+                _audit(uow, actor, "employment.category.add", f"agency:{agency_code}", "", code)
+                uow.commit()
+                return
+        raise Conflict(
+            "category.exists",
+            f"رسته {code} برای این دستگاه در سال {year} ثبت شده است.",
+            f"Category {code} is already approved for this agency in {year}.",
+            field="code",
+        )
 
 
 def set_monthly_limit(
@@ -135,11 +154,28 @@ def set_monthly_limit(
         raise InvalidInput("limit.invalid", "ماه یا مبلغ نامعتبر است.", "Invalid month or amount.")
     with uow:
         b = _bank(uow, bank_code)
+        exists = select(BankMonthlyLimit.id).where(
+            BankMonthlyLimit.bank_id == b.id,
+            BankMonthlyLimit.year == year,
+            BankMonthlyLimit.month == month,
+        )
+        duplicate = Conflict(
+            "limit.exists",
+            f"سقف ماهانه این بانک برای {year}/{month:02d} ثبت شده است.",
+            f"The bank's monthly limit for {year}/{month:02d} is already set.",
+            field="month",
+        )
+        if uow.session.scalar(exists) is not None:
+            raise duplicate
         uow.session.add(
             BankMonthlyLimit(
                 bank_id=b.id, year=year, month=month, amount=amount, used=0, exempt_used=0
             )
         )
+        try:
+            uow.session.flush()
+        except IntegrityError:  # set by a concurrent request
+            raise duplicate from None
         _audit(
             uow, actor, "employment.limit.set", f"bank:{bank_code}", "", f"{year}/{month}:{amount}"
         )
@@ -162,6 +198,44 @@ def import_samat_loan(
     require(actor, "employment.manage")
     nid = parse_national_id(national_id)
     with uow:
+        # the registry names real banks and agencies: a loan from an unknown one would take
+        # the person's slot on a typing mistake
+        if uow.session.scalar(select(AgentBank.id).where(AgentBank.code == bank_code)) is None:
+            raise InvalidInput(
+                "samat.unknown_bank",
+                f"بانک «{bank_code[:40]}» شناخته نیست.",
+                f"Bank '{bank_code[:40]}' is not known.",
+                field="bank_code",
+            )
+        if uow.session.scalar(select(Agency.id).where(Agency.code == agency_code)) is None:
+            raise InvalidInput(
+                "samat.unknown_agency",
+                f"دستگاه حمایتی «{agency_code[:40]}» شناخته نیست.",
+                f"Agency '{agency_code[:40]}' is not known.",
+                field="agency_code",
+            )
+        taken = uow.session.scalar(
+            select(func.count())
+            .select_from(EmploymentSlot)
+            .where(EmploymentSlot.national_id == nid)
+        )
+        if (taken or 0) >= 2:
+            raise Conflict(
+                "samat.slots_full",
+                "برای این شخص دو وام (وام نخست و تکرار) ثبت شده است؛ وام دیگری پذیرفته نیست.",
+                "This person already holds two loans (the first and the repeat); "
+                "no other can be recorded.",
+                field="national_id",
+            )
+        if tracking_code and uow.session.scalar(
+            select(SamatLoan.id).where(SamatLoan.tracking_code == tracking_code)
+        ):
+            raise Conflict(
+                "samat.exists",
+                f"کد رهگیری {tracking_code[:40]} ثبت شده است.",
+                f"Tracking code {tracking_code[:40]} is already recorded.",
+                field="tracking_code",
+            )
         code = tracking_code or _next_code(uow, disbursed_on)
         loan = SamatLoan(
             tracking_code=code,
@@ -174,15 +248,10 @@ def import_samat_loan(
         )
         uow.session.add(loan)
         uow.session.flush()
-        taken = uow.session.scalar(
-            select(func.count())
-            .select_from(EmploymentSlot)
-            .where(EmploymentSlot.national_id == nid)
-        )
         uow.session.add(
             EmploymentSlot(
                 national_id=nid,
-                slot=min(2, (taken or 0) + 1),
+                slot=(taken or 0) + 1,
                 state="posted",
                 samat_loan_id=loan.id,
             )

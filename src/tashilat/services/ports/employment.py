@@ -16,8 +16,9 @@ from tashilat.domain.programs.employment.allocation import AllocationUse
 from tashilat.domain.programs.employment.rules import PriorLoan
 from tashilat.domain.servicing import Instalment
 
-# Whose applications a report counts: one agency's, one bank's, or (None) all.
-Scope = tuple[Literal["agency", "bank"], int | None] | None
+# Whose applications a report or a list shows: one agency's, one bank's, nobody's
+# (``("none", None)``), or (None) all.
+Scope = tuple[Literal["agency", "bank", "none"], int | None] | None
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,11 @@ class EmploymentRepository(Protocol):
 
     def save_instalments(self, insts: list[Instalment]) -> None:
         """Write back what payments and late charges changed on the instalments."""
+        ...
+
+    def next_samat_code(self, jalali_year: int) -> str:
+        """A SAMAT tracking code for the year that no concurrent disbursement or import
+        gets too, and that no imported loan already carries."""
         ...
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, false, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tashilat.adapters.db.models import (
@@ -29,6 +29,7 @@ from tashilat.adapters.db.models import (
     Guarantee,
     SamatLoan,
 )
+from tashilat.adapters.db.numbering import SAMAT_TRACKING, next_number
 from tashilat.adapters.db.repositories._instalments import instalments_of, save_instalments
 from tashilat.domain.programs.employment.allocation import AllocationUse
 from tashilat.domain.programs.employment.rules import PriorLoan
@@ -140,10 +141,14 @@ def _use(a: Allocation) -> AllocationUse:
 
 
 def _in_scope(scope: tuple[str, int | None] | None) -> list[Any]:
-    """The applications of one agency, one bank, or (None) all."""
+    """The applications of one agency, one bank, nobody, or (None) all. A missing id matches
+    nothing: compared with NULL it would become ``IS NULL`` and match every application not
+    yet introduced to a bank."""
     if scope is None:
         return []
     kind, id_ = scope
+    if kind == "none" or id_ is None:
+        return [false()]
     col = EmploymentApplication.agency_id if kind == "agency" else EmploymentApplication.bank_id
     return [col == id_]
 
@@ -444,6 +449,13 @@ class SqlEmploymentRepository:
 
     def save_instalments(self, insts: list[Instalment]) -> None:
         save_instalments(self._s, _INSTALMENTS, insts)
+
+    def next_samat_code(self, jalali_year: int) -> str:
+        while True:
+            n = next_number(self._s, SAMAT_TRACKING)
+            code = f"SAMAT-{jalali_year}-{n:07d}"
+            if not self._s.scalar(select(SamatLoan.id).where(SamatLoan.tracking_code == code)):
+                return code
 
     def allocation_use(self, agency_id: int, province: str, year: int) -> AllocationUse | None:
         a = self._s.scalar(
