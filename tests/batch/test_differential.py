@@ -30,6 +30,7 @@ from tashilat.domain.decision import Resolved
 from tashilat.domain.jalali import completed_account_months, parse_jalali
 from tashilat.domain.programs.youth_fund import rules
 from tashilat.policy import default_policy
+from tashilat.services import loan_servicing
 from tashilat.services import loans as loan_service
 
 POLICY = default_policy()
@@ -302,10 +303,10 @@ def test_loans_equal_the_service_accrual(
         posted[entry.request_id] = entry.postings[0].amount
         return 1
 
-    with mock.patch.object(loan_service.ledger, "post", fake_post):
+    with mock.patch.object(loan_servicing.ledger, "post", fake_post):
         for r in rows:
             if r.paid_on is None and r.due < as_of:  # what accrue_loan selects
-                loan_service.accrue_charge(
+                loan_servicing.accrue_charge(
                     None,  # type: ignore[arg-type]
                     r,
                     to=as_of,

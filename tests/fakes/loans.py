@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.fakes._instalments import FakeSchedules
 
-class FakeLoanRepository:
+
+class FakeLoanRepository(FakeSchedules):
     pass

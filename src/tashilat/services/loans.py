@@ -6,18 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import func, select
 
 from tashilat.adapters.db.models import Loan, LoanInstalment, YouthAccount
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
-from tashilat.domain.finance import late_penalty
-from tashilat.domain.ledger import split, transfer
 from tashilat.domain.programs.youth_fund.rules import entitlement
 from tashilat.domain.programs.youth_fund.servicing import LoanOffer, loan_offer
-from tashilat.services import calendar, ledger
+from tashilat.domain.servicing import owed as owed  # the amount due, for pages and the API
+from tashilat.services import calendar, ledger, loan_servicing
 from tashilat.services.auth import Actor, require, require_branch, require_owner
 from tashilat.services.errors import Conflict, Forbidden, not_found, refused_from
 from tashilat.services.uow import UnitOfWork
@@ -30,6 +28,15 @@ def principal_code(loan_id: int) -> str:
 
 def penalty_code(loan_id: int) -> str:
     return f"LOAN:{loan_id}:PENALTY"
+
+
+def receivables(loan_id: int) -> loan_servicing.Receivables:
+    return loan_servicing.Receivables(
+        principal_code(loan_id),
+        penalty_code(loan_id),
+        f"Loan {loan_id} principal receivable",
+        f"Loan {loan_id} late charges receivable",
+    )
 
 
 def _loan(uow: UnitOfWork, actor: Actor, loan_id: int, *, lock: bool = False) -> Loan:
@@ -203,39 +210,14 @@ def disburse(
             start=on,
             rounding_unit=rounding,
         )
-        for i in schedule.instalments:
-            assert i.due is not None
-            s.add(
-                LoanInstalment(
-                    loan_id=loan.id,
-                    number=i.number,
-                    due=i.due,
-                    amount=i.amount,
-                    principal=i.principal,
-                    profit=i.profit,
-                    paid_principal=0,
-                    paid_profit=0,
-                    penalty_accrued=0,
-                    penalty_paid=0,
-                    penalty_prior=0,
-                )
-            )
-        ledger.ensure_account(
-            uow, principal_code(loan.id), f"Loan {loan.id} principal receivable", "asset"
-        )
-        ledger.ensure_account(
-            uow, penalty_code(loan.id), f"Loan {loan.id} late charges receivable", "asset"
-        )
-        ledger.post(
+        uow.loans.add_instalments(loan.id, loan_servicing.instalment_fields(schedule))
+        loan_servicing.post_disbursement(
             uow,
-            transfer(
-                request_id,
-                "loan.disburse",
-                on,
-                debit=principal_code(loan.id),
-                credit=ledger.SETTLEMENT,
-                amount=loan.principal,
-            ),
+            receivables(loan.id),
+            request_id=request_id,
+            kind="loan.disburse",
+            on=on,
+            amount=loan.principal,
             user_id=actor.user_id or None,
         )
         loan.status = "disbursed"
@@ -246,123 +228,24 @@ def disburse(
         return loan
 
 
-def accrue_charge(
-    uow: UnitOfWork,
-    inst: Any,
-    *,
-    to: date,
-    rate: Decimal,
-    points: Decimal,
-    day_count: int,
-    receivable: str,
-    request_prefix: str,
-    user_id: int | None,
-) -> int:
-    """Bring an instalment's late charge up to ``to``: (contract rate + points) a year,
-    simple, from its due date, on what is still unpaid (PROGRAMS.md §5). Posted once per
-    instalment and business date (the request id says which), so a rerun posts nothing."""
-    outstanding = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
-    if outstanding <= 0 or to <= inst.due:
-        return 0
-    start = inst.penalty_from or inst.due
-    days = (to - start).days
-    target = inst.penalty_prior + late_penalty(
-        outstanding, rate, days_late=days, penalty_points=points, day_count=day_count
-    )
-    increment = target - inst.penalty_accrued
-    if increment <= 0:
-        return 0
-    ledger.post(
-        uow,
-        transfer(
-            f"{request_prefix}:{inst.id}:{to.isoformat()}",
-            "loan.penalty",
-            to,
-            debit=receivable,
-            credit=ledger.PENALTY_INCOME,
-            amount=increment,
-        ),
-        user_id=user_id,
-    )
-    inst.penalty_accrued = target
-    if inst.penalty_from is None:
-        inst.penalty_from = inst.due
-    return int(increment)
-
-
-def apply_payment(insts: list[Any], amount: int, on: date) -> tuple[int, int, int]:
-    """Spread a payment over unpaid instalments, oldest first: late charge, then profit or
-    fee, then principal. Returns (charge, profit, principal) taken. An instalment whose
-    overdue amount changes starts a new stretch of late charge from ``on``."""
-    remaining = amount
-    pen = prof = princ = 0
-    for inst in insts:
-        if remaining <= 0:
-            break
-        before = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
-        take = min(remaining, inst.penalty_accrued - inst.penalty_paid)
-        inst.penalty_paid += take
-        pen += take
-        remaining -= take
-        take = min(remaining, inst.profit - inst.paid_profit)
-        inst.paid_profit += take
-        prof += take
-        remaining -= take
-        take = min(remaining, inst.principal - inst.paid_principal)
-        inst.paid_principal += take
-        princ += take
-        remaining -= take
-        after = (inst.principal - inst.paid_principal) + (inst.profit - inst.paid_profit)
-        if after != before and inst.due < on:
-            inst.penalty_prior = inst.penalty_accrued
-            inst.penalty_from = on
-        if after == 0 and inst.penalty_paid == inst.penalty_accrued:
-            inst.paid_on = on
-    return pen, prof, princ
-
-
-def owed(insts: list[Any]) -> int:
-    return int(
-        sum(
-            (i.penalty_accrued - i.penalty_paid)
-            + (i.profit - i.paid_profit)
-            + (i.principal - i.paid_principal)
-            for i in insts
-        )
-    )
-
-
-def _penalty_terms(uow: UnitOfWork, policy: PolicyReader, on: date) -> tuple[Decimal, int]:
-    points = Decimal(str(policy.resolve("finance.late_penalty_points", on).value))
-    day_count = int(policy.resolve("finance.day_count", on).value)
-    return points, day_count
-
-
 def accrue_loan(
     uow: UnitOfWork, loan: Loan, to: date, policy: PolicyReader, user_id: int | None
 ) -> int:
-    points, day_count = _penalty_terms(uow, policy, to)
-    total = 0
-    for inst in uow.session.scalars(
-        select(LoanInstalment)
-        .where(
-            LoanInstalment.loan_id == loan.id,
-            LoanInstalment.due < to,
-            LoanInstalment.paid_on.is_(None),
-        )
-        .order_by(LoanInstalment.number)
-    ):
-        total += accrue_charge(
-            uow,
-            inst,
-            to=to,
-            rate=Decimal(loan.rate_percent),
-            points=points,
-            day_count=day_count,
-            receivable=penalty_code(loan.id),
-            request_prefix="penalty",
-            user_id=user_id,
-        )
+    insts = uow.loans.instalments(loan.id, unpaid=True, due_before=to)
+    before = [i.penalty_accrued for i in insts]
+    total = loan_servicing.accrue_instalments(
+        uow,
+        insts,
+        to=to,
+        rate=Decimal(loan.rate_percent),
+        policy=policy,
+        receivable=penalty_code(loan.id),
+        request_prefix="penalty",
+        user_id=user_id,
+    )
+    uow.loans.save_instalments(
+        [i for i, b in zip(insts, before, strict=True) if i.penalty_accrued != b]
+    )
     return total
 
 
@@ -412,7 +295,6 @@ def repay(
             field="amount",
         )
     with uow:
-        s = uow.session
         loan = _loan(uow, actor, loan_id, lock=True)
         prior = ledger.find_entry(uow, request_id)
         if prior is not None:
@@ -423,35 +305,20 @@ def repay(
             )
         on = calendar.current(uow)
         accrue_loan(uow, loan, on, policy, actor.user_id or None)
-        insts = list(
-            s.scalars(
-                select(LoanInstalment)
-                .where(LoanInstalment.loan_id == loan.id, LoanInstalment.paid_on.is_(None))
-                .order_by(LoanInstalment.number)
-            )
+        insts = uow.loans.instalments(loan.id, unpaid=True)
+        pen, prof, princ = loan_servicing.take_payment(
+            uow,
+            insts,
+            receivables(loan.id),
+            amount=amount,
+            on=on,
+            request_id=request_id,
+            kind="loan.repay",
+            income_account=ledger.PROFIT_INCOME,
+            user_id=actor.user_id or None,
         )
-        owed_total = owed(insts)
-        if amount > owed_total:
-            raise Conflict(
-                "repayment.overpaid",
-                f"مبلغ {amount:,} ریال بیش از کل بدهی ({owed_total:,} ریال) است.",
-                f"{amount:,} rial is more than everything owed ({owed_total:,} rial).",
-            )
-        pen, prof, princ = apply_payment(insts, amount, on)
-        legs = [
-            (ledger.SETTLEMENT, amount),
-            (principal_code(loan.id), -princ),
-            (ledger.PROFIT_INCOME, -prof),
-            (penalty_code(loan.id), -pen),
-        ]
-        ledger.post(
-            uow, split(request_id, "loan.repay", on, legs=legs), user_id=actor.user_id or None
-        )
-        open_left = s.scalar(
-            select(func.count())
-            .select_from(LoanInstalment)
-            .where(LoanInstalment.loan_id == loan.id, LoanInstalment.paid_on.is_(None))
-        )
+        uow.loans.save_instalments(insts)
+        open_left = any(i.paid_on is None for i in insts)
         if not open_left:
             loan.status = "settled"
             loan.settled_on = on
