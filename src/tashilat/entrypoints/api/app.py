@@ -206,7 +206,12 @@ def create_app(container: Container, *, token_cache_seconds: int | None = None) 
         request = Request(scope)
         return browser_error_page(request, 500) if wants_html(request) else None
 
-    app.add_middleware(RequestGuard, on_error=_unexpected, error_page=_error_page)
+    async def _refused(scope: Scope, code: str) -> None:
+        await _audit_failure_async(container, Request(scope), "refused", code)
+
+    app.add_middleware(
+        RequestGuard, on_error=_unexpected, error_page=_error_page, on_refused=_refused
+    )
     logs.install()
 
     @app.get("/healthz", tags=["meta"], response_model=HealthOut)

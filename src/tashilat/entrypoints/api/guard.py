@@ -34,6 +34,8 @@ MAX_BODY_BYTES = 1_000_000
 
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://tashilat.example/problems/"
+CONTROL = "request.control_character"
+TOO_LARGE = "request.too_large"
 
 
 def _problem_body(status: int, code: str, title: str, fa: str, en: str, **extra: Any) -> bytes:
@@ -114,7 +116,7 @@ def query_control_char_field(query_string: bytes) -> str | None:
 def _invalid_field(field: str) -> bytes:
     return _problem_body(
         422,
-        "request.control_character",
+        CONTROL,
         "Unprocessable request",
         f"فیلد «{field}» نویسه‌ای نامعتبر (نویسه کنترلی) دارد.",
         f"The field '{field}' contains an invalid (control) character.",
@@ -132,12 +134,26 @@ class RequestGuard:
         max_body: int = MAX_BODY_BYTES,
         on_error: Callable[[Scope, Exception], Awaitable[None]] | None = None,
         error_page: Callable[[Scope], Response | None] | None = None,
+        on_refused: Callable[[Scope, str], Awaitable[None]] | None = None,
     ) -> None:
         self.app = app
         self.max_body = max_body
         self.on_error = on_error
         # A browser gets the 500 as an HTML page (``None``: answer with the JSON problem).
         self.error_page = error_page
+        # Refusals made here (control characters, an oversized body) are audited like any
+        # other refused request; the callback gets the problem's code.
+        self.on_refused = on_refused
+
+    async def _refuse(
+        self, scope: Scope, send: Send, status: int, body: bytes, code: str, close: bool = False
+    ) -> None:
+        await _send_problem(send, status, body, close=close)
+        if self.on_refused is not None:
+            try:
+                await self.on_refused(scope, code)
+            except Exception as exc:  # logged; the refusal is still answered
+                log.error("could not record the refusal: %s", type(exc).__name__)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -145,17 +161,17 @@ class RequestGuard:
             return
         path = str(scope.get("path", ""))
         if has_control_chars(path):
-            await _send_problem(send, 422, _invalid_field("path"))
+            await self._refuse(scope, send, 422, _invalid_field("path"), CONTROL)
             return
         field = query_control_char_field(scope.get("query_string", b""))
         if field is not None:
-            await _send_problem(send, 422, _invalid_field(field))
+            await self._refuse(scope, send, 422, _invalid_field(field), CONTROL)
             return
 
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         too_large = _problem_body(
             413,
-            "request.too_large",
+            TOO_LARGE,
             "Content too large",
             f"حجم درخواست از سقف پذیرفتنی ({self.max_body:,} بایت) بیشتر است.",
             f"The request body is larger than the accepted maximum ({self.max_body:,} bytes).",
@@ -163,7 +179,7 @@ class RequestGuard:
         )
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body:
-            await _send_problem(send, 413, too_large, close=True)
+            await self._refuse(scope, send, 413, too_large, TOO_LARGE, close=True)
             return
 
         chunks: list[bytes] = []
@@ -177,7 +193,7 @@ class RequestGuard:
                 chunk = message.get("body", b"")
                 size += len(chunk)
                 if size > self.max_body:
-                    await _send_problem(send, 413, too_large, close=True)
+                    await self._refuse(scope, send, 413, too_large, TOO_LARGE, close=True)
                     return
                 chunks.append(chunk)
                 if not message.get("more_body", False):
@@ -185,7 +201,7 @@ class RequestGuard:
         body = b"".join(chunks)
         field = control_char_field(headers.get("content-type", ""), body)
         if field is not None:
-            await _send_problem(send, 422, _invalid_field(field))
+            await self._refuse(scope, send, 422, _invalid_field(field), CONTROL)
             return
 
         replayed = False

@@ -20,6 +20,7 @@ from tashilat.entrypoints.api.deps import (
     client_address,
 )
 from tashilat.entrypoints.api.models.base import ACTOR_PROBLEMS
+from tashilat.entrypoints.api.models.base import problems as problem_responses
 from tashilat.entrypoints.api.models.programs import AccountEntitlementOut
 from tashilat.entrypoints.api.models.resources import (
     AccountOut,
@@ -61,7 +62,7 @@ router = APIRouter(prefix="/api/v1", responses=ACTOR_PROBLEMS)
     tags=["auth"],
     summary="Log in: a bearer token",
     response_model=TokenOut,
-    responses={429: {"description": "Too many failed logins; see the Retry-After header"}},
+    responses=problem_responses(429),
 )
 def login(request: Request, body: LoginIn, c: ContainerDep) -> Any:
     """Failed logins are throttled per username and per client address: past the limit

@@ -121,7 +121,10 @@ _PROBLEM_TEXT = {
     403: "The caller's role may not do this.",
     404: "No such record, or not visible to the caller.",
     409: "Conflicts with the record's state or another request.",
+    413: "The request body is larger than the accepted maximum.",
     422: "An input is not valid; the problem names the field, in Persian and English.",
+    429: "Too many failed attempts; wait the seconds the Retry-After header gives.",
+    503: "The database is briefly unreachable; nothing was done; retry after Retry-After.",
 }
 
 
@@ -137,7 +140,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 PUBLIC_PROBLEMS = problems(400, 422)
-ACTOR_PROBLEMS = problems(400, 401, 403, 404, 409, 422)
+ACTOR_PROBLEMS = problems(400, 401, 403, 404, 409, 413, 422, 503)
 
 
 def with_problem_schema(schema: dict[str, Any]) -> dict[str, Any]:
