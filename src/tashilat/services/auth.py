@@ -6,15 +6,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
 
-from tashilat.adapters.db.models import Agency, AgentBank, ApiToken, Branch, Customer, User
 from tashilat.domain.errors import InvalidInput
 from tashilat.services.errors import Conflict, Forbidden, Unauthenticated, not_found
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.auth import UserRecord
 
 ROLES = ("admin", "officer", "supervisor", "auditor", "customer", "agency_officer", "bank_officer")
 _hasher = PasswordHasher()
@@ -158,7 +158,7 @@ def create_user(
     agency_code: str | None = None,
     bank_code: str | None = None,
     request_id: str = "",
-) -> User:
+) -> UserRecord:
     require(actor, "users.manage")
     username = username.strip().lower()
     if role not in ROLES:
@@ -176,8 +176,7 @@ def create_user(
             field="username",
         )
     with uow:
-        s = uow.session
-        if s.scalar(select(User).where(User.username == username)):
+        if uow.users.by_username(username) is not None:
             raise Conflict(
                 "user.exists", f"کاربر «{username}» وجود دارد.", f"User '{username}' exists."
             )
@@ -190,27 +189,28 @@ def create_user(
                     "Branch staff need a branch.",
                     field="branch",
                 )
-            branch = s.scalar(select(Branch).where(Branch.code == branch_code))
-            if branch is None:
+            branch_id = uow.users.branch_id(branch_code)
+            if branch_id is None:
                 raise not_found("branch", "شعبه", branch_code)
-            branch_id = branch.id
         if role == "customer":
-            cust = s.scalar(select(Customer).where(Customer.national_id == customer_national_id))
+            cust = (
+                uow.customers.by_national_id(customer_national_id)
+                if customer_national_id is not None
+                else None
+            )
             if cust is None:
                 raise not_found("customer", "مشتری", customer_national_id)
             customer_id = cust.id
         agency_id = bank_id = None
         if role == "agency_officer" or agency_code:
-            agency = s.scalar(select(Agency).where(Agency.code == agency_code))
-            if agency is None:
+            agency_id = uow.users.agency_id(agency_code)
+            if agency_id is None:
                 raise not_found("agency", "دستگاه حمایتی", agency_code)
-            agency_id = agency.id
         if role == "bank_officer" or bank_code:
-            bank = s.scalar(select(AgentBank).where(AgentBank.code == bank_code))
-            if bank is None:
+            bank_id = uow.users.bank_id(bank_code)
+            if bank_id is None:
                 raise not_found("bank", "بانک عامل", bank_code)
-            bank_id = bank.id
-        user = User(
+        user = uow.users.add(
             username=username,
             password_hash=hash_password(password),
             role=role,
@@ -218,11 +218,8 @@ def create_user(
             customer_id=customer_id,
             agency_id=agency_id,
             bank_id=bank_id,
-            active=True,
             created_at=datetime.now(UTC),
         )
-        s.add(user)
-        s.flush()
         uow.audit(
             user_id=actor.user_id or None,
             username=actor.username,
@@ -248,8 +245,7 @@ def login(uow: UnitOfWork, *, username: str, password: str, hours: int, now: dat
         "Wrong username or password.",
     )
     with uow:
-        s = uow.session
-        user = s.scalar(select(User).where(User.username == username.strip().lower()))
+        user = uow.users.by_username(username.strip().lower())
         if user is None or not user.active:
             _hasher.hash("timing equaliser")  # same cost whether or not the user exists
             raise bad
@@ -258,12 +254,8 @@ def login(uow: UnitOfWork, *, username: str, password: str, hours: int, now: dat
         except (VerificationError, InvalidHashError):
             raise bad from None
         token = secrets.token_urlsafe(32)
-        s.add(
-            ApiToken(
-                token_hash=_token_hash(token),
-                user_id=user.id,
-                expires_at=now + timedelta(hours=hours),
-            )
+        uow.users.add_token(
+            token_hash=_token_hash(token), user_id=user.id, expires_at=now + timedelta(hours=hours)
         )
         uow.audit(
             user_id=user.id,
@@ -279,12 +271,7 @@ def login(uow: UnitOfWork, *, username: str, password: str, hours: int, now: dat
 
 def authenticate(uow: UnitOfWork, token: str, *, now: datetime) -> Actor:
     with uow:
-        s = uow.session
-        row = s.execute(
-            select(User, ApiToken.expires_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == _token_hash(token))
-        ).first()
+        row = uow.users.by_token(_token_hash(token))
         if row is None:
             raise Unauthenticated(
                 "auth.invalid_token",
@@ -303,7 +290,26 @@ def authenticate(uow: UnitOfWork, token: str, *, now: datetime) -> Actor:
         return actor_of(user)
 
 
-def actor_of(user: User) -> Actor:
+class UserFields(Protocol):
+    """What an actor is made from: a user's record (or anything with its fields)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def branch_id(self) -> int | None: ...
+    @property
+    def customer_id(self) -> int | None: ...
+    @property
+    def agency_id(self) -> int | None: ...
+    @property
+    def bank_id(self) -> int | None: ...
+
+
+def actor_of(user: UserFields) -> Actor:
     return Actor(
         user.id,
         user.username,
@@ -317,19 +323,14 @@ def actor_of(user: User) -> Actor:
 
 def logout(uow: UnitOfWork, token: str) -> None:
     """Revoke a token (it stops working everywhere within the API's token-cache TTL)."""
-    from sqlalchemy import delete
-
     with uow:
-        uow.session.execute(delete(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+        uow.users.delete_token(_token_hash(token))
         uow.commit()
 
 
-def list_users(uow: UnitOfWork, actor: Actor, *, offset: int, limit: int) -> tuple[list[User], int]:
+def list_users(
+    uow: UnitOfWork, actor: Actor, *, offset: int, limit: int
+) -> tuple[list[UserRecord], int]:
     require(actor, "users.manage")
-    from sqlalchemy import func
-
     with uow:
-        s = uow.session
-        total = s.scalar(select(func.count()).select_from(User)) or 0
-        users = list(s.scalars(select(User).order_by(User.id).offset(offset).limit(limit)))
-        return users, total
+        return uow.users.page(offset=offset, limit=limit)

@@ -75,8 +75,8 @@ class SqlAlchemyUnitOfWork:
         self.users = auth.SqlUserRepository(session)
         self.business_date = calendar.SqlBusinessDateRepository(session)
         self.customers = youth.SqlCustomerRepository(session)
-        self.accounts = youth.SqlAccountRepository(session)
-        self.ledger = ledger.SqlLedgerRepository(session, self.touched_entries)
+        self.ledger = ledger.SqlLedgerRepository(session, self.touched_entries, self.after_commit)
+        self.accounts = youth.SqlAccountRepository(session, self.ledger, self.audit)
         self.loans = loans.SqlLoanRepository(session)
         self.employment = employment.SqlEmploymentRepository(session)
 
