@@ -43,6 +43,7 @@ class FakeStore:
         self.loans = FakeLoanRepository()
         self.employment = FakeEmploymentRepository()
         self.audit: list[AuditLine] = []
+        self.accounts.wire(calendar=self.business_date, ledger=self.ledger, audit=self.audit)
 
 
 class FakeUnitOfWork:

@@ -28,14 +28,10 @@ SRC = ROOT / "src" / "tashilat"
 # pyproject.toml may lose lines (an exception fixed) but never gain one that is not here.
 KNOWN_SERVICES_TO_ADAPTERS = frozenset(
     {
-        "tashilat.services.auth -> tashilat.adapters.db.models",
-        "tashilat.services.calendar -> tashilat.adapters.db.models",
         "tashilat.services.employment -> tashilat.adapters.db.models",
-        "tashilat.services.ledger -> tashilat.adapters.db.models",
         "tashilat.services.loans -> tashilat.adapters.db.models",
         "tashilat.services.reports -> tashilat.adapters.db.models",
         "tashilat.services.uow -> tashilat.adapters.db.uow",
-        "tashilat.services.youth -> tashilat.adapters.db.models",
     }
 )
 KNOWN_ENTRYPOINTS_TO_DB = frozenset(
