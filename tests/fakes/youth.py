@@ -42,13 +42,9 @@ class FakeCustomerRepository:
         guardian_id: int | None,
         branch_id: int,
         created_at: datetime,
-    ) -> CustomerRecord:
+    ) -> CustomerRecord | None:
         if self.by_national_id(national_id) is not None:  # the database's unique key
-            raise Conflict(
-                "customer.exists",
-                f"مشتری با کد ملی {national_id} وجود دارد.",
-                f"A customer with national ID {national_id} exists.",
-            )
+            return None
         c = CustomerRecord(
             len(self.rows) + 1, national_id, name, birth_date, guardian_id, branch_id, created_at
         )

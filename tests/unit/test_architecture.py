@@ -29,6 +29,7 @@ SRC = ROOT / "src" / "tashilat"
 KNOWN_SERVICES_TO_ADAPTERS = frozenset(
     {
         "tashilat.services.employment -> tashilat.adapters.db.models",
+        "tashilat.services.employment -> tashilat.adapters.db.numbering",
         "tashilat.services.loans -> tashilat.adapters.db.models",
         "tashilat.services.reports -> tashilat.adapters.db.models",
         "tashilat.services.uow -> tashilat.adapters.db.uow",

@@ -15,9 +15,17 @@ from tashilat.domain.text import strip_number, to_persian_digits
 
 Rial = int
 RIAL_PER_TOMAN = 10
-# Ten quadrillion rial: far above any real amount, far below BIGINT's limit, so sums of
-# many amounts stay exact in every database.
+# The largest amount of one movement (deposit, withdrawal, repayment, loan): ten
+# quadrillion rial, far above any real amount, far below BIGINT's limit (about 9.2 * 10**18),
+# so sums of many amounts stay exact in every database.
 MAX_RIAL = 10**16
+# The largest balance one account may hold: ten times one movement's maximum and still 92
+# times below BIGINT's limit, so no sequence of accepted deposits can overflow a balance
+# column (the database refuses a larger balance with a check constraint as well).
+MAX_BALANCE_RIAL = 10**17
+# More digits than this cannot be an accepted amount; they are refused before conversion
+# (Python refuses to convert strings of more than 4,300 digits at all).
+_MAX_DIGITS = 20
 
 
 class Rounding(StrEnum):
@@ -48,22 +56,39 @@ def round_down(amount: Decimal | int, unit: int = 1) -> Rial:
     return round_to(amount, unit, Rounding.FLOOR)
 
 
-_AMOUNT = re.compile(r"^-?\d+$")
-_PERCENT = re.compile(r"^-?\d+(\.\d+)?$")
+# ASCII digits only: Persian and Arabic digits were already mapped to ASCII, and ``\d``
+# would also match digits of other scripts.
+_AMOUNT = re.compile(r"^-?[0-9]+$")
+_PERCENT = re.compile(r"^-?[0-9]{1,30}(\.[0-9]{1,30})?$")
 
 
 def parse_rial(text: str | int, *, field: str = "amount", allow_zero: bool = True) -> Rial:
     """Parse an amount in rial typed by a person: Persian/Arabic digits and thousands
     separators are accepted; fractions, negatives and words are not."""
-    if isinstance(text, int) and not isinstance(text, bool):
+    if isinstance(text, bool):
+        raise InvalidInput(
+            "amount.malformed",
+            "مبلغ باید عدد باشد، نه درست/نادرست.",
+            "An amount must be a number, not true/false.",
+            field=field,
+        )
+    if isinstance(text, int):
         value = text
     else:
         raw = strip_number(str(text))
+        if _AMOUNT.match(raw) and len(raw.lstrip("-").lstrip("0")) > _MAX_DIGITS:
+            raise InvalidInput(
+                "amount.too_large",
+                f"مبلغ از سقف پذیرفتنی ({MAX_RIAL:,} ریال) بیشتر است.",
+                f"The amount is above the largest accepted ({MAX_RIAL:,} rial).",
+                field=field,
+            )
         if not _AMOUNT.match(raw):
+            shown = str(text)[:40]
             raise InvalidInput(
                 "amount.malformed",
-                f"مبلغ «{text}» عدد صحیح ریالی نیست.",
-                f"Amount '{text}' is not a whole number of rials.",
+                f"مبلغ «{shown}» عدد صحیح ریالی نیست.",
+                f"Amount '{shown}' is not a whole number of rials.",
                 field=field,
             )
         value = int(raw)

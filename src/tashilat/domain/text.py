@@ -32,8 +32,14 @@ _LETTERS = str.maketrans(
     }
 )
 
-# Characters that separate thousands in numbers people type.
-_THOUSANDS = {",", "٬", "،", "_", " ", "\u00a0", "\u202f", "'"}
+# Characters that separate thousands in numbers people type. Not "_": a Python literal such as
+# "1_000_000" is not how people write amounts, and accepting it hides typing mistakes.
+_THOUSANDS = {",", "٬", "،", " ", "\u00a0", "\u202f", "'"}
+# Control characters (NUL and the rest of C0, DEL, C1) never belong in text a person typed;
+# some databases cannot even store NUL. Tab, line feed and carriage return are allowed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Stands in for a digit of another script (full-width, Devanagari, ...): no parser accepts it.
+_FOREIGN_DIGIT = "\ufffd"
 # Zero-width and directional marks that are invisible but break comparisons.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _TATWEEL = "\u0640"
@@ -80,10 +86,21 @@ def normalize_name(text: str) -> str:
     return re.sub(r"[\s\-_.'`’]+", "", text)
 
 
+def has_control_chars(text: str) -> bool:
+    """Whether ``text`` holds a control character (NUL included) other than tab or newline."""
+    return _CONTROL.search(text) is not None
+
+
 def strip_number(text: str) -> str:
     """Latin digits, no thousands separators, no surrounding space: ``'۱۰٬۰۰۰' -> '10000'``.
 
-    The Persian decimal separator ``٫`` becomes ``.``.
+    The Persian decimal separator ``٫`` becomes ``.``. Only ASCII, Persian and Arabic-Indic
+    digits are digits here: a digit of any other script (``'１２'``, full width) becomes
+    U+FFFD, which no number parser accepts (Python's ``int()`` would read it as a digit).
     """
     text = normalize_text(text).replace("٫", ".")
-    return "".join(ch for ch in text if ch not in _THOUSANDS)
+    return "".join(
+        _FOREIGN_DIGIT if ch.isdigit() and not ch.isascii() else ch
+        for ch in text
+        if ch not in _THOUSANDS
+    )

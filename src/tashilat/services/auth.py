@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time as _time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from tashilat.domain.errors import InvalidInput
-from tashilat.services.errors import Conflict, Forbidden, Unauthenticated, not_found
+from tashilat.services.errors import (
+    Conflict,
+    Forbidden,
+    TooManyAttempts,
+    Unauthenticated,
+    not_found,
+)
 from tashilat.services.ports import UnitOfWork
 from tashilat.services.ports.auth import UserRecord
 
@@ -233,26 +243,146 @@ def create_user(
         return user
 
 
+def _loggable(text: str, limit: int) -> str:
+    """``text`` as it may be stored in the audit log: no NUL (PostgreSQL text refuses it),
+    at most ``limit`` characters."""
+    return text.replace("\x00", "\ufffd")[:limit]
+
+
+def _is_username(name: str) -> bool:
+    return bool(name) and name.replace("_", "").replace(".", "").isalnum()
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login(uow: UnitOfWork, *, username: str, password: str, hours: int, now: datetime) -> str:
-    """A fresh bearer token for a valid username and password."""
+class LoginThrottle:
+    """Failed logins counted per username and per client address in a moving window (the
+    ``limits`` library). Once either count reaches its limit, every login for that username
+    or from that address is refused, the right password included, until the window has
+    moved on. Counters live in ``storage_uri``: ``memory://`` is per process."""
+
+    def __init__(
+        self,
+        per_user: str = "5/minute",
+        per_address: str = "30/minute",
+        storage_uri: str = "memory://",
+    ) -> None:
+        self.per_user: RateLimitItem = parse(per_user)
+        self.per_address: RateLimitItem = parse(per_address)
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+
+    def _keys(self, username: str, address: str) -> list[tuple[RateLimitItem, str, str]]:
+        keys = [(self.per_user, "login-user", username)]
+        if address:
+            keys.append((self.per_address, "login-address", address))
+        return keys
+
+    def retry_after(self, username: str, address: str) -> int | None:
+        """Seconds until a login may be tried again, or None when it may be tried now."""
+        waits = []
+        for item, scope, key in self._keys(username, address):
+            if not self._limiter.test(item, scope, key):
+                reset = self._limiter.get_window_stats(item, scope, key).reset_time
+                waits.append(max(1, int(reset - _time.time()) + 1))
+        return max(waits) if waits else None
+
+    def failed(self, username: str, address: str) -> None:
+        for item, scope, key in self._keys(username, address):
+            self._limiter.hit(item, scope, key)
+
+
+def _audit_alone(
+    uow: UnitOfWork,
+    *,
+    user_id: int | None,
+    username: str,
+    action: str,
+    outcome: str,
+    detail: str = "",
+    request_id: str = "",
+) -> None:
+    """One audit row in its own transaction."""
+    with uow:
+        uow.audit(
+            user_id=user_id,
+            username=username,
+            action=action,
+            target=f"user:{username}" if username else "",
+            request_id=request_id,
+            outcome=outcome,
+            detail=detail,
+        )
+        uow.commit()
+
+
+def login(
+    uow: UnitOfWork,
+    *,
+    username: str,
+    password: str,
+    hours: int,
+    now: datetime,
+    address: str = "",
+    throttle: LoginThrottle | None = None,
+    request_id: str = "",
+) -> str:
+    """A fresh bearer token for a valid username and password.
+
+    Every refusal is audited: a wrong username or password as ``auth.login_failed``, a login
+    refused by the throttle as ``auth.throttled`` (``TooManyAttempts``, 429, with the seconds
+    to wait). ``address`` is the client's network address, ``detail`` of the audit row."""
+    name = _loggable(username.strip().lower(), 100)
+    if throttle is not None:
+        wait = throttle.retry_after(name, address)
+        if wait is not None:
+            _audit_alone(
+                uow,
+                user_id=None,
+                username=name,
+                action="auth.throttled",
+                outcome="refused",
+                detail=address,
+                request_id=request_id,
+            )
+            raise TooManyAttempts(
+                "auth.throttled",
+                f"تلاش‌های ناموفق ورود زیاد بوده است؛ {wait} ثانیه دیگر دوباره بکوشید.",
+                f"Too many failed logins; try again in {wait} seconds.",
+                retry_after=wait,
+            )
     bad = Unauthenticated(
         "auth.bad_credentials",
         "نام کاربری یا گذرواژه نادرست است.",
         "Wrong username or password.",
     )
     with uow:
-        user = uow.users.by_username(username.strip().lower())
+        # A name no account can have is not looked up (it may hold bytes the database
+        # refuses); it fails like an unknown name.
+        user = uow.users.by_username(name) if _is_username(name) else None
+        ok = False
         if user is None or not user.active:
             _hasher.hash("timing equaliser")  # same cost whether or not the user exists
+        else:
+            try:
+                ok = _hasher.verify(user.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        if not ok or user is None:
+            uow.audit(
+                user_id=user.id if user is not None else None,
+                username=name,
+                action="auth.login_failed",
+                target=f"user:{name}",
+                request_id=request_id,
+                outcome="refused",
+                detail=address,
+            )
+            uow.commit()
+            if throttle is not None:
+                throttle.failed(name, address)
             raise bad
-        try:
-            _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            raise bad from None
         token = secrets.token_urlsafe(32)
         uow.users.add_token(
             token_hash=_token_hash(token), user_id=user.id, expires_at=now + timedelta(hours=hours)
@@ -262,8 +392,9 @@ def login(uow: UnitOfWork, *, username: str, password: str, hours: int, now: dat
             username=user.username,
             action="auth.login",
             target=f"user:{user.username}",
-            request_id="",
+            request_id=request_id,
             outcome="ok",
+            detail=address,
         )
         uow.commit()
         return token
@@ -321,10 +452,41 @@ def actor_of(user: UserFields) -> Actor:
     )
 
 
-def logout(uow: UnitOfWork, token: str) -> None:
-    """Revoke a token (it stops working everywhere within the API's token-cache TTL)."""
+def audit_rejected_token(
+    uow: UnitOfWork, *, code: str, path: str, address: str = "", request_id: str = ""
+) -> None:
+    """Record a request refused for want of a valid token (401): what was asked, from where,
+    and why (``code``: no token, unknown or revoked token, expired session)."""
     with uow:
+        uow.audit(
+            user_id=None,
+            username="",
+            action="auth.rejected",
+            target=_loggable(path, 200),
+            request_id=request_id,
+            outcome="refused",
+            detail=_loggable(f"{code} {address}".strip(), 300),
+        )
+        uow.commit()
+
+
+def logout(uow: UnitOfWork, token: str, *, request_id: str = "") -> None:
+    """Revoke a token: its row is deleted, so the next request that shows it is refused on
+    every server process (unless a token cache is configured, see ``Settings``). The logout
+    is audited under the token's owner."""
+    with uow:
+        found = uow.users.by_token(_token_hash(token))
         uow.users.delete_token(_token_hash(token))
+        if found is not None:
+            user = found[0]
+            uow.audit(
+                user_id=user.id,
+                username=user.username,
+                action="auth.logout",
+                target=f"user:{user.username}",
+                request_id=request_id,
+                outcome="ok",
+            )
         uow.commit()
 
 

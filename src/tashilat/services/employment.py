@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select, text, update
+from sqlalchemy import Table, delete, false, func, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from tashilat.adapters.db.models import (
     Agency,
@@ -33,6 +34,7 @@ from tashilat.adapters.db.models import (
     Guarantee,
     SamatLoan,
 )
+from tashilat.adapters.db.numbering import SAMAT_TRACKING, next_number
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.finance import fee_schedule
@@ -184,9 +186,27 @@ def add_category(
     require(actor, "employment.manage")
     with uow:
         a = _agency(uow, agency_code)
-        uow.session.add(ApprovedCategory(agency_id=a.id, year=year, code=code, name_fa=name_fa))
-        _audit(uow, actor, "employment.category.add", f"agency:{agency_code}", "", code)
-        uow.commit()
+        exists = select(ApprovedCategory.id).where(
+            ApprovedCategory.agency_id == a.id,
+            ApprovedCategory.year == year,
+            ApprovedCategory.code == code,
+        )
+        if uow.session.scalar(exists) is None:
+            uow.session.add(ApprovedCategory(agency_id=a.id, year=year, code=code, name_fa=name_fa))
+            try:
+                uow.session.flush()
+            except IntegrityError:  # added by a concurrent request
+                pass
+            else:
+                _audit(uow, actor, "employment.category.add", f"agency:{agency_code}", "", code)
+                uow.commit()
+                return
+        raise Conflict(
+            "category.exists",
+            f"رسته {code} برای این دستگاه در سال {year} ثبت شده است.",
+            f"Category {code} is already approved for this agency in {year}.",
+            field="code",
+        )
 
 
 def set_monthly_limit(
@@ -197,11 +217,28 @@ def set_monthly_limit(
         raise InvalidInput("limit.invalid", "ماه یا مبلغ نامعتبر است.", "Invalid month or amount.")
     with uow:
         b = _bank(uow, bank_code)
+        exists = select(BankMonthlyLimit.id).where(
+            BankMonthlyLimit.bank_id == b.id,
+            BankMonthlyLimit.year == year,
+            BankMonthlyLimit.month == month,
+        )
+        duplicate = Conflict(
+            "limit.exists",
+            f"سقف ماهانه این بانک برای {year}/{month:02d} ثبت شده است.",
+            f"The bank's monthly limit for {year}/{month:02d} is already set.",
+            field="month",
+        )
+        if uow.session.scalar(exists) is not None:
+            raise duplicate
         uow.session.add(
             BankMonthlyLimit(
                 bank_id=b.id, year=year, month=month, amount=amount, used=0, exempt_used=0
             )
         )
+        try:
+            uow.session.flush()
+        except IntegrityError:  # set by a concurrent request
+            raise duplicate from None
         _audit(
             uow, actor, "employment.limit.set", f"bank:{bank_code}", "", f"{year}/{month}:{amount}"
         )
@@ -224,6 +261,44 @@ def import_samat_loan(
     require(actor, "employment.manage")
     nid = parse_national_id(national_id)
     with uow:
+        # the registry names real banks and agencies: a loan from an unknown one would take
+        # the person's slot on a typing mistake
+        if uow.session.scalar(select(AgentBank.id).where(AgentBank.code == bank_code)) is None:
+            raise InvalidInput(
+                "samat.unknown_bank",
+                f"بانک «{bank_code[:40]}» شناخته نیست.",
+                f"Bank '{bank_code[:40]}' is not known.",
+                field="bank_code",
+            )
+        if uow.session.scalar(select(Agency.id).where(Agency.code == agency_code)) is None:
+            raise InvalidInput(
+                "samat.unknown_agency",
+                f"دستگاه حمایتی «{agency_code[:40]}» شناخته نیست.",
+                f"Agency '{agency_code[:40]}' is not known.",
+                field="agency_code",
+            )
+        taken = uow.session.scalar(
+            select(func.count())
+            .select_from(EmploymentSlot)
+            .where(EmploymentSlot.national_id == nid)
+        )
+        if (taken or 0) >= 2:
+            raise Conflict(
+                "samat.slots_full",
+                "برای این شخص دو وام (وام نخست و تکرار) ثبت شده است؛ وام دیگری پذیرفته نیست.",
+                "This person already holds two loans (the first and the repeat); "
+                "no other can be recorded.",
+                field="national_id",
+            )
+        if tracking_code and uow.session.scalar(
+            select(SamatLoan.id).where(SamatLoan.tracking_code == tracking_code)
+        ):
+            raise Conflict(
+                "samat.exists",
+                f"کد رهگیری {tracking_code[:40]} ثبت شده است.",
+                f"Tracking code {tracking_code[:40]} is already recorded.",
+                field="tracking_code",
+            )
         code = tracking_code or _next_code(uow, disbursed_on)
         loan = SamatLoan(
             tracking_code=code,
@@ -236,15 +311,10 @@ def import_samat_loan(
         )
         uow.session.add(loan)
         uow.session.flush()
-        taken = uow.session.scalar(
-            select(func.count())
-            .select_from(EmploymentSlot)
-            .where(EmploymentSlot.national_id == nid)
-        )
         uow.session.add(
             EmploymentSlot(
                 national_id=nid,
-                slot=min(2, (taken or 0) + 1),
+                slot=(taken or 0) + 1,
                 state="posted",
                 samat_loan_id=loan.id,
             )
@@ -255,12 +325,13 @@ def import_samat_loan(
 
 
 def _next_code(uow: UnitOfWork, on: date) -> str:
-    n = (uow.session.scalar(select(func.count()).select_from(SamatLoan)) or 0) + 1
-    code = f"SAMAT-{jalali_year(on)}-{n:07d}"
-    while uow.session.scalar(select(SamatLoan.id).where(SamatLoan.tracking_code == code)):
-        n += 1
+    """A tracking code no concurrent disbursement or import gets too (a database sequence);
+    a code already taken (imported with its own code) is skipped."""
+    while True:
+        n = next_number(uow.session, SAMAT_TRACKING)
         code = f"SAMAT-{jalali_year(on)}-{n:07d}"
-    return code
+        if not uow.session.scalar(select(SamatLoan.id).where(SamatLoan.tracking_code == code)):
+            return code
 
 
 def prior_loans(uow: UnitOfWork, national_id: str) -> list[rules.PriorLoan]:
@@ -1378,12 +1449,11 @@ def list_applications(
     require(actor, "employment.read")
     with uow:
         q = select(EmploymentApplication)
-        if actor.role == "agency_officer":
-            q = q.where(EmploymentApplication.agency_id == actor.agency_id)
-        elif actor.role in ("bank_officer", "supervisor"):
-            q = q.where(EmploymentApplication.bank_id == actor.bank_id)
-        elif not actor.bank_wide:
+        if actor.role not in ("agency_officer", "bank_officer", "supervisor") and (
+            not actor.bank_wide
+        ):
             raise Forbidden("employment.scope", "دسترسی ندارید.", "Not allowed.")
+        q = q.where(*_scope_filters(actor))
         if state:
             q = q.where(EmploymentApplication.state == state)
         total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0
@@ -1425,12 +1495,20 @@ def allocation_report(
 
 
 def _scope_filters(actor: Actor) -> list[Any]:
-    """Agency officers see their agency's figures, bank staff their bank's."""
+    """Agency officers see their agency's applications, bank staff their bank's. A user with
+    no agency or bank sees none: comparing with a missing id must not become ``IS NULL``
+    (which would match every application not yet introduced to a bank)."""
+    if actor.bank_wide:
+        return []
     if actor.role == "agency_officer":
+        if actor.agency_id is None:
+            return [false()]
         return [EmploymentApplication.agency_id == actor.agency_id]
-    if actor.role in ("bank_officer", "supervisor") and not actor.bank_wide:
+    if actor.role in ("bank_officer", "supervisor"):
+        if actor.bank_id is None:
+            return [false()]
         return [EmploymentApplication.bank_id == actor.bank_id]
-    return []
+    return [false()]
 
 
 def category_report(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:

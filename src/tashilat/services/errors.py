@@ -25,6 +25,16 @@ class Conflict(TashilatError):
     status = 409
 
 
+class TooManyAttempts(TashilatError):
+    """Refused for now: too many recent attempts. ``retry_after`` is in seconds."""
+
+    status = 429
+
+    def __init__(self, code: str, message_fa: str, message_en: str, *, retry_after: int) -> None:
+        super().__init__(code, message_fa, message_en, details={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class Refused(TashilatError):
     """A rule said no. Carries every reason (passed and failed) of the decision."""
 

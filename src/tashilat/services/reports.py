@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, false, func, select
 
 from tashilat.adapters.db.models import (
     Agency,
@@ -45,10 +45,15 @@ from tashilat.services.youth import events_of
 
 
 def _scoped(q: Any, actor: Actor, branch_col: Any, customer_col: Any) -> Any:
-    """``q`` limited to what ``actor`` may see (a SQLAlchemy ``Select``)."""
+    """``q`` limited to what ``actor`` may see (a SQLAlchemy ``Select``). A missing customer
+    or branch id limits it to nothing (``== None`` would become ``IS NULL``)."""
     if actor.role == "customer":
+        if actor.customer_id is None:
+            return q.where(false())
         return q.where(customer_col == actor.customer_id)
     if not actor.bank_wide:
+        if actor.branch_id is None:
+            return q.where(false())
         return q.where(branch_col == actor.branch_id)
     return q
 

@@ -13,6 +13,8 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import format_jalali, jalali_year
 from tashilat.domain.ledger import DuplicateRequest, transfer
+from tashilat.domain.money import MAX_BALANCE_RIAL
+from tashilat.domain.people import check_birth_date
 from tashilat.domain.programs.youth_fund.cities import tier_of
 from tashilat.domain.programs.youth_fund.rules import (
     Entitlement,
@@ -38,6 +40,15 @@ from tashilat.services.ports.youth import (
 )
 
 # -- customers ------------------------------------------------------------------------------
+
+
+def _customer_exists(nid: str) -> Conflict:
+    return Conflict(
+        "customer.exists",
+        f"مشتری با کد ملی {nid} وجود دارد.",
+        f"A customer with national ID {nid} exists.",
+        field="national_id",
+    )
 
 
 def create_customer(
@@ -67,12 +78,9 @@ def create_customer(
     with uow:
         if uow.customers.branch_code(branch) is None:
             raise not_found("branch", "شعبه", branch)
+        check_birth_date(birth_date, calendar.current(uow))
         if uow.customers.by_national_id(nid) is not None:
-            raise Conflict(
-                "customer.exists",
-                f"مشتری با کد ملی {nid} وجود دارد.",
-                f"A customer with national ID {nid} exists.",
-            )
+            raise _customer_exists(nid)
         guardian_id = None
         if guardian_national_id:
             gid = parse_national_id(guardian_national_id, field="guardian_national_id")
@@ -88,6 +96,8 @@ def create_customer(
             branch_id=branch,
             created_at=datetime.now(UTC),
         )
+        if c is None:  # created by a concurrent request between the check above and now
+            raise _customer_exists(nid)
         uow.audit(
             user_id=actor.user_id or None,
             username=actor.username,
@@ -153,6 +163,18 @@ def _account_on(uow: UnitOfWork, actor: Actor, account_id: int) -> tuple[Account
     require_owner(actor, acc.customer_id)
     require_branch(actor, acc.branch_id)
     return acc, on
+
+
+def _require_room(acc: AccountRecord, amount: int) -> None:
+    """A balance stays within :data:`MAX_BALANCE_RIAL` (checked again by the database on
+    PostgreSQL, so that concurrent deposits cannot pass it either)."""
+    if acc.balance + amount > MAX_BALANCE_RIAL:
+        raise InvalidInput(
+            "balance.too_large",
+            f"با این واریز موجودی حساب از سقف {MAX_BALANCE_RIAL:,} ریال بیشتر می‌شود.",
+            f"This deposit would take the balance above the ceiling of {MAX_BALANCE_RIAL:,} rial.",
+            field="amount",
+        )
 
 
 def _require_open(acc: AccountRecord) -> None:
@@ -325,6 +347,7 @@ def deposit(
                 if (attempt or acc.status != "open") and ledger.find_entry(uow, request_id):
                     return _replay(uow, acc, request_id, amount, "youth.deposit")
                 _require_open(acc)
+                _require_room(acc, amount)
                 code = f"YF:{acc.number}"
                 entry = transfer(
                     request_id,

@@ -35,17 +35,22 @@ ContainerDep = Annotated[Container, Depends(container)]
 
 
 class TokenCache:
-    """Tokens already checked, remembered for a few seconds per process so that a client's
-    burst of requests costs one lookup (ADR 0005). A deactivated user or a revoked token
-    stops working within ``ttl`` seconds."""
+    """Tokens already checked, remembered per process for ``ttl_seconds`` (ADR 0005). With
+    0, the default, nothing is remembered and every request is checked against the database,
+    so a revoked token or a deactivated user is refused at once by every worker; with a
+    positive value they keep working for up to that many seconds on workers that cached
+    them (``TASHILAT_TOKEN_CACHE_SECONDS``)."""
 
-    def __init__(self, ttl_seconds: int = 10, max_size: int = 10_000) -> None:
+    def __init__(self, ttl_seconds: int = 0, max_size: int = 10_000) -> None:
         self.ttl = timedelta(seconds=ttl_seconds)
+        self.enabled = ttl_seconds > 0
         self.max_size = max_size
         self._items: dict[str, tuple[Actor, datetime]] = {}
         self._lock = threading.Lock()
 
     def get(self, token: str, now: datetime) -> Actor | None:
+        if not self.enabled:
+            return None
         key = hashlib.sha256(token.encode()).hexdigest()
         with self._lock:
             hit = self._items.get(key)
@@ -58,6 +63,8 @@ class TokenCache:
             return actor
 
     def put(self, token: str, actor: Actor, now: datetime) -> None:
+        if not self.enabled:
+            return
         key = hashlib.sha256(token.encode()).hexdigest()
         with self._lock:
             if len(self._items) >= self.max_size:
@@ -69,21 +76,37 @@ class TokenCache:
             self._items.clear()
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
 def current_actor(
     request: Request,
     c: ContainerDep,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
-    if creds is None or not creds.credentials:
-        raise Unauthenticated(
-            "auth.required", "برای این کار باید وارد شوید.", "Log in first (Bearer token)."
+    """The caller named by the bearer token. Every refusal (no token, unknown, revoked or
+    expired token) is audited before the 401 goes out."""
+    try:
+        if creds is None or not creds.credentials:
+            raise Unauthenticated(
+                "auth.required", "برای این کار باید وارد شوید.", "Log in first (Bearer token)."
+            )
+        cache: TokenCache = request.app.state.token_cache
+        now = datetime.now(UTC)
+        actor = cache.get(creds.credentials, now)
+        if actor is None:
+            actor = auth.authenticate(c.reader(), creds.credentials, now=now)
+            cache.put(creds.credentials, actor, now)
+    except Unauthenticated as exc:
+        auth.audit_rejected_token(
+            c.uow(),
+            code=exc.code,
+            path=f"{request.method} {request.url.path}",
+            address=client_address(request),
+            request_id=request.headers.get("x-request-id", "")[:200],
         )
-    cache: TokenCache = request.app.state.token_cache
-    now = datetime.now(UTC)
-    actor = cache.get(creds.credentials, now)
-    if actor is None:
-        actor = auth.authenticate(c.reader(), creds.credentials, now=now)
-        cache.put(creds.credentials, actor, now)
+        raise
     request.state.actor = actor
     return actor
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt, StrictStr
 
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.programs.employment import rules
@@ -43,6 +43,7 @@ from tashilat.entrypoints.api.models.programs import EmploymentCheckOut, Guarant
 from tashilat.entrypoints.employment_check import check_json
 from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import jsonable
+from tashilat.entrypoints.spreadsheet import safe_dict
 from tashilat.services import calendar, employment
 
 router = APIRouter(prefix="/api/v1/employment", tags=["employment"], responses=ACTOR_PROBLEMS)
@@ -52,7 +53,7 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
         "content": {"text/csv": {"schema": {"type": "string"}}},
     }
 }
-Amount = int | str
+Amount = StrictInt | StrictStr  # see schemas.Amount
 
 
 class AgencyIn(BaseModel):
@@ -517,7 +518,7 @@ def _maybe_csv(rows: list[dict[str, Any]], fmt: str, name: str) -> Any:
     if rows:
         w = csv.DictWriter(buf, fieldnames=list(rows[0]))
         w.writeheader()
-        w.writerows(rows)
+        w.writerows(safe_dict(r) for r in rows)
     return Response(
         buf.getvalue().encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tashilat.domain.errors import InvalidInput, PolicyError, TashilatError
@@ -56,7 +58,9 @@ TITLES = {
     403: "Forbidden",
     404: "Not found",
     409: "Conflict",
+    413: "Content too large",
     422: "Unprocessable request",
+    503: "Service unavailable",
 }
 
 
@@ -78,12 +82,20 @@ def from_error(request: Request, exc: TashilatError) -> JSONResponse:
     )
 
 
+_UNION_TAGS = frozenset({"int", "str", "float", "bool", "none", "list", "dict"})
+
+
 def from_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = []
     for e in exc.errors():
-        loc = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
+        loc = ".".join(
+            str(p)
+            for p in e.get("loc", ())
+            # the location's own prefix, and the member tags of a union ("amount.int")
+            if p not in ("body", "query", "path", "header") and p not in _UNION_TAGS
+        )
         errors.append({"field": loc, "message_en": e.get("msg", ""), "type": e.get("type", "")})
-    fields = ", ".join(e["field"] for e in errors) or "request"
+    fields = ", ".join(dict.fromkeys(e["field"] for e in errors)) or "request"
     return problem(
         422,
         "request.invalid",
@@ -107,3 +119,62 @@ def from_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         str(exc.detail),
         instance=str(request.url.path),
     )
+
+
+RETRY_AFTER_SECONDS = 1
+
+
+def unavailable(request: Request) -> JSONResponse:
+    """503: the database cannot be reached (a connection was lost or the pool is exhausted).
+    Nothing was changed; the client may try again after ``Retry-After`` seconds."""
+    response = problem(
+        503,
+        "service.unavailable",
+        "Service unavailable",
+        "سامانه موقتاً در دسترس نیست؛ چند لحظه بعد دوباره تلاش کنید.",
+        "The service is briefly unavailable; please try again in a moment.",
+        instance=str(request.url.path),
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def from_database(request: Request, exc: DBAPIError) -> JSONResponse:
+    """A database error no service turned into a domain error. A unique or check violation
+    is a conflict with a concurrent request (409), a value the database cannot store is the
+    client's (422), a lost connection or a transaction the database gave up is 503. The
+    database's own message is never shown: it can quote the row's values."""
+    if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+        return unavailable(request)
+    if isinstance(exc, IntegrityError):
+        return problem(
+            409,
+            "request.conflict",
+            TITLES[409],
+            "این درخواست با درخواست دیگری که هم‌زمان انجام شد برخورد کرد؛ دوباره تلاش کنید.",
+            "This request collided with another made at the same time; please try again.",
+            instance=str(request.url.path),
+        )
+    if isinstance(exc, DataError):
+        return problem(
+            422,
+            "request.unstorable",
+            TITLES[422],
+            "مقداری در درخواست قابل ثبت نیست (بیش از اندازه یا نامعتبر).",
+            "A value in the request cannot be stored (too large or not valid).",
+            instance=str(request.url.path),
+        )
+    response = problem(
+        500,
+        "server.error",
+        "Internal error",
+        "خطای داخلی سامانه.",
+        "Internal server error.",
+        instance=str(request.url.path),
+    )
+    response.headers["Connection"] = "close"
+    return response
+
+
+def code_of(response: JSONResponse) -> str:
+    return str(json.loads(bytes(response.body)).get("code", ""))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from tashilat.domain.jalali import format_jalali
-from tashilat.entrypoints.api import views
+from tashilat.entrypoints.api import problems, views
 from tashilat.entrypoints.api.deps import (
     ActorDep,
     ContainerDep,
@@ -16,6 +16,7 @@ from tashilat.entrypoints.api.deps import (
     IdemDep,
     PageDep,
     RequestIdDep,
+    client_address,
 )
 from tashilat.entrypoints.api.models.base import ACTOR_PROBLEMS
 from tashilat.entrypoints.api.models.programs import AccountEntitlementOut
@@ -56,6 +57,7 @@ from tashilat.entrypoints.api.schemas import (
 from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import entitlement_json
 from tashilat.services import auth, calendar, day_end, loans, reports, youth
+from tashilat.services.errors import TooManyAttempts
 
 router = APIRouter(prefix="/api/v1", responses=ACTOR_PROBLEMS)
 
@@ -64,16 +66,30 @@ router = APIRouter(prefix="/api/v1", responses=ACTOR_PROBLEMS)
 
 
 @router.post(
-    "/auth/login", tags=["auth"], summary="Log in: a bearer token", response_model=TokenOut
+    "/auth/login",
+    tags=["auth"],
+    summary="Log in: a bearer token",
+    response_model=TokenOut,
+    responses={429: {"description": "Too many failed logins; see the Retry-After header"}},
 )
-def login(body: LoginIn, c: ContainerDep) -> dict[str, Any]:
-    token = auth.login(
-        c.uow(),
-        username=body.username,
-        password=body.password,
-        hours=c.settings.token_hours,
-        now=datetime.now(UTC),
-    )
+def login(request: Request, body: LoginIn, c: ContainerDep) -> Any:
+    """Failed logins are throttled per username and per client address: past the limit
+    every attempt (the right password included) is a 429 problem with ``Retry-After``."""
+    try:
+        token = auth.login(
+            c.uow(),
+            username=body.username,
+            password=body.password,
+            hours=c.settings.token_hours,
+            now=datetime.now(UTC),
+            address=client_address(request),
+            throttle=request.app.state.login_throttle,
+            request_id=request.headers.get("x-request-id", "")[:200],
+        )
+    except TooManyAttempts as exc:
+        response = problems.from_error(request, exc)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     return {
         "access_token": token,
         "token_type": "bearer",
@@ -84,7 +100,7 @@ def login(body: LoginIn, c: ContainerDep) -> dict[str, Any]:
 @router.post("/auth/logout", tags=["auth"], status_code=204, summary="Revoke this token")
 def logout(request: Request, c: ContainerDep, actor: ActorDep) -> Response:
     token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    auth.logout(c.uow(), token)
+    auth.logout(c.uow(), token, request_id=request.headers.get("x-request-id", "")[:200])
     request.app.state.token_cache.clear()
     return Response(status_code=204)
 

@@ -3,9 +3,11 @@ separators) and parsed by the domain's parsers, so errors come back in both lang
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt, StrictStr
 
-Amount = int | str  # rial, e.g. 20000000, "20,000,000" or "۲۰٬۰۰۰٬۰۰۰"
+# rial, e.g. 20000000, "20,000,000" or "۲۰٬۰۰۰٬۰۰۰". Strict: JSON true is not 1 rial and
+# 1.0 is not an amount; the string is parsed (and bounded) by the domain's parser.
+Amount = StrictInt | StrictStr
 
 
 class LoginIn(BaseModel):

@@ -17,6 +17,7 @@ from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.domain.money import parse_rial
 from tashilat.entrypoints.cli.common import DigitsOpt, JsonOpt, friendly_errors, out, print_json
+from tashilat.entrypoints.spreadsheet import safe_dict
 from tashilat.settings import DEFAULT_SQLITE
 
 employment_app = typer.Typer(
@@ -556,7 +557,7 @@ def report(
         if rows:
             w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
             w.writeheader()
-            w.writerows(rows)
+            w.writerows(safe_dict(r) for r in rows)
         return
     if not rows:
         out.print("—")

@@ -218,6 +218,11 @@ def serve(
         upgrade(c.settings.database_url)
     out.print(f"API docs: http://{host}:{port}/docs")
     if workers > 1:
+        from tashilat.entrypoints.api.asgi import SUPERVISOR_PID_ENV
+
+        # Workers die with this process (see ``asgi.die_with_parent``), so killing it frees
+        # the port.
+        os.environ[SUPERVISOR_PID_ENV] = str(os.getpid())
         os.environ["TASHILAT_DATABASE_URL"] = c.settings.database_url
         if demo:
             os.environ["TASHILAT_DEMO"] = "1"
@@ -229,6 +234,7 @@ def serve(
             port=port,
             workers=workers,
             log_level="warning",
+            timeout_graceful_shutdown=10,
         )
     else:
         uvicorn.run(create_app(c), host=host, port=port, log_level="info")

@@ -35,8 +35,9 @@ class CustomerRepository(Protocol):
         guardian_id: int | None,
         branch_id: int,
         created_at: datetime,
-    ) -> CustomerRecord:
-        """Record a customer. A national ID already recorded raises ``Conflict``."""
+    ) -> CustomerRecord | None:
+        """Record a customer; None (nothing recorded) if the national ID is already taken,
+        as the database's unique key decides even between concurrent requests."""
         ...
 
     def page(
@@ -67,7 +68,8 @@ class AccountRepository(Protocol):
         ...
 
     def next_number(self, prefix: str) -> str:
-        """A number ``{prefix}-{n:07d}`` no account has: n counts the accounts opened."""
+        """A number ``{prefix}-{n:07d}`` no account has, where n is a serial number that
+        concurrent transactions never share (numbers already taken are skipped)."""
         ...
 
     def add(self, new: NewAccount) -> AccountRecord:

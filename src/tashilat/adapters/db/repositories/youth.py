@@ -18,6 +18,7 @@ from tashilat.adapters.db.models import (
     PrivilegeTransfer,
     YouthAccount,
 )
+from tashilat.adapters.db.numbering import YOUTH_ACCOUNT, next_number
 from tashilat.adapters.db.repositories.ledger import SqlLedgerRepository, duplicate_request
 from tashilat.domain.ledger import JournalEntry
 from tashilat.domain.records import (
@@ -91,7 +92,7 @@ class SqlCustomerRepository:
         guardian_id: int | None,
         branch_id: int,
         created_at: datetime,
-    ) -> CustomerRecord:
+    ) -> CustomerRecord | None:
         c = Customer(
             national_id=national_id,
             name=name,
@@ -101,7 +102,10 @@ class SqlCustomerRepository:
             created_at=created_at,
         )
         self._s.add(c)
-        self._s.flush()
+        try:
+            self._s.flush()
+        except IntegrityError:
+            return None
         return _customer(c)
 
     def page(
@@ -183,12 +187,12 @@ class SqlAccountRepository:
         return _account(acc), on
 
     def next_number(self, prefix: str) -> str:
-        seq = (self._s.scalar(select(func.count()).select_from(YouthAccount)) or 0) + 1
-        number = f"{prefix}-{seq:07d}"
-        while self._s.scalar(select(YouthAccount.id).where(YouthAccount.number == number)):
-            seq += 1
-            number = f"{prefix}-{seq:07d}"
-        return number
+        # a number already taken (by a row written before numbering used a sequence) is
+        # skipped
+        while True:
+            number = f"{prefix}-{next_number(self._s, YOUTH_ACCOUNT):07d}"
+            if not self._s.scalar(select(YouthAccount.id).where(YouthAccount.number == number)):
+                return number
 
     def add(self, new: NewAccount) -> AccountRecord:
         a = YouthAccount(

@@ -2,9 +2,11 @@
 
 The login form posts a username and password; ``services.auth.login`` returns an API token,
 which is kept in an HttpOnly, SameSite=Lax cookie (Secure over HTTPS) for the token's
-lifetime. The login form itself is protected against cross-site posting by a double-submit
-token (a random cookie repeated in a hidden field); every later form carries the session's
-CSRF token (see ``core.csrf_token``).
+lifetime. Failed logins are throttled as in the API (``services.auth.LoginThrottle``):
+past the limit the form answers 429 with ``Retry-After``. The login form itself is
+protected against cross-site posting by a double-submit token (a random cookie repeated in
+a hidden field); every later form carries the session's CSRF token (see
+``core.csrf_token``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from tashilat.entrypoints.web.core import (
     set_session_cookie,
 )
 from tashilat.services import auth
+from tashilat.services.errors import TooManyAttempts
 
 router = APIRouter(route_class=WebRoute)
 
@@ -91,6 +94,7 @@ def login(page: PublicPage, data: FormData) -> Response:
     if not form.ok:
         return _login_form(page, form, next_url, status=422)
     c = page.container
+    request = page.request
     try:
         token = auth.login(
             c.uow(),
@@ -98,8 +102,15 @@ def login(page: PublicPage, data: FormData) -> Response:
             password=data["password"],
             hours=c.settings.token_hours,
             now=datetime.now(UTC),
+            address=request.client.host if request.client else "",
+            throttle=request.app.state.login_throttle,
         )
         actor = auth.authenticate(c.reader(), token, now=datetime.now(UTC))
+    except TooManyAttempts as exc:
+        form.add(exc)
+        throttled = _login_form(page, form, next_url, status=429)
+        throttled.headers["Retry-After"] = str(exc.retry_after)
+        return throttled
     except TashilatError as exc:
         form.add(exc)
         return _login_form(page, form, next_url, status=401)

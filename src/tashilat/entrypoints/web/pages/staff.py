@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from tashilat.domain.errors import InvalidInput, TashilatError
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.programs.youth_fund.servicing import RELATIONS_FA
+from tashilat.entrypoints.spreadsheet import safe_row
 from tashilat.entrypoints.web import menu
 from tashilat.entrypoints.web.core import (
     STAFF_ROLES,
@@ -568,13 +569,14 @@ def statement(page: StaffPage, account_id: int) -> HTMLResponse:
 
 def csv_response(filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Response:
     """A CSV download: UTF-8 with a byte-order mark (spreadsheets then read Persian right),
-    Latin digits, Jalali dates, amounts in whole rials."""
+    Latin digits, Jalali dates, amounts in whole rials; text that a spreadsheet would run as
+    a formula is written inert (see :mod:`tashilat.entrypoints.spreadsheet`)."""
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(list(header))
+    w.writerow(safe_row(header))
     for r in rows:
-        w.writerow(list(r))
+        w.writerow(safe_row(r))
     return Response(
         buf.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",
