@@ -232,3 +232,31 @@ def test_an_officer_of_another_branch_may_not_see_the_account(
     assert OTHER_OFFICER.branch_id == ISFAHAN_BRANCH
     rows, total = youth.list_accounts(uow, OFFICER, offset=0, limit=10)
     assert [a.number for a in rows] == ["1403-0101-0000001"] and total == 1
+
+
+def test_a_customer_created_concurrently_is_a_conflict_not_an_error(
+    uow: FakeUnitOfWork, store: FakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fakes.youth import FakeCustomerRepository
+
+    _customer(uow)
+    # the other request's row is not seen by the check, only by the unique key
+    monkeypatch.setattr(FakeCustomerRepository, "by_national_id", lambda self, nid: None)
+    with pytest.raises(Conflict) as e:
+        _customer(uow)
+    assert (e.value.code, e.value.field) == ("customer.exists", "national_id")
+    assert len(store.customers.rows) == 1
+
+
+def test_a_deposit_above_the_balance_ceiling_is_bad_input(
+    uow: FakeUnitOfWork, store: FakeStore, policy: PolicySnapshot
+) -> None:
+    from tashilat.domain.money import MAX_BALANCE_RIAL
+
+    acc_id = _open(uow, policy, _customer(uow))
+    with pytest.raises(InvalidInput) as e:
+        youth.deposit(
+            uow, OFFICER, account_id=acc_id, amount=MAX_BALANCE_RIAL, request_id="too-much"
+        )
+    assert e.value.code == "balance.too_large"
+    assert store.accounts.rows[acc_id].balance == 20_000_000
