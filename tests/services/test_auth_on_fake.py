@@ -67,3 +67,10 @@ def test_login_authenticate_and_logout(uow: FakeUnitOfWork, store: FakeStore) ->
         auth.authenticate(uow, token, now=NOW)
     assert e.value.code == "auth.invalid_token"
     assert store.users.tokens == {}
+    assert [(a.action, a.username, a.outcome) for a in store.audit] == [
+        ("users.create", "system", "ok"),
+        ("auth.login_failed", "officer", "refused"),
+        ("auth.login_failed", "nobody", "refused"),
+        ("auth.login", "officer", "ok"),
+        ("auth.logout", "officer", "ok"),
+    ]
