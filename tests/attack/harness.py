@@ -42,6 +42,9 @@ class Stats:
 
     requests: int = 0
     server_errors: int = 0
+    # 503 with Retry-After: the documented answer while the database is unreachable (the
+    # client is told to retry, and nothing was written); counted apart from server errors
+    unavailable: int = 0
     dropped: int = 0  # connection refused or reset (the server was being killed)
     samples: list[str] = field(default_factory=list)
     by_route: Counter[str] = field(default_factory=Counter)
@@ -51,10 +54,14 @@ class Stats:
     violations: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def saw(self, method: str, url: str, status: int, body: str) -> None:
+    def saw(
+        self, method: str, url: str, status: int, body: str, retry_after: str | None = None
+    ) -> None:
         with self.lock:
             self.requests += 1
-            if status >= 500:
+            if status == 503 and retry_after is not None and retry_after.isdigit():
+                self.unavailable += 1
+            elif status >= 500:
                 self.server_errors += 1
                 route = re.sub(r"/\d+", "/{id}", url.split("?", 1)[0])
                 self.by_route[f"{status} {method} {route}"] += 1
@@ -64,7 +71,8 @@ class Stats:
     def line(self) -> str:
         return (
             f"attack: requests={self.requests} 5xx={self.server_errors} "
-            f"lost={self.lost} invariant_violations={self.invariant_violations}"
+            f"lost={self.lost} invariant_violations={self.invariant_violations} "
+            f"unavailable_503={self.unavailable}"
         )
 
 
@@ -86,13 +94,20 @@ class Client:
         self.http.close()
 
     def request(self, method: str, url: str, **kw: Any) -> httpx.Response | None:
-        try:
-            r = self.http.request(method, url, **kw)
-        except httpx.TransportError:
-            with STATS.lock:
-                STATS.dropped += 1
-            return None
-        STATS.saw(method, url, r.status_code, r.text)
+        for attempt in range(2):
+            try:
+                r = self.http.request(method, url, **kw)
+            except httpx.TransportError:
+                with STATS.lock:
+                    STATS.dropped += 1
+                return None
+            retry_after = r.headers.get("retry-after")
+            STATS.saw(method, url, r.status_code, r.text, retry_after)
+            # a well-behaved client retries a 503 once, after the time it was told to wait
+            if r.status_code != 503 or retry_after is None or not retry_after.isdigit():
+                return r
+            if attempt == 0:
+                time.sleep(min(int(retry_after), 5))
         return r
 
     def post(self, url: str, **kw: Any) -> httpx.Response | None:
