@@ -45,6 +45,7 @@ class FakeStore:
         self.employment = FakeEmploymentRepository()
         self.reports = FakeReportsReader()
         self.audit: list[AuditLine] = []
+        self.accounts.wire(calendar=self.business_date, ledger=self.ledger, audit=self.audit)
 
 
 class FakeUnitOfWork:

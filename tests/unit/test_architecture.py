@@ -28,19 +28,14 @@ SRC = ROOT / "src" / "tashilat"
 # pyproject.toml may lose lines (an exception fixed) but never gain one that is not here.
 KNOWN_SERVICES_TO_ADAPTERS = frozenset(
     {
-        "tashilat.services.auth -> tashilat.adapters.db.models",
-        "tashilat.services.calendar -> tashilat.adapters.db.models",
         "tashilat.services.employment._common -> tashilat.adapters.db.models",
         "tashilat.services.employment.applications -> tashilat.adapters.db.models",
         "tashilat.services.employment.disbursement -> tashilat.adapters.db.models",
         "tashilat.services.employment.introduction -> tashilat.adapters.db.models",
         "tashilat.services.employment.servicing -> tashilat.adapters.db.models",
         "tashilat.services.employment.setup -> tashilat.adapters.db.models",
-        "tashilat.services.ledger -> tashilat.adapters.db.models",
         "tashilat.services.loans -> tashilat.adapters.db.models",
         "tashilat.services.uow -> tashilat.adapters.db.uow",
-        "tashilat.services.youth -> tashilat.adapters.db.models",
-        "tashilat.services.youth -> tashilat.adapters.db.numbering",
     }
 )
 KNOWN_ENTRYPOINTS_TO_DB = frozenset(

@@ -7,15 +7,14 @@ import secrets
 import time as _time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy import delete, func, select
 
-from tashilat.adapters.db.models import Agency, AgentBank, ApiToken, Branch, Customer, User
 from tashilat.domain.errors import InvalidInput
 from tashilat.services.errors import (
     Conflict,
@@ -24,7 +23,8 @@ from tashilat.services.errors import (
     Unauthenticated,
     not_found,
 )
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.auth import UserRecord
 
 ROLES = ("admin", "officer", "supervisor", "auditor", "customer", "agency_officer", "bank_officer")
 _hasher = PasswordHasher()
@@ -168,7 +168,7 @@ def create_user(
     agency_code: str | None = None,
     bank_code: str | None = None,
     request_id: str = "",
-) -> User:
+) -> UserRecord:
     require(actor, "users.manage")
     username = username.strip().lower()
     if role not in ROLES:
@@ -186,8 +186,7 @@ def create_user(
             field="username",
         )
     with uow:
-        s = uow.session
-        if s.scalar(select(User).where(User.username == username)):
+        if uow.users.by_username(username) is not None:
             raise Conflict(
                 "user.exists", f"کاربر «{username}» وجود دارد.", f"User '{username}' exists."
             )
@@ -200,27 +199,28 @@ def create_user(
                     "Branch staff need a branch.",
                     field="branch",
                 )
-            branch = s.scalar(select(Branch).where(Branch.code == branch_code))
-            if branch is None:
+            branch_id = uow.users.branch_id(branch_code)
+            if branch_id is None:
                 raise not_found("branch", "شعبه", branch_code)
-            branch_id = branch.id
         if role == "customer":
-            cust = s.scalar(select(Customer).where(Customer.national_id == customer_national_id))
+            cust = (
+                uow.customers.by_national_id(customer_national_id)
+                if customer_national_id is not None
+                else None
+            )
             if cust is None:
                 raise not_found("customer", "مشتری", customer_national_id)
             customer_id = cust.id
         agency_id = bank_id = None
         if role == "agency_officer" or agency_code:
-            agency = s.scalar(select(Agency).where(Agency.code == agency_code))
-            if agency is None:
+            agency_id = uow.users.agency_id(agency_code)
+            if agency_id is None:
                 raise not_found("agency", "دستگاه حمایتی", agency_code)
-            agency_id = agency.id
         if role == "bank_officer" or bank_code:
-            bank = s.scalar(select(AgentBank).where(AgentBank.code == bank_code))
-            if bank is None:
+            bank_id = uow.users.bank_id(bank_code)
+            if bank_id is None:
                 raise not_found("bank", "بانک عامل", bank_code)
-            bank_id = bank.id
-        user = User(
+        user = uow.users.add(
             username=username,
             password_hash=hash_password(password),
             role=role,
@@ -228,11 +228,8 @@ def create_user(
             customer_id=customer_id,
             agency_id=agency_id,
             bank_id=bank_id,
-            active=True,
             created_at=datetime.now(UTC),
         )
-        s.add(user)
-        s.flush()
         uow.audit(
             user_id=actor.user_id or None,
             username=actor.username,
@@ -361,10 +358,9 @@ def login(
         "Wrong username or password.",
     )
     with uow:
-        s = uow.session
         # A name no account can have is not looked up (it may hold bytes the database
         # refuses); it fails like an unknown name.
-        user = s.scalar(select(User).where(User.username == name)) if _is_username(name) else None
+        user = uow.users.by_username(name) if _is_username(name) else None
         ok = False
         if user is None or not user.active:
             _hasher.hash("timing equaliser")  # same cost whether or not the user exists
@@ -388,12 +384,8 @@ def login(
                 throttle.failed(name, address)
             raise bad
         token = secrets.token_urlsafe(32)
-        s.add(
-            ApiToken(
-                token_hash=_token_hash(token),
-                user_id=user.id,
-                expires_at=now + timedelta(hours=hours),
-            )
+        uow.users.add_token(
+            token_hash=_token_hash(token), user_id=user.id, expires_at=now + timedelta(hours=hours)
         )
         uow.audit(
             user_id=user.id,
@@ -410,12 +402,7 @@ def login(
 
 def authenticate(uow: UnitOfWork, token: str, *, now: datetime) -> Actor:
     with uow:
-        s = uow.session
-        row = s.execute(
-            select(User, ApiToken.expires_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == _token_hash(token))
-        ).first()
+        row = uow.users.by_token(_token_hash(token))
         if row is None:
             raise Unauthenticated(
                 "auth.invalid_token",
@@ -434,7 +421,26 @@ def authenticate(uow: UnitOfWork, token: str, *, now: datetime) -> Actor:
         return actor_of(user)
 
 
-def actor_of(user: User) -> Actor:
+class UserFields(Protocol):
+    """What an actor is made from: a user's record (or anything with its fields)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def branch_id(self) -> int | None: ...
+    @property
+    def customer_id(self) -> int | None: ...
+    @property
+    def agency_id(self) -> int | None: ...
+    @property
+    def bank_id(self) -> int | None: ...
+
+
+def actor_of(user: UserFields) -> Actor:
     return Actor(
         user.id,
         user.username,
@@ -469,14 +475,10 @@ def logout(uow: UnitOfWork, token: str, *, request_id: str = "") -> None:
     every server process (unless a token cache is configured, see ``Settings``). The logout
     is audited under the token's owner."""
     with uow:
-        s = uow.session
-        user = s.scalar(
-            select(User)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == _token_hash(token))
-        )
-        s.execute(delete(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
-        if user is not None:
+        found = uow.users.by_token(_token_hash(token))
+        uow.users.delete_token(_token_hash(token))
+        if found is not None:
+            user = found[0]
             uow.audit(
                 user_id=user.id,
                 username=user.username,
@@ -488,10 +490,9 @@ def logout(uow: UnitOfWork, token: str, *, request_id: str = "") -> None:
         uow.commit()
 
 
-def list_users(uow: UnitOfWork, actor: Actor, *, offset: int, limit: int) -> tuple[list[User], int]:
+def list_users(
+    uow: UnitOfWork, actor: Actor, *, offset: int, limit: int
+) -> tuple[list[UserRecord], int]:
     require(actor, "users.manage")
     with uow:
-        s = uow.session
-        total = s.scalar(select(func.count()).select_from(User)) or 0
-        users = list(s.scalars(select(User).order_by(User.id).offset(offset).limit(limit)))
-        return users, total
+        return uow.users.page(offset=offset, limit=limit)

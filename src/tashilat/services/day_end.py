@@ -11,7 +11,7 @@ from datetime import date
 from tashilat.domain.jalali import format_jalali
 from tashilat.services import calendar, employment, loans
 from tashilat.services.auth import Actor, require
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
 
 
 def advance(uow: UnitOfWork, actor: Actor, to: date, *, request_id: str = "") -> date:
@@ -22,8 +22,8 @@ def advance(uow: UnitOfWork, actor: Actor, to: date, *, request_id: str = "") ->
     user_id = actor.user_id or None
     with uow:
         previous = calendar.move(uow, to, user_id=user_id)
-        accrued = loans.accrue_all(uow, to, user_id=user_id)
-        accrued += employment.accrue_all(uow, to, user_id=user_id)
+        accrued = loans.accrue_all(uow, to, user_id=user_id)  # type: ignore[arg-type]
+        accrued += employment.accrue_all(uow, to, user_id=user_id)  # type: ignore[arg-type]
         uow.audit(
             user_id=user_id,
             username=actor.username,

@@ -374,7 +374,7 @@ def account_receipt(
     account has no movement with that tracking number). Scoped like the statement."""
     from tashilat.services import youth
 
-    acc, _, lines = youth.statement(uow, actor, account_id)  # type: ignore[arg-type]
+    acc, _, lines = youth.statement(uow, actor, account_id)
     line = next((x for x in lines if x.request_id == tracking), None)
     if line is None:
         return None

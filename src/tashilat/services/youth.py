@@ -5,26 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Protocol
 
-from sqlalchemy import Table, bindparam, func, select, text, update
-from sqlalchemy.exc import IntegrityError
-
-from tashilat.adapters.db.models import (
-    Branch,
-    BusinessDate,
-    Customer,
-    JournalEntryRow,
-    PostingRow,
-    PrivilegeTransfer,
-    YouthAccount,
-)
-from tashilat.adapters.db.numbering import YOUTH_ACCOUNT, next_number
 from tashilat.data import load_city_index
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import format_jalali, jalali_year
-from tashilat.domain.ledger import JournalEntry, transfer
+from tashilat.domain.ledger import DuplicateRequest, transfer
 from tashilat.domain.money import MAX_BALANCE_RIAL
 from tashilat.domain.people import check_birth_date
 from tashilat.domain.programs.youth_fund.cities import tier_of
@@ -43,7 +31,13 @@ from tashilat.domain.programs.youth_fund.servicing import (
 from tashilat.services import calendar, ledger
 from tashilat.services.auth import Actor, require, require_branch, require_owner
 from tashilat.services.errors import Conflict, Refused, not_found, refused_from
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.youth import (
+    AccountRecord,
+    CustomerRecord,
+    NewAccount,
+    PrivilegeTransferRecord,
+)
 
 # -- customers ------------------------------------------------------------------------------
 
@@ -67,7 +61,7 @@ def create_customer(
     branch_id: int | None = None,
     guardian_national_id: str | None = None,
     request_id: str = "",
-) -> Customer:
+) -> CustomerRecord:
     require(actor, "customers.write")
     nid = parse_national_id(national_id)
     name = " ".join(name.split())
@@ -82,19 +76,19 @@ def create_customer(
         )
     require_branch(actor, branch)
     with uow:
-        s = uow.session
-        if s.get(Branch, branch) is None:
+        if uow.customers.branch_code(branch) is None:
             raise not_found("branch", "شعبه", branch)
         check_birth_date(birth_date, calendar.current(uow))
-        if s.scalar(select(Customer.id).where(Customer.national_id == nid)):
+        if uow.customers.by_national_id(nid) is not None:
             raise _customer_exists(nid)
         guardian_id = None
         if guardian_national_id:
             gid = parse_national_id(guardian_national_id, field="guardian_national_id")
-            guardian_id = s.scalar(select(Customer.id).where(Customer.national_id == gid))
-            if guardian_id is None:
+            guardian = uow.customers.by_national_id(gid)
+            if guardian is None:
                 raise not_found("guardian", "ولی", gid)
-        c = Customer(
+            guardian_id = guardian.id
+        c = uow.customers.add(
             national_id=nid,
             name=name,
             birth_date=birth_date,
@@ -102,12 +96,8 @@ def create_customer(
             branch_id=branch,
             created_at=datetime.now(UTC),
         )
-        s.add(c)
-        try:
-            s.flush()
-        except IntegrityError:
-            # created by a concurrent request between the check above and this insert
-            raise _customer_exists(nid) from None
+        if c is None:  # created by a concurrent request between the check above and now
+            raise _customer_exists(nid)
         uow.audit(
             user_id=actor.user_id or None,
             username=actor.username,
@@ -120,10 +110,10 @@ def create_customer(
         return c
 
 
-def get_customer(uow: UnitOfWork, actor: Actor, customer_id: int) -> Customer:
+def get_customer(uow: UnitOfWork, actor: Actor, customer_id: int) -> CustomerRecord:
     require(actor, "customers.read")
     with uow:
-        c = uow.session.get(Customer, customer_id)
+        c = uow.customers.get(customer_id)
         if c is None:
             raise not_found("customer", "مشتری", customer_id)
         require_owner(actor, c.id)
@@ -133,27 +123,26 @@ def get_customer(uow: UnitOfWork, actor: Actor, customer_id: int) -> Customer:
 
 def list_customers(
     uow: UnitOfWork, actor: Actor, *, offset: int, limit: int
-) -> tuple[list[Customer], int]:
+) -> tuple[list[CustomerRecord], int]:
     require(actor, "customers.read")
     with uow:
-        q = select(Customer)
         if actor.role == "customer":
-            q = q.where(Customer.id == actor.customer_id)
-        elif not actor.bank_wide:
-            q = q.where(Customer.branch_id == actor.branch_id)
-        total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0
-        rows = list(uow.session.scalars(q.order_by(Customer.id).offset(offset).limit(limit)))
-        return rows, total
+            # a customer without a customer record sees nobody (no id is -1)
+            only = actor.customer_id if actor.customer_id is not None else -1
+            return uow.customers.page(offset=offset, limit=limit, customer_id=only)
+        if not actor.bank_wide:
+            branch = actor.branch_id if actor.branch_id is not None else -1
+            return uow.customers.page(offset=offset, limit=limit, branch_id=branch)
+        return uow.customers.page(offset=offset, limit=limit)
 
 
 # -- accounts -------------------------------------------------------------------------------
 
 
-def _account(uow: UnitOfWork, actor: Actor, account_id: int, *, lock: bool = False) -> YouthAccount:
-    q = select(YouthAccount).where(YouthAccount.id == account_id)
-    if lock:
-        q = q.with_for_update()
-    acc = uow.session.scalar(q)
+def _account(
+    uow: UnitOfWork, actor: Actor, account_id: int, *, lock: bool = False
+) -> AccountRecord:
+    acc = uow.accounts.get(account_id, lock=lock)
     if acc is None:
         raise not_found("account", "حساب", account_id)
     require_owner(actor, acc.customer_id)
@@ -161,93 +150,22 @@ def _account(uow: UnitOfWork, actor: Actor, account_id: int, *, lock: bool = Fal
     return acc
 
 
-_ACCOUNTS: Table = YouthAccount.__table__  # type: ignore[assignment]
-_CREDIT = (
-    update(_ACCOUNTS)
-    .where(_ACCOUNTS.c.id == bindparam("account_id"), _ACCOUNTS.c.status == "open")
-    .values(balance=_ACCOUNTS.c.balance + bindparam("amount"))
-    .returning(_ACCOUNTS.c.balance)
-)
-
-
-# PostgreSQL: the journal entry, its two postings, the audit line and the balance in one
-# statement (data-modifying CTEs run whether or not they are referenced). The unique request
-# id still rejects a retry, and the deferred trigger still checks the entry's zero sum.
-_DEPOSIT_PG = text(
-    """
-    WITH e AS (
-        INSERT INTO journal_entries (request_id, kind, business_date, memo, created_by, created_at)
-        VALUES (:rid, :kind, :on, '', :uid, :now) RETURNING id
-    ), p AS (
-        INSERT INTO postings (entry_id, ledger_account_id, amount)
-        SELECT e.id, v.acc, v.amt FROM e,
-            (VALUES (CAST(:debit AS integer), CAST(:amt AS bigint)),
-                    (CAST(:credit AS integer), -CAST(:amt AS bigint))) AS v(acc, amt)
-        RETURNING entry_id
-    ), a AS (
-        INSERT INTO audit_log (at, user_id, username, action, target, request_id, outcome, detail)
-        VALUES (:now, :uid, :uname, 'accounts.deposit', :target, :rid, 'ok', :detail)
-    )
-    UPDATE youth_accounts SET balance = balance + :amt
-    WHERE id = :acc_id AND status = 'open' AND EXISTS (SELECT 1 FROM p)
-    RETURNING balance
-    """
-)
-
-
-def _deposit_in_one_statement(
-    uow: UnitOfWork, actor: Actor, acc: YouthAccount, entry: JournalEntry
-) -> int:
-    ids = ledger.account_ids(uow, {p.account for p in entry.postings})
-    debit, credit = entry.postings
-    balance = (
-        uow.session.connection()
-        .execute(
-            _DEPOSIT_PG,
-            {
-                "rid": entry.request_id,
-                "kind": entry.kind,
-                "on": entry.business_date,
-                "uid": actor.user_id or None,
-                "now": datetime.now(UTC),
-                "debit": ids[debit.account],
-                "credit": ids[credit.account],
-                "amt": debit.amount,
-                "uname": actor.username,
-                "target": f"account:{acc.id}",
-                "detail": str(debit.amount),
-                "acc_id": acc.id,
-            },
-        )
-        .scalar_one_or_none()
-    )
-    if balance is None:  # closed between the read and the write
-        uow.rollback()
-        raise Conflict(
-            "account.closed", f"حساب {acc.number} بسته است.", f"Account {acc.number} is closed."
-        )
-    return int(balance)
-
-
-def _account_on(uow: UnitOfWork, actor: Actor, account_id: int) -> tuple[YouthAccount, date]:
+def _account_on(uow: UnitOfWork, actor: Actor, account_id: int) -> tuple[AccountRecord, date]:
     """The account and the business date in one query (the hot path of every movement)."""
-    today = select(BusinessDate.current).where(BusinessDate.id == 1).scalar_subquery()
-    row = uow.session.execute(
-        select(YouthAccount, today).where(YouthAccount.id == account_id)
-    ).first()
+    row = uow.accounts.get_with_business_date(account_id)
     if row is None:
         _account(uow, actor, account_id)  # raises the precise error
         calendar.current(uow)
         raise AssertionError("unreachable")
     acc, on = row
     if on is None:
-        calendar.current(uow)  # raises: the business date is not set
+        on = calendar.current(uow)  # raises: the business date is not set
     require_owner(actor, acc.customer_id)
     require_branch(actor, acc.branch_id)
     return acc, on
 
 
-def _require_room(acc: YouthAccount, amount: int) -> None:
+def _require_room(acc: AccountRecord, amount: int) -> None:
     """A balance stays within :data:`MAX_BALANCE_RIAL` (checked again by the database on
     PostgreSQL, so that concurrent deposits cannot pass it either)."""
     if acc.balance + amount > MAX_BALANCE_RIAL:
@@ -259,7 +177,7 @@ def _require_room(acc: YouthAccount, amount: int) -> None:
         )
 
 
-def _require_open(acc: YouthAccount) -> None:
+def _require_open(acc: AccountRecord) -> None:
     if acc.status != "open":
         raise Conflict(
             "account.closed", f"حساب {acc.number} بسته است.", f"Account {acc.number} is closed."
@@ -275,19 +193,18 @@ def open_account(
     city: str,
     opening_deposit: int,
     request_id: str,
-) -> YouthAccount:
+) -> AccountRecord:
     """Open an account dated the business date: cohort from that date, tier from the city,
     the opening deposit at least the cohort's minimum, the holder 18 or with a guardian."""
     require(actor, "accounts.write")
     found = load_city_index().lookup(city)
     with uow:
-        s = uow.session
         on = calendar.current(uow)
-        cust = s.get(Customer, customer_id)
+        cust = uow.customers.get(customer_id)
         if cust is None:
             raise not_found("customer", "مشتری", customer_id)
         require_branch(actor, cust.branch_id)
-        guardian = s.get(Customer, cust.guardian_id) if cust.guardian_id else None
+        guardian = uow.customers.get(cust.guardian_id) if cust.guardian_id else None
         holder = check_holder(
             policy,
             birth_date=cust.birth_date,
@@ -310,33 +227,24 @@ def open_account(
                 "این درخواست قبلاً انجام شده است.",
                 "This request was already done.",
             )
-        branch = s.get(Branch, cust.branch_id)
-        assert branch is not None
-        # a number already taken (by a row written before numbering used a sequence) is
-        # skipped
-        while True:
-            seq = next_number(s, YOUTH_ACCOUNT)
-            number = f"{jalali_year(on)}-{branch.code}-{seq:07d}"
-            if not s.scalar(select(YouthAccount.id).where(YouthAccount.number == number)):
-                break
+        branch_code = uow.customers.branch_code(cust.branch_id)
+        assert branch_code is not None
+        number = uow.accounts.next_number(f"{jalali_year(on)}-{branch_code}")
         la = ledger.ensure_account(uow, f"YF:{number}", f"Youth fund deposit {number}", "liability")
-        acc = YouthAccount(
-            number=number,
-            customer_id=cust.id,
-            branch_id=cust.branch_id,
-            ledger_account_id=la.id,
-            opened_on=on,
-            cohort=jalali_year(on),
-            city=f"{found.name_fa} ({found.name_en})",
-            tier=tier,
-            status="open",
-            balance=opening_deposit,
-            min_balance=floor,
-            privilege_holder_id=cust.id,
-            privilege_used=False,
+        acc = uow.accounts.add(
+            NewAccount(
+                number=number,
+                customer_id=cust.id,
+                branch_id=cust.branch_id,
+                ledger_account_id=la.id,
+                opened_on=on,
+                cohort=jalali_year(on),
+                city=f"{found.name_fa} ({found.name_en})",
+                tier=tier,
+                balance=opening_deposit,
+                min_balance=floor,
+            )
         )
-        s.add(acc)
-        s.flush()
         ledger.post(
             uow,
             transfer(
@@ -363,7 +271,7 @@ def open_account(
         return acc
 
 
-def get_account(uow: UnitOfWork, actor: Actor, account_id: int) -> YouthAccount:
+def get_account(uow: UnitOfWork, actor: Actor, account_id: int) -> AccountRecord:
     require(actor, "accounts.read")
     with uow:
         return _account(uow, actor, account_id)
@@ -371,19 +279,18 @@ def get_account(uow: UnitOfWork, actor: Actor, account_id: int) -> YouthAccount:
 
 def list_accounts(
     uow: UnitOfWork, actor: Actor, *, offset: int, limit: int, customer_id: int | None = None
-) -> tuple[list[YouthAccount], int]:
+) -> tuple[list[AccountRecord], int]:
     require(actor, "accounts.read")
+    owners: list[int | None] = []
+    branch: int | None = None
+    if actor.role == "customer":
+        owners.append(actor.customer_id if actor.customer_id is not None else -1)
+    elif not actor.bank_wide:
+        branch = actor.branch_id if actor.branch_id is not None else -1
+    if customer_id is not None:
+        owners.append(customer_id)
     with uow:
-        q = select(YouthAccount)
-        if actor.role == "customer":
-            q = q.where(YouthAccount.customer_id == actor.customer_id)
-        elif not actor.bank_wide:
-            q = q.where(YouthAccount.branch_id == actor.branch_id)
-        if customer_id is not None:
-            q = q.where(YouthAccount.customer_id == customer_id)
-        total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0
-        rows = list(uow.session.scalars(q.order_by(YouthAccount.id).offset(offset).limit(limit)))
-        return rows, total
+        return uow.accounts.page(offset=offset, limit=limit, customer_ids=owners, branch_id=branch)
 
 
 @dataclass(frozen=True)
@@ -399,18 +306,12 @@ class Movement:
 
 
 def _replay(
-    uow: UnitOfWork, account: YouthAccount, request_id: str, amount: int, kind: str
+    uow: UnitOfWork, account: AccountRecord, request_id: str, amount: int, kind: str
 ) -> Movement:
     """The request was posted before: answer as then, or refuse a different body."""
-    s = uow.session
     entry = ledger.find_entry(uow, request_id)
     assert entry is not None
-    posted = s.scalar(
-        select(PostingRow.amount).where(
-            PostingRow.entry_id == entry.id,
-            PostingRow.ledger_account_id == account.ledger_account_id,
-        )
-    )
+    posted = uow.ledger.posted_amount(entry.id, account.ledger_account_id)
     signed = -amount if kind == "youth.deposit" else amount
     if entry.kind != kind or posted != signed:
         raise Conflict(
@@ -418,8 +319,9 @@ def _replay(
             "این کلید یکتا پیش‌تر برای درخواست دیگری به کار رفته است.",
             "This Idempotency-Key was used for a different request.",
         )
-    bal = s.scalar(select(YouthAccount.balance).where(YouthAccount.id == account.id)) or 0
-    return Movement(account.id, request_id, amount, int(bal), entry.business_date, True)
+    now = uow.accounts.get(account.id)
+    bal = now.balance if now is not None else 0
+    return Movement(account.id, request_id, amount, bal, entry.business_date, True)
 
 
 def deposit(
@@ -455,28 +357,22 @@ def deposit(
                     credit=code,
                     amount=amount,
                 )
-                if uow.session.get_bind().dialect.name == "postgresql":
-                    balance = _deposit_in_one_statement(uow, actor, acc, entry)
-                else:
-                    # the entry first: its unique request id serialises retries of one request
-                    ledger.post(uow, entry, user_id=actor.user_id or None)
-                    balance = (
-                        uow.session.connection()
-                        .execute(_CREDIT, {"account_id": acc.id, "amount": amount})
-                        .scalar_one()
-                    )
-                    uow.audit(
-                        user_id=actor.user_id or None,
-                        username=actor.username,
-                        action="accounts.deposit",
-                        target=f"account:{acc.id}",
-                        request_id=request_id,
-                        outcome="ok",
-                        detail=str(amount),
+                balance = uow.accounts.deposit(
+                    account_id=acc.id,
+                    entry=entry,
+                    user_id=actor.user_id or None,
+                    username=actor.username,
+                )
+                if balance is None:  # closed between the read and the write
+                    uow.rollback()
+                    raise Conflict(
+                        "account.closed",
+                        f"حساب {acc.number} بسته است.",
+                        f"Account {acc.number} is closed.",
                     )
                 uow.commit()
-                return Movement(acc.id, request_id, amount, int(balance), on, False)
-        except IntegrityError:
+                return Movement(acc.id, request_id, amount, balance, on, False)
+        except DuplicateRequest:
             if attempt:
                 raise
     raise AssertionError("unreachable")
@@ -522,19 +418,10 @@ def withdraw(
                     ),
                     user_id=actor.user_id or None,
                 )
-                balance = uow.session.execute(
-                    update(YouthAccount)
-                    .where(
-                        YouthAccount.id == acc.id,
-                        YouthAccount.status == "open",
-                        YouthAccount.balance - amount >= YouthAccount.min_balance,
-                    )
-                    .values(balance=YouthAccount.balance - amount)
-                    .returning(YouthAccount.balance)
-                ).scalar_one_or_none()
+                balance = uow.accounts.debit_above_floor(acc.id, amount)
                 if balance is None:
                     uow.rollback()
-                    current = uow.session.get(YouthAccount, acc.id, populate_existing=True)
+                    current = uow.accounts.get(acc.id)
                     assert current is not None
                     decision = check_withdrawal(
                         policy,
@@ -554,8 +441,8 @@ def withdraw(
                     detail=str(amount),
                 )
                 uow.commit()
-                return Movement(acc.id, request_id, amount, int(balance), on, False)
-        except IntegrityError:
+                return Movement(acc.id, request_id, amount, balance, on, False)
+        except DuplicateRequest:
             if attempt:
                 raise
     raise AssertionError("unreachable")
@@ -578,27 +465,22 @@ def statement(
     *,
     date_from: date | None = None,
     date_to: date | None = None,
-) -> tuple[YouthAccount, int, list[StatementLine]]:
+) -> tuple[AccountRecord, int, list[StatementLine]]:
     """Movements with a running balance; returns (account, opening balance, lines)."""
     require(actor, "accounts.read")
     with uow:
         acc = _account(uow, actor, account_id)
-        rows = uow.session.execute(
-            select(
-                JournalEntryRow.id,
-                JournalEntryRow.business_date,
-                JournalEntryRow.kind,
-                JournalEntryRow.request_id,
-                PostingRow.amount,
-            )
-            .join(PostingRow, PostingRow.entry_id == JournalEntryRow.id)
-            .where(PostingRow.ledger_account_id == acc.ledger_account_id)
-            .order_by(JournalEntryRow.business_date, JournalEntryRow.id)
-        ).all()
         running = 0
         opening = 0
         lines: list[StatementLine] = []
-        for entry_id, on, kind, rid, amount in rows:
+        for m in uow.ledger.movements(acc.ledger_account_id):
+            entry_id, on, kind, rid, amount = (
+                m.entry_id,
+                m.business_date,
+                m.kind,
+                m.request_id,
+                m.amount,
+            )
             running += -amount
             if date_from and on < date_from:
                 opening = running
@@ -609,13 +491,15 @@ def statement(
         return acc, opening, lines
 
 
-def events_of(uow: UnitOfWork, acc: YouthAccount) -> list[Event]:
-    rows = uow.session.execute(
-        select(JournalEntryRow.business_date, PostingRow.amount)
-        .join(PostingRow, PostingRow.entry_id == JournalEntryRow.id)
-        .where(PostingRow.ledger_account_id == acc.ledger_account_id)
-    ).all()
-    return [Event(on, -amount) for on, amount in rows]
+class OnLedger(Protocol):
+    """An account with its own ledger account (a youth-fund account's record or row)."""
+
+    @property
+    def ledger_account_id(self) -> int: ...
+
+
+def events_of(uow: UnitOfWork, acc: OnLedger) -> list[Event]:
+    return [Event(m.business_date, -m.amount) for m in uow.ledger.movements(acc.ledger_account_id)]
 
 
 def account_entitlement(
@@ -625,7 +509,7 @@ def account_entitlement(
     account_id: int,
     *,
     as_of: date | None = None,
-) -> tuple[YouthAccount, Decision[Entitlement]]:
+) -> tuple[AccountRecord, Decision[Entitlement]]:
     """The Foundation rule on the account's real history at the business date."""
     require(actor, "accounts.read")
     with uow:
@@ -644,32 +528,21 @@ def account_entitlement(
         return acc, with_privilege_use(decision, privilege_uses(uow, acc, on))
 
 
-def privilege_uses(uow: UnitOfWork, acc: YouthAccount, on: date) -> list[PrivilegeUse]:
+def privilege_uses(uow: UnitOfWork, acc: AccountRecord, on: date) -> list[PrivilegeUse]:
     """The loans paid out on the account and the transfers of its privilege, up to ``on``."""
-    from tashilat.adapters.db.models import Loan
-
-    paid = uow.session.execute(
-        select(Loan.disbursed_on, Loan.principal).where(
-            Loan.account_id == acc.id,
-            Loan.status.in_(("disbursed", "settled")),
-            Loan.disbursed_on.is_not(None),
-            Loan.disbursed_on <= on,
+    paid = uow.accounts.loans_paid_out(acc.id, on)
+    moved = uow.accounts.transfers(acc.id, on)
+    return [PrivilegeUse("loan", d, loan_rial=p) for d, p in paid] + [
+        PrivilegeUse(
+            "transfer", t.business_date, to_customer_id=t.to_customer_id, relation=t.relation
         )
-    ).all()
-    moved = uow.session.execute(
-        select(PrivilegeTransfer.business_date, PrivilegeTransfer.to_customer_id,
-               PrivilegeTransfer.relation).where(
-            PrivilegeTransfer.account_id == acc.id, PrivilegeTransfer.business_date <= on
-        )
-    ).all()  # fmt: skip
-    return [PrivilegeUse("loan", d, loan_rial=p) for d, p in paid if d is not None] + [
-        PrivilegeUse("transfer", d, to_customer_id=c, relation=r) for d, c, r in moved
+        for t in moved
     ]
 
 
 @dataclass(frozen=True)
 class Structures:
-    account: YouthAccount
+    account: AccountRecord
     as_of: date
     months: list[tuple[int, date, int]]  # (month number, first day, structure)
     yearly_averages: list[int]
@@ -719,11 +592,10 @@ def transfer_privilege(
     to_national_id: str,
     relation: str,
     request_id: str = "",
-) -> PrivilegeTransfer:
+) -> PrivilegeTransferRecord:
     require(actor, "accounts.write")
     nid = parse_national_id(to_national_id, field="to_national_id")
     with uow:
-        s = uow.session
         acc = _account(uow, actor, account_id, lock=True)
         _require_open(acc)
         if acc.privilege_used:
@@ -736,7 +608,7 @@ def transfer_privilege(
         decision = check_transfer(policy, relation=relation, on=on)
         if decision.outcome != "accepted":
             raise refused_from(decision, "transfer.refused")
-        to = s.scalar(select(Customer).where(Customer.national_id == nid))
+        to = uow.customers.by_national_id(nid)
         if to is None:
             raise not_found("customer", "مشتری", nid)
         if to.id == acc.privilege_holder_id:
@@ -745,7 +617,7 @@ def transfer_privilege(
                 "امتیاز هم‌اکنون از آنِ همین فرد است.",
                 "The privilege already belongs to this person.",
             )
-        t = PrivilegeTransfer(
+        t = uow.accounts.transfer_privilege(
             account_id=acc.id,
             from_customer_id=acc.privilege_holder_id,
             to_customer_id=to.id,
@@ -753,9 +625,6 @@ def transfer_privilege(
             business_date=on,
             created_by=actor.user_id or None,
         )
-        acc.privilege_holder_id = to.id
-        s.add(t)
-        s.flush()
         uow.audit(
             user_id=actor.user_id or None,
             username=actor.username,
@@ -771,21 +640,11 @@ def transfer_privilege(
 
 def close_account(uow: UnitOfWork, actor: Actor, *, account_id: int, request_id: str) -> Movement:
     """Pay out the whole balance and close. Refused while a loan on the account is open."""
-    from tashilat.adapters.db.models import Loan
-
     require(actor, "accounts.write")
     with uow:
-        s = uow.session
         acc = _account(uow, actor, account_id, lock=True)
         _require_open(acc)
-        open_loans = s.scalar(
-            select(func.count())
-            .select_from(Loan)
-            .where(
-                Loan.account_id == acc.id, Loan.status.in_(("requested", "approved", "disbursed"))
-            )
-        )
-        if open_loans:
+        if uow.accounts.has_open_loan(acc.id):
             raise Conflict(
                 "account.open_loan",
                 "تا تسویه وام، حساب بسته نمی‌شود.",
@@ -806,10 +665,7 @@ def close_account(uow: UnitOfWork, actor: Actor, *, account_id: int, request_id:
                 ),
                 user_id=actor.user_id or None,
             )
-        acc.min_balance = 0
-        acc.balance = 0
-        acc.status = "closed"
-        acc.closed_on = on
+        uow.accounts.close(acc.id, on)
         uow.audit(
             user_id=actor.user_id or None,
             username=actor.username,

@@ -13,6 +13,12 @@ class UnbalancedEntry(TashilatError):
     pass
 
 
+class DuplicateRequest(TashilatError):
+    """The journal already holds an entry with this request id: the request was done."""
+
+    status = 409
+
+
 @dataclass(frozen=True)
 class Posting:
     account: str  # ledger account code, e.g. "YF:1403-0001-0000001"

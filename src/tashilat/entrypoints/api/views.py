@@ -1,15 +1,17 @@
-"""ORM rows to JSON (API schemas stay separate from database rows)."""
+"""Service records and ORM rows to JSON (API schemas stay separate from database rows)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from tashilat.adapters.db.models import Customer, Loan, LoanInstalment, User, YouthAccount
+from tashilat.adapters.db.models import Loan, LoanInstalment
 from tashilat.domain.jalali import format_jalali
+from tashilat.services.ports.auth import UserRecord
+from tashilat.services.ports.youth import AccountRecord, CustomerRecord
 
 
-def user(u: User) -> dict[str, Any]:
+def user(u: UserRecord) -> dict[str, Any]:
     return {
         "id": u.id,
         "username": u.username,
@@ -20,7 +22,7 @@ def user(u: User) -> dict[str, Any]:
     }
 
 
-def customer(c: Customer) -> dict[str, Any]:
+def customer(c: CustomerRecord) -> dict[str, Any]:
     return {
         "id": c.id,
         "national_id": c.national_id,
@@ -31,7 +33,7 @@ def customer(c: Customer) -> dict[str, Any]:
     }
 
 
-def account(a: YouthAccount) -> dict[str, Any]:
+def account(a: AccountRecord) -> dict[str, Any]:
     return {
         "id": a.id,
         "number": a.number,

@@ -29,14 +29,23 @@ class UnitOfWork(Protocol):
     rolled back when the block ends. Every journal entry written in the transaction must
     balance before ``commit`` succeeds."""
 
-    users: UserRepository
-    business_date: BusinessDateRepository
-    customers: CustomerRepository
-    accounts: AccountRepository
-    ledger: LedgerRepository
-    loans: LoanRepository
-    employment: EmploymentRepository
-    reports: ReportsReader
+    # Read-only members: an implementation may hand out its own repository classes.
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def business_date(self) -> BusinessDateRepository: ...
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def accounts(self) -> AccountRepository: ...
+    @property
+    def ledger(self) -> LedgerRepository: ...
+    @property
+    def loans(self) -> LoanRepository: ...
+    @property
+    def employment(self) -> EmploymentRepository: ...
+    @property
+    def reports(self) -> ReportsReader: ...
 
     def __enter__(self) -> Self: ...
 
