@@ -1,4 +1,4 @@
-"""Property tests of the affordability rules (PROGRAMS.md §3.2).
+"""Property tests of the affordability rules (docs/rules.md §3.2).
 
 * The burden of the same instalment falls (never rises) as income rises — across profiles
   (a higher wage level, another household income) and along a loan's life when wages rise.

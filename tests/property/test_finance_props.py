@@ -1,4 +1,4 @@
-"""Property tests of tashilat.domain.finance (PROGRAMS.md §5 "Rounding").
+"""Property tests of tashilat.domain.finance (docs/rules.md §5 "Rounding").
 
 The level (exact) instalments are recomputed here independently with ``Fraction``.
 

@@ -1,4 +1,4 @@
-"""Properties of the youth-fund rules over random histories (PROGRAMS.md §1.3)."""
+"""Properties of the youth-fund rules over random histories (docs/rules.md §1.3)."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Unit tests of the construction workers' insurance rules (PROGRAMS.md §4)."""
+"""Unit tests of the construction workers' insurance rules (docs/rules.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Unit tests of tashilat.domain.finance against PROGRAMS.md §5 and §3.2."""
+"""Unit tests of tashilat.domain.finance against docs/rules.md §5 and §3.2."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def _check_invariants(s: Schedule) -> None:
         assert i.amount == i.principal + i.profit
 
 
-# --- PROGRAMS.md §5 test vector: simple repayment -------------------------------------------
+# --- docs/rules.md §5 test vector: simple repayment -------------------------------------------
 
 
 def test_simple_vector_600m_17_5_percent_144_months() -> None:
@@ -67,7 +67,7 @@ def test_annuity_payment_is_exact_and_unrounded() -> None:
     assert annuity_payment(1_200_000, Decimal(0), 12) == 100_000
 
 
-# --- PROGRAMS.md §5 test vector: stepwise repayment -----------------------------------------
+# --- docs/rules.md §5 test vector: stepwise repayment -----------------------------------------
 
 
 def test_stepwise_vector_5_5bn_18_percent_240_months_3_percent_step() -> None:
@@ -244,7 +244,7 @@ def test_late_penalty_examples() -> None:
     assert late_penalty(0, Decimal(18), days_late=10) == 0
 
 
-# --- PROGRAMS.md §3.2: months to repay and largest principal -------------------------------
+# --- docs/rules.md §3.2: months to repay and largest principal -------------------------------
 
 
 def _balance_after(principal: int, annual_rate: int, instalment: int, n: int) -> Fraction:
@@ -263,7 +263,7 @@ def test_months_to_repay_couples_loan_at_18_percent() -> None:
 
 
 def test_months_to_repay_couples_loan_at_23_percent() -> None:
-    # PROGRAMS §3.2 says "about 133": the exact term is 133.04 months, i.e. 133 full
+    # docs/rules.md §3.2 says "about 133": the exact term is 133.04 months, i.e. 133 full
     # instalments leave about 7.13 million rial, repaid by a smaller 134th instalment
     # (about 7.27 million rial with its month's profit). So the count of payments is 134.
     assert months_to_repay(9_600_000_000, Decimal(23), 200_000_000) == 134

@@ -1,4 +1,4 @@
-"""Unit tests of the wage, affordability and article 149 rules (PROGRAMS.md §3)."""
+"""Unit tests of the wage, affordability and article 149 rules (docs/rules.md §3)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ FAMILY = WorkerProfile(married=True, children=2)  # the acceptance profile
 GROSS_1403_FAMILY = 113_994_208
 
 
-# -- the policy data agrees with itself (PROGRAMS.md §3.1) -------------------------------
+# -- the policy data agrees with itself (docs/rules.md §3.1) -------------------------------
 
 
 @pytest.mark.parametrize("year", [1403, 1404])

@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 
 class Status(StrEnum):
-    """How much a figure can be trusted (PROGRAMS.md, the status table)."""
+    """How much a figure can be trusted (docs/rules.md, the status table)."""
 
     SEED = "seed"
     SOURCED = "sourced"

@@ -1,11 +1,11 @@
 """Repayment schedules, late-payment charges and affordability arithmetic.
 
-Implements PROGRAMS.md §5 ("Shared finance rules") and the affordability sums of §3.2.
+Implements docs/rules.md §5 ("Shared finance rules") and the affordability sums of §3.2.
 Pure: no I/O, no clock, no float. Money is ``int`` rial; rates are ``Decimal`` percents a
 year (``Decimal("17.5")`` is 17.5% a year); every intermediate is a ``Decimal`` computed in a
 local 50-digit context or an exact integer/``Fraction``.
 
-Rounding (PROGRAMS.md §5 "Rounding", ``assumed``; the unit is a policy parameter):
+Rounding (docs/rules.md §5 "Rounding", ``assumed``; the unit is a policy parameter):
 
 * each instalment's amount is the exact level amount rounded half-up to ``rounding_unit``;
 * the profit (or fee) of a month is the outstanding balance times the monthly rate
@@ -63,7 +63,7 @@ def _context() -> Context:
 
 
 class Method(StrEnum):
-    """How a loan is repaid (PROGRAMS.md §5)."""
+    """How a loan is repaid (docs/rules.md §5)."""
 
     SIMPLE = "simple"  # level annuity
     STEPWISE = "stepwise"  # پلکانی: level within a year, rising by a step each year
@@ -165,7 +165,7 @@ class Schedule:
 
     @property
     def charge_label(self) -> str:
-        """PROGRAMS.md §5 "Qard al-hasan fee": the fee is not interest and is labelled so."""
+        """docs/rules.md §5 "Qard al-hasan fee": the fee is not interest and is labelled so."""
         return "fee" if self.method is Method.FEE else "profit"
 
     @property
@@ -289,7 +289,7 @@ def _check_loan(
 
 
 def _monthly_rate(annual_rate: Decimal) -> Decimal:
-    """PROGRAMS.md §5: the monthly rate is the annual rate / 12 (percent -> fraction)."""
+    """docs/rules.md §5: the monthly rate is the annual rate / 12 (percent -> fraction)."""
     with localcontext(_context()):
         return annual_rate / 100 / MONTHS_PER_YEAR
 
@@ -326,7 +326,7 @@ def _build(
     levels: Sequence[Decimal],
 ) -> Schedule:
     """Turn exact level amounts (one per repayment month) into a rounded schedule
-    (PROGRAMS.md §5 "Rounding": round each instalment, the last absorbs the difference)."""
+    (docs/rules.md §5 "Rounding": round each instalment, the last absorbs the difference)."""
 
     def due(number: int) -> date | None:
         # always counted from the start date, so a clamped day never drifts
@@ -368,7 +368,7 @@ def _build(
 
 def annuity_payment(principal: int, annual_rate: Decimal, months: int) -> Decimal:
     """The exact (unrounded) level monthly payment that repays ``principal`` in ``months``
-    at ``annual_rate`` / 12 a month (PROGRAMS.md §5 "Simple repayment"):
+    at ``annual_rate`` / 12 a month (docs/rules.md §5 "Simple repayment"):
     ``P·i / (1 − (1+i)^−n)``, or ``P / n`` at 0%."""
     p, r, n, _, _ = _check_loan(principal, annual_rate, months, 0, 1)
     with localcontext(_context()):
@@ -387,7 +387,7 @@ def simple_schedule(
     start: date | None = None,
     rounding_unit: int = 1,
 ) -> Schedule:
-    """Level-annuity schedule (PROGRAMS.md §5 "Simple repayment"), rounded per §5
+    """Level-annuity schedule (docs/rules.md §5 "Simple repayment"), rounded per §5
     "Rounding". Test vector: 600,000,000 rial at 17.5% over 144 months → 9,992,322 a month.
 
     During ``grace_months`` only the month's profit on the full principal is paid."""
@@ -435,7 +435,7 @@ def stepwise_schedule(
     start: date | None = None,
     rounding_unit: int = 1,
 ) -> Schedule:
-    """Stepwise (پلکانی) schedule (PROGRAMS.md §5 "Stepwise repayment"): instalments level
+    """Stepwise (پلکانی) schedule (docs/rules.md §5 "Stepwise repayment"): instalments level
     within each 12-month year and rising by ``step_percent`` each year, priced at the annual
     rate / 12; rounded per §5 "Rounding" (the last instalment absorbs the difference).
 
@@ -467,7 +467,7 @@ def fee_schedule(
     start: date | None = None,
     rounding_unit: int = 1,
 ) -> Schedule:
-    """Qard al-hasan schedule (PROGRAMS.md §5 "Qard al-hasan fee"): an annuity at the fee
+    """Qard al-hasan schedule (docs/rules.md §5 "Qard al-hasan fee"): an annuity at the fee
     rate whose charge is a *fee* (کارمزد), not interest — ``Schedule.charge_label`` says so;
     the per-month fee sits in ``Instalment.profit``."""
     p, r, n, g, u = _check_loan(principal, fee_rate, months, grace_months, rounding_unit)
@@ -496,7 +496,7 @@ def build_schedule(
     start: date | None = None,
     rounding_unit: int = 1,
 ) -> Schedule:
-    """Dispatch to the schedule of ``method`` (PROGRAMS.md §5). ``step_percent`` is used by
+    """Dispatch to the schedule of ``method`` (docs/rules.md §5). ``step_percent`` is used by
     the stepwise method only (default 3%) and ignored by the others."""
     try:
         m = Method(method)
@@ -544,7 +544,7 @@ def late_penalty(
     penalty_points: Decimal = DEFAULT_PENALTY_POINTS,
     day_count: int = 365,
 ) -> int:
-    """Late-payment charge (وجه التزام تأخیر, PROGRAMS.md §5 "Late payment"): (contract rate
+    """Late-payment charge (وجه التزام تأخیر, docs/rules.md §5 "Late payment"): (contract rate
     + 6 percentage points) a year, simple and never compounded, on the overdue amount for
     ``days_late`` days, computed exactly and rounded DOWN to the rial.
 
@@ -588,7 +588,7 @@ def late_penalty(
 
 def months_to_repay(principal: int, annual_rate: Decimal, instalment: int) -> int:
     """How many months a fixed monthly ``instalment`` takes to repay ``principal`` at
-    ``annual_rate`` / 12 a month (PROGRAMS.md §3.2, §5): the smallest ``n`` whose balance,
+    ``annual_rate`` / 12 a month (docs/rules.md §3.2, §5): the smallest ``n`` whose balance,
     computed exactly, is paid off (the last instalment may be smaller).
 
     Raises ``InvalidInput`` when the instalment never exceeds the monthly profit."""
@@ -646,7 +646,7 @@ def months_to_repay(principal: int, annual_rate: Decimal, instalment: int) -> in
 
 def max_principal(instalment: int, annual_rate: Decimal, months: int) -> int:
     """The largest principal (rial) whose exact level instalment over ``months`` at
-    ``annual_rate`` / 12 is at most ``instalment`` (PROGRAMS.md §5 "Simple repayment",
+    ``annual_rate`` / 12 is at most ``instalment`` (docs/rules.md §5 "Simple repayment",
     §3.2): the present value of the instalments, rounded down."""
     a = _as_int(
         instalment,

@@ -165,7 +165,7 @@ def start_of_year(year: int) -> date:
 
 def account_month_start(opened_on: date, i: int) -> date:
     """First day of account month ``i`` (1-based): the opening date plus ``i-1`` months
-    (PROGRAMS.md §1.3), always counted from the opening date so clamping never drifts."""
+    (docs/rules.md §1.3), always counted from the opening date so clamping never drifts."""
     if i < 1:
         raise ValueError("account months are numbered from 1")
     return add_months(opened_on, i - 1)

@@ -1,5 +1,5 @@
 """Youth Housing Savings Fund servicing: customers, accounts, deposits, withdrawals,
-statements, entitlements, transfer of the privilege, closing (PROGRAMS.md §1)."""
+statements, entitlements, transfer of the privilege, closing (docs/rules.md §1)."""
 
 from __future__ import annotations
 
@@ -558,7 +558,7 @@ def account_structures(
     as_of: date | None = None,
 ) -> Structures:
     """The month-end view from the ledger: each complete account month's structure and each
-    complete year's average, at any business date (PROGRAMS.md §1.3)."""
+    complete year's average, at any business date (docs/rules.md §1.3)."""
     from tashilat.domain.jalali import account_month_start, completed_account_months
     from tashilat.domain.programs.youth_fund.rules import monthly_structures, yearly_averages
 

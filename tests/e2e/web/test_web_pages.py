@@ -127,7 +127,7 @@ class TestCitizenForms:
         r = client.get("/construction", params={"date": "1390/12/01", "permit_fees": "1000000000"})
         assert r.status_code == 200
         assert 'data-code="construction.not_modelled"' in r.text
-        assert "PROGRAMS.md" not in r.text  # a citizen sees no file names
+        assert "PROGRAMS.md" not in r.text and "rules.md" not in r.text  # no file names
 
     def test_policy_browser_shows_the_corrected_cap(self, client: TestClient) -> None:
         r = client.get("/policy")

@@ -154,7 +154,8 @@ class TestPlainPersian:
         r = client.get("/youth-fund/plan", params=self.PLAN)
         answer = r.text.split('id="answer"')[1].split("</section>\n")[0]
         visible = re.sub(r"<[^>]+>", " ", answer)
-        for technical in ("youth_fund.", "PROGRAMS.md", "seed/", ".txt", "monthly_structure"):
+        technical_words = ("youth_fund.", "PROGRAMS.md", "rules.md", "seed/", ".txt")
+        for technical in (*technical_words, "monthly_structure"):
             assert technical not in visible, technical
         # one line says how many figures are estimates; the details are folded
         summary = re.search(r'<summary><span id="warnings-title">(.*?)</span>', answer, re.S)
@@ -168,7 +169,8 @@ class TestPlainPersian:
             params={"on": "1403/06/01", "mode": "instalment", "instalment": "200,000,000"},
         )
         answer = r.text.split('id="answer"')[1]
-        assert "PROGRAMS.md" not in answer and "wages.minimum_monthly_wage" not in answer
+        assert "PROGRAMS.md" not in answer and "rules.md" not in answer
+        assert "wages.minimum_monthly_wage" not in answer
 
     def test_staff_keep_the_technical_view(self, client: TestClient, helpers: Any) -> None:
         helpers.login(client, "officer")

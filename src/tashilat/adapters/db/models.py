@@ -243,7 +243,7 @@ class AuditLog(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
-# -- employment-generating loans (PROGRAMS.md §2) ----------------------------------------------
+# -- employment-generating loans (docs/rules.md §2) ----------------------------------------------
 
 
 class Agency(Base):
@@ -372,7 +372,7 @@ class EmploymentSlot(Base):
 
 
 class EmploymentApplication(Base):
-    """A business plan from submission to settlement (PROGRAMS.md §2.4)."""
+    """A business plan from submission to settlement (docs/rules.md §2.4)."""
 
     __tablename__ = "employment_applications"
     __table_args__ = (

@@ -1,2 +1,2 @@
 """Construction workers' social insurance: contributions by law version and the fund's
-projection (PROGRAMS.md §4)."""
+projection (docs/rules.md §4)."""

@@ -1,5 +1,5 @@
 """Construction workers' insurance contributions by the law in force on the permit date
-(PROGRAMS.md §4).
+(docs/rules.md §4).
 
 The text of article 5 in force on a permit's date (``construction.law``) decides the
 owner's (employer's) share:
@@ -7,7 +7,7 @@ owner's (employer's) share:
 * **1379/08/17** (law of 1352 as amended): per m² of floor area, 3% (≤ 100 m²) or 4%
   (> 100 m²) of the minimum *daily* wage at the permit date; whether 4% covers the whole
   area or only the m² over 100 is ``construction.area_rate_mode`` (``assumed``:
-  ``whole_area``, as PROGRAMS.md reads it);
+  ``whole_area``, as docs/rules.md reads it);
 * **1393/09/16**: 15% of the building-permit fees;
 * **1402/06/22** (in force): 25% of the permit, density, demolition/renovation and
   major-repair fees;
@@ -42,7 +42,8 @@ from tashilat.domain.programs.wages.numbers import fmt_percent, half_up, share
 P = "construction"
 LAW = f"{P}.law"
 REF = (
-    "Construction workers' insurance law, article 5 as in force on the permit date (PROGRAMS.md §4)"
+    "Construction workers' insurance law, article 5 as in force on the permit date "
+    "(docs/rules.md §4)"
 )
 MAX_AREA_M2 = Decimal(10_000_000)
 

@@ -1,5 +1,5 @@
 """A projection of the construction workers' insurance fund: resources, obligations and
-deficit by year (PROGRAMS.md §4).
+deficit by year (docs/rules.md §4).
 
 Obligations of year ``y`` = insured workers × per-capita yearly cost; resources = the
 owners' contributions from permits + the workers' contributions. Every series starts from
@@ -8,7 +8,7 @@ fall, as permit revenue in a recession); the figure of each year is computed exa
 the first year's and rounded half-up once (workers to the person, money to the rial), so
 rounding never accumulates.
 
-The per-capita cost is not published (PROGRAMS.md §4): it is always the caller's input and
+The per-capita cost is not published (docs/rules.md §4): it is always the caller's input and
 the answer says so. The insured count defaults to ``construction.insured_workers``
 (800,000, ``seed``). Without a given total, workers' contributions are each insured
 worker's share (the law in force on the first day of the first year, on its base) × 12.
@@ -25,7 +25,7 @@ from tashilat.domain.jalali import MAX_YEAR, MIN_YEAR, start_of_year
 from tashilat.domain.programs.construction.contributions import P, worker_contribution
 from tashilat.domain.programs.wages.numbers import fmt_percent, grown, half_up, percent_of
 
-REF = "PROGRAMS.md §4: the fund's resources (permit revenue, workers' 7%) against its obligations"
+REF = "docs/rules.md §4: the fund's resources (permit revenue, workers' 7%) against its obligations"
 MAX_YEARS = 50
 
 

@@ -1,1 +1,1 @@
-"""Employment-generating qard al-hasan loans (PROGRAMS.md §2)."""
+"""Employment-generating qard al-hasan loans (docs/rules.md §2)."""

@@ -1,4 +1,4 @@
-"""Employment-loan rules (PROGRAMS.md §2), chosen by the date of the decision: caps,
+"""Employment-loan rules (docs/rules.md §2), chosen by the date of the decision: caps,
 guarantee bundles, the repeat-loan rule, the monthly-limit exemption for mandated loans.
 
 Pure: plain values and a policy snapshot in, a ``Decision`` out.
@@ -24,9 +24,9 @@ from tashilat.domain.decision import (
 from tashilat.domain.jalali import format_jalali, to_jalali
 
 P = "employment"
-REF_CAPS = "Central Bank circulars of 25 Ordibehesht and 13 Aban 1403 (PROGRAMS.md §2.1)"
+REF_CAPS = "Central Bank circulars of 25 Ordibehesht and 13 Aban 1403 (docs/rules.md §2.1)"
 REF_GUARANTEES = "Executive directive for micro-loans, latest amendment; circular of 13 Aban 1403"
-REF_REPEAT = "Central Bank circular: one employment loan per person (PROGRAMS.md §2.1)"
+REF_REPEAT = "Central Bank circular: one employment loan per person (docs/rules.md §2.1)"
 REF_LIMIT = "Circular of 13 Aban 1403: mandated loans under 3 billion rial are still paid"
 
 KIND_FA = {"credit_score": "اعتبارسنجی", "promissory_note": "سفته", "guarantor": "ضامن"}

@@ -1,1 +1,1 @@
-"""Worker wages, housing affordability and Labour Law article 149 (PROGRAMS.md §3)."""
+"""Worker wages, housing affordability and Labour Law article 149 (docs/rules.md §3)."""

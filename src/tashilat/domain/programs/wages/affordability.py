@@ -1,4 +1,4 @@
-"""Housing affordability against a worker's income (PROGRAMS.md §3.2).
+"""Housing affordability against a worker's income (docs/rules.md §3.2).
 
 * **Instalment burden** = monthly instalment ÷ household monthly income, for every month of
   a loan's life. Any repayment the Foundation builds (a youth-fund loan, the
@@ -64,8 +64,8 @@ from tashilat.domain.programs.wages.numbers import (
 P = "wages.affordability"
 LIMIT = f"{P}.housing_cost_limit_percent"
 RENT = f"{P}.tehran_average_rent"
-REF_BURDEN = "PROGRAMS.md §3.2: instalment burden = monthly instalment ÷ household monthly income"
-REF_RENT = "PROGRAMS.md §3.2: Tehran average rent against the housing allowance"
+REF_BURDEN = "docs/rules.md §3.2: instalment burden = monthly instalment ÷ household monthly income"
+REF_RENT = "docs/rules.md §3.2: Tehran average rent against the housing allowance"
 MONTHS_PER_YEAR = 12
 MAX_LIMIT_PERCENT = Decimal(1000)
 
@@ -545,7 +545,7 @@ def max_affordable_loan(
             f"At {fmt_percent(annual_rate)}% a year over {months} months, the largest loan is "
             f"{principal:,} rial (highest instalment {value.max_instalment_rial:,} rial).",
             passed=principal > 0,
-            reference="PROGRAMS.md §5 (simple repayment); finance.max_principal",
+            reference="docs/rules.md §5 (simple repayment); finance.max_principal",
         )
     )
     return Decision(
@@ -584,7 +584,7 @@ def repayment_term(
     figures: Iterable[Provenance] = (),
 ) -> Decision[RepaymentTerm]:
     """How many months ``instalment`` a month takes to repay ``principal`` at
-    ``annual_rate`` / 12 a month (PROGRAMS.md §3.2: 9,600,000,000 at 18% with 200,000,000
+    ``annual_rate`` / 12 a month (docs/rules.md §3.2: 9,600,000,000 at 18% with 200,000,000
     a month → 86 months). ``figures``: as for :func:`instalment_burden` (the rate)."""
     _positive(principal, "principal", "مبلغ وام", "principal")
     _positive(instalment, "instalment", "مبلغ قسط", "instalment")
@@ -612,7 +612,7 @@ def repayment_term(
         f"{value.extra_months} months); the last instalment is "
         f"{value.last_instalment_rial:,} rial and {total:,} rial is paid in all.",
         passed=True,
-        reference="PROGRAMS.md §3.2, §5; finance.months_to_repay",
+        reference="docs/rules.md §3.2, §5; finance.months_to_repay",
     )
     return Decision(
         outcome="repaid",

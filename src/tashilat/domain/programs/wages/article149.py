@@ -1,4 +1,4 @@
-"""Labour Law article 149: the employer's housing obligations (PROGRAMS.md §3.3).
+"""Labour Law article 149: the employer's housing obligations (docs/rules.md §3.3).
 
 Given a workshop — how many workers, whether a workers' housing co-operative exists, and
 whether it is "large" — list the obligations with the article's text in Persian (the
@@ -199,7 +199,7 @@ def employer_obligations(
                 f"is paid to every worker ({total:,} rial a month in all).",
                 passed=True,
                 parameter="wages.housing_allowance",
-                reference="Supreme Labour Council wage decision (PROGRAMS.md §3.1)",
+                reference="Supreme Labour Council wage decision (docs/rules.md §3.1)",
             )
         )
     value = Article149(

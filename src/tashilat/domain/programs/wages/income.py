@@ -1,5 +1,5 @@
 """A worker's monthly income by component, the worker's social insurance, and net pay
-(PROGRAMS.md §3.1).
+(docs/rules.md §3.1).
 
 Gross monthly income is the sum of the Supreme Labour Council's components in force on the
 business date: the base wage (the legal minimum unless a wage level is given), the
@@ -42,9 +42,9 @@ from tashilat.domain.jalali import jalali_year
 from tashilat.domain.programs.wages.numbers import half_up, share
 
 P = "wages"
-REF_WAGES = "Supreme Labour Council wage decision of the year (PROGRAMS.md §3.1)"
+REF_WAGES = "Supreme Labour Council wage decision of the year (docs/rules.md §3.1)"
 REF_INSURANCE = (
-    "Social Security Act: the worker's 7% share of the insurable wage (PROGRAMS.md §3.1)"
+    "Social Security Act: the worker's 7% share of the insurable wage (docs/rules.md §3.1)"
 )
 
 MAX_CHILDREN = 20

@@ -1,6 +1,6 @@
 """Cities and their tier for the Youth Housing Savings Fund (صندوق پس‌انداز مسکن جوانان).
 
-PROGRAMS §1.1 "Tier of a city": Tehran (the city) is tier 1; the 31 provincial centres and
+docs/rules.md §1.1 "Tier of a city": Tehran (the city) is tier 1; the 31 provincial centres and
 every city of over 200,000 people in the 1395 (2016) census are tier 2; every other city is
 tier 3. "Over 200,000" is read strictly: ``population_1395 > 200_000``.
 

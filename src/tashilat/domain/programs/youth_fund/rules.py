@@ -1,4 +1,4 @@
-"""Youth Housing Savings Fund rules (PROGRAMS.md §1): deposits → monthly structures →
+"""Youth Housing Savings Fund rules (docs/rules.md §1): deposits → monthly structures →
 yearly averages → entitlement, with the cohort's terms from policy.
 
 Pure: plain values and a policy snapshot in, a ``Decision`` out. The business date is an
@@ -34,8 +34,8 @@ from tashilat.domain.programs.youth_fund.servicing import RELATIONS_FA, check_wi
 
 P = "youth_fund"
 TIERS = ("tier_1", "tier_2", "tier_3")
-REF_CAPS = "PROGRAMS.md §1.1; Bank Maskan announcement of the cohort's caps"
-REF_ENTITLEMENT = "PROGRAMS.md §1.3 (Bank Maskan: average of each year = structure / 12)"
+REF_CAPS = "docs/rules.md §1.1; Bank Maskan announcement of the cohort's caps"
+REF_ENTITLEMENT = "docs/rules.md §1.3 (Bank Maskan: average of each year = structure / 12)"
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def monthly_structures(
     opened_on: date, events: Iterable[Event], months: int, mode: str = "lowest_balance"
 ) -> list[int]:
     """s_1 … s_months: the lowest end-of-day balance of each account month (or its closing
-    balance with ``mode="closing_balance"``). PROGRAMS.md §1.3."""
+    balance with ``mode="closing_balance"``). docs/rules.md §1.3."""
     if mode not in ("lowest_balance", "closing_balance"):
         raise PolicyError(
             "youth_fund.structure_mode",
@@ -513,7 +513,7 @@ def entitlement(
     check: bool = False,
 ) -> Decision[Entitlement]:
     """The loan entitlement of an account at the business date ``as_of`` from its real
-    history (PROGRAMS.md §1.3). Before the minimum wait: no entitlement, and the decision
+    history (docs/rules.md §1.3). Before the minimum wait: no entitlement, and the decision
     says when the holder becomes eligible and what the cap will be then.
 
     With ``check`` a history given by hand is first held to the account services' rules

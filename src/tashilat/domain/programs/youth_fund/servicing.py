@@ -1,4 +1,4 @@
-"""Youth-fund servicing rules (PROGRAMS.md §1.3–1.4): who may hold an account, the
+"""Youth-fund servicing rules (docs/rules.md §1.3–1.4): who may hold an account, the
 withdrawal floor, transfer of the privilege, and the housing loan offer.
 
 Each check returns reasons; a refusal lists every failed condition in Persian and English
@@ -17,8 +17,8 @@ from tashilat.domain.jalali import to_jalali
 from tashilat.domain.money import round_down
 
 P = "youth_fund"
-REF_RULES = "Bank Maskan, Youth Housing Savings Fund terms (PROGRAMS.md §1.3)"
-REF_LOAN = "Bank Maskan, youth-fund housing loan terms (PROGRAMS.md §1.4)"
+REF_RULES = "Bank Maskan, Youth Housing Savings Fund terms (docs/rules.md §1.3)"
+REF_LOAN = "Bank Maskan, youth-fund housing loan terms (docs/rules.md §1.4)"
 
 RELATIONS_FA = {
     "spouse": "همسر",

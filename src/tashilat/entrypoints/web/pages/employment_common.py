@@ -23,7 +23,7 @@ from tashilat.entrypoints.web.rendering import audit_refusal
 from tashilat.entrypoints.web.sessions import ROLE_LABELS, Page, signed_in_page
 from tashilat.services.errors import Forbidden, NotFound
 
-# The roles of PROGRAMS.md §2.4 in the header (the core names only the branch roles).
+# The roles of docs/rules.md §2.4 in the header (the core names only the branch roles).
 ROLE_LABELS.setdefault("agency_officer", ("کارشناس دستگاه حمایتی", "agency officer"))
 ROLE_LABELS.setdefault("bank_officer", ("کارشناس بانک عامل", "bank officer"))
 
