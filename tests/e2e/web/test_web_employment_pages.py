@@ -173,7 +173,7 @@ class TestForms:
         )
         assert r.status_code == 422
         assert re.search(r'<li class="failed" data-code="employment.cap">', r.text)
-        assert "PROGRAMS.md §2.1" in r.text
+        assert "docs/rules.md §2.1" in r.text
         assert 'id="plan-amount-error"' in r.text
         # a person who already had an employment loan (SAMAT, 1402/08/20): under the rules of
         # the demo's business date (1404's) a second loan needs, among others, a business

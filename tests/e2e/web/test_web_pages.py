@@ -307,7 +307,7 @@ class TestAccess:
         assert r.status_code == 422
         assert 'data-code="loan.within_entitlement"' in r.text
         assert 'data-code="loan.within_appraisal"' in r.text
-        assert "PROGRAMS.md §1.4" in r.text  # the legal reference of each reason
+        assert "docs/rules.md §1.4" in r.text  # the legal reference of each reason
 
 
 class TestCsv:
