@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 URL = "/employment/applications/1"
+PHONE_360 = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def repay(client: TestClient, helpers: Any, amount: str, request_id: str) -> Any:
@@ -117,3 +120,54 @@ class TestEmploymentRepaymentReceipt:
             page = client.get(url, params={"receipt": tracking})
             assert page.status_code == 200
             assert 'class="receipt"' not in page.text, (url, tracking)
+
+
+@pytest.fixture
+def context_for(browser: Any, live_server: str) -> Any:
+    contexts: list[Any] = []
+
+    def make(viewport: dict[str, int]) -> Any:
+        ctx = browser.new_context(base_url=live_server, viewport=viewport, locale="fa-IR")
+        ctx.set_default_timeout(15_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE_360, DESKTOP], ids=["phone", "desktop"])
+def test_the_receipt_in_a_browser_prints_alone(context_for: Any, viewport: dict[str, int]) -> None:
+    """1,000,000 rial goes to the next month's fee (the live server is shared, so each run
+    pays a fee only and the principal left stays the loan's whole amount)."""
+    from playwright.sync_api import expect
+
+    page = context_for(viewport)
+    page.goto("/login")
+    page.get_by_label(re.compile("نام کاربری")).fill("bank.officer")
+    page.get_by_label(re.compile("گذرواژه")).fill("tashilat-demo")
+    page.get_by_role("button", name=re.compile("^ورود$")).click()
+    page.wait_for_url(re.compile(r"/employment"))
+    page.goto(URL)
+    page.locator("#repay-amount").fill("۱٬۰۰۰٬۰۰۰")
+    page.get_by_role("button", name="ثبت بازپرداخت").click()
+    receipt = page.locator("section.receipt")
+    expect(receipt).to_be_visible()
+    expect(receipt).to_be_in_viewport()
+    expect(page.locator("#receipt-amount")).to_have_text("۱٬۰۰۰٬۰۰۰")
+    expect(page.locator("#receipt-fee")).to_have_text("۱٬۰۰۰٬۰۰۰")
+    expect(page.locator("#receipt-penalty")).to_have_text("۰")
+    expect(page.locator("#receipt-principal")).to_have_text("۰")
+    expect(page.locator("#receipt-balance")).to_have_text("۲٬۵۰۰٬۰۰۰٬۰۰۰")
+    expect(page.locator("#receipt-application")).to_have_text("۱")
+    expect(page.locator("#receipt-tracking")).to_have_text(
+        re.compile(r"^emp-repay:1:web-[0-9a-f]{32}$")
+    )
+    expect(page.locator("#receipt-time")).to_contain_text("ساعت")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], width
+    page.emulate_media(media="print")
+    expect(page.locator("header.site")).to_be_hidden()
+    expect(page.locator("#repay-amount")).to_be_hidden()
+    expect(receipt).to_be_visible()
