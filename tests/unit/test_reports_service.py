@@ -325,3 +325,56 @@ def test_business_date_unset_is_a_conflict(uow: FakeUnitOfWork) -> None:
     uow.store.reports.today = None
     with pytest.raises(Conflict):
         reports.loans(uow, ADMIN)
+
+
+def test_employment_receipt_splits_a_repayment_and_keeps_to_its_application(
+    uow: FakeUnitOfWork,
+) -> None:
+    r = uow.store.reports
+    r.owners = {100: ApplicationOwner(agency_id=30, bank_id=20), 101: ApplicationOwner(31, 21)}
+    at = datetime(2025, 6, 1, 9, tzinfo=UTC)
+    r.entries = [
+        PostedEntry(20, date(2025, 1, 1), at, {"EMP:100:PRINCIPAL": 2_500_000_000}),
+        PostedEntry(
+            21,
+            date(2025, 6, 1),
+            at,
+            {
+                "BANK:SETTLEMENT": 30_000_000,
+                "EMP:100:PENALTY": -1_200_000,
+                "INCOME:FEES": -8_800_000,
+                "EMP:100:PRINCIPAL": -20_000_000,
+            },
+        ),
+        PostedEntry(22, date(2025, 6, 2), at, {"BANK:SETTLEMENT": 5_000, "INCOME:FEES": -5_000}),
+    ]
+    r.entry_keys = {
+        20: ("d1", "employment.disburse"),
+        21: ("t1", "employment.repay"),
+        22: ("emp-repay:100:web-x", "employment.repay"),
+    }
+    got = reports.employment_receipt(uow, BANK_OFFICER, 100, "t1")
+    assert got is not None
+    assert (got.amount, got.penalty, got.profit, got.principal) == (
+        30_000_000,
+        1_200_000,
+        8_800_000,
+        20_000_000,
+    )
+    assert (got.balance_after, got.application_id, got.kind) == (
+        2_480_000_000,
+        100,
+        "employment.repay",
+    )
+    # a payment of fees only touches none of the application's accounts: its tracking
+    # number names the application
+    fees = reports.employment_receipt(uow, BANK_OFFICER, 100, "emp-repay:100:web-x")
+    assert fees is not None and (fees.amount, fees.profit, fees.principal) == (5_000, 5_000, 0)
+    assert reports.employment_receipt(uow, BANK_OFFICER, 100, "nope") is None
+    assert reports.employment_receipt(uow, BANK_OFFICER, 100, "d1") is None  # not a repayment
+    assert reports.employment_receipt(uow, ADMIN, 101, "t1") is None  # not 101's entry
+    assert reports.employment_receipt(uow, ADMIN, 101, "emp-repay:100:web-x") is None
+    with pytest.raises(Forbidden):
+        reports.employment_receipt(uow, BANK_OFFICER, 101, "t1")
+    with pytest.raises(NotFound):
+        reports.employment_receipt(uow, ADMIN, 999, "t1")

@@ -336,16 +336,22 @@ def employment_guarantees(uow: UnitOfWork, actor: Actor, app_id: int) -> list[Gu
     """The guarantees recorded for an application (in the caller's scope)."""
     require(actor, "employment.read")
     with uow:
-        owner = uow.reports.application_owner(app_id)
-        if owner is None:
-            raise not_found("application", "درخواست", app_id)
-        if not _employment_visible(actor, owner.agency_id, owner.bank_id):
-            raise Forbidden(
-                "employment.scope",
-                "این درخواست در حوزه شما نیست.",
-                "This application is not yours to see.",
-            )
+        _require_application(uow, actor, app_id)
         return uow.reports.guarantees(app_id)
+
+
+def _require_application(uow: UnitOfWork, actor: Actor, app_id: int) -> None:
+    """Refuse an application that does not exist (404) or is not in the caller's agency or
+    bank (403)."""
+    owner = uow.reports.application_owner(app_id)
+    if owner is None:
+        raise not_found("application", "درخواست", app_id)
+    if not _employment_visible(actor, owner.agency_id, owner.bank_id):
+        raise Forbidden(
+            "employment.scope",
+            "این درخواست در حوزه شما نیست.",
+            "This application is not yours to see.",
+        )
 
 
 def employment_payers(
@@ -422,4 +428,40 @@ def loan_receipt(uow: UnitOfWork, actor: Actor, loan_id: int, tracking: str) -> 
             principal=principal,
             profit=amount - principal - penalty,
             penalty=penalty,
+        )
+
+
+def employment_receipt(uow: UnitOfWork, actor: Actor, app_id: int, tracking: str) -> Receipt | None:
+    """The receipt of an employment-loan repayment: the amount, how it was applied (late
+    charge, fee, principal) and the principal left after it (``None`` when no repayment of
+    this application has that tracking number). Scoped like the application itself."""
+    from tashilat.services.employment._common import penalty_code, principal_code
+
+    require(actor, "employment.read")
+    code, penalty_at = principal_code(app_id), penalty_code(app_id)
+    with uow:
+        _require_application(uow, actor, app_id)
+        entry = uow.reports.posted_entry(request_id=tracking, kind="employment.repay")
+        if entry is None:
+            return None
+        legs = entry.legs
+        # a payment that only covered a fee touches none of the application's own accounts;
+        # the pages' tracking numbers name the application
+        if not (tracking.startswith(f"emp-repay:{app_id}:") or code in legs or penalty_at in legs):
+            return None
+        amount = legs.get("BANK:SETTLEMENT", 0)
+        principal = -legs.get(code, 0)
+        penalty = -legs.get(penalty_at, 0)
+        return Receipt(
+            kind="employment.repay",
+            tracking=tracking,
+            entry_id=entry.id,
+            amount=amount,
+            balance_after=uow.reports.ledger_balance_through(code, entry.id),
+            business_date=entry.business_date,
+            recorded_at=entry.recorded_at,
+            principal=principal,
+            profit=amount - principal - penalty,
+            penalty=penalty,
+            application_id=app_id,
         )

@@ -174,4 +174,5 @@ RECEIPT_KINDS: dict[str, tuple[str, str]] = {
     "youth.withdraw": ("برداشت", "withdrawal"),
     "youth.open": ("واریز افتتاح حساب", "opening deposit"),
     "loan.repay": ("بازپرداخت وام", "loan repayment"),
+    "employment.repay": ("بازپرداخت وام اشتغال‌زایی", "employment loan repayment"),
 }

@@ -216,7 +216,9 @@ class GuaranteeRow:
 @dataclass(frozen=True)
 class Receipt:
     """A money movement as a person keeps it: what, how much, the balance after it, the
-    tracking number (the request's idempotency key) and when it was recorded."""
+    tracking number (the request's idempotency key) and when it was recorded. A loan
+    repayment also carries its split; an employment-loan repayment names its application
+    (``application_id``) instead of an account, and ``profit`` is its fee."""
 
     kind: str
     tracking: str
@@ -229,6 +231,7 @@ class Receipt:
     principal: int = 0
     profit: int = 0
     penalty: int = 0
+    application_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,9 @@ from tashilat.entrypoints.web.pages.employment_common import (
     _refused,
     bundle_words,
 )
+from tashilat.entrypoints.web.pages.staff_common import _receipt
 from tashilat.entrypoints.web.rendering import WebRoute, redirect, render, status_of
-from tashilat.entrypoints.web.sessions import CheckedForm, Page
+from tashilat.entrypoints.web.sessions import CheckedForm, Page, url_with
 from tashilat.services import calendar, employment, loans, reports
 
 router = APIRouter(prefix="/employment", route_class=WebRoute)
@@ -168,6 +169,7 @@ def _detail(
             eligibility=eligibility,
             projected=projected,
             outstanding=outstanding,
+            receipt=_receipt(page, reports.employment_receipt, app_id),
             business_date=on,
             forms=all_forms,
             bank_options=[
@@ -199,9 +201,11 @@ def _step(
     data: Mapping[str, str],
     call: Callable[[Form], str | None],
     default_field: str | None = None,
+    receipt: str = "",
 ) -> Response:
     """Run one step of the workflow: ``call`` parses its fields and calls the service,
-    returning the ``ok`` key to show, or ``None`` when a field was wrong."""
+    returning the ``ok`` key to show, or ``None`` when a field was wrong. A step that moves
+    money names its tracking number (``receipt``) so the page it leads to shows the receipt."""
     form = Form(values=data, fields=FORMS[name])
     try:
         ok = call(form)
@@ -210,6 +214,9 @@ def _step(
         return _detail(page, app_id, {name: form}, status=status_of(exc))
     if ok is None or not form.ok:
         return _detail(page, app_id, {name: form}, status=422)
+    if receipt:
+        url = url_with(f"/employment/applications/{app_id}", ok=ok, receipt=receipt)
+        return redirect(url + "#receipt")
     return redirect(f"/employment/applications/{app_id}?ok={ok}")
 
 
@@ -343,6 +350,7 @@ def withdraw(page: EmploymentPage, app_id: int, data: CheckedForm) -> Response:
 def repay(page: EmploymentPage, app_id: int, data: CheckedForm) -> Response:
     actor = page.actor
     assert actor is not None
+    tracking = f"emp-repay:{app_id}:{request_id_of(data)}"
 
     def call(form: Form) -> str | None:
         amount = form.parse("amount", rial_field("amount"))
@@ -354,8 +362,8 @@ def repay(page: EmploymentPage, app_id: int, data: CheckedForm) -> Response:
             page.container.policy,
             app_id=app_id,
             amount=amount,
-            request_id=f"emp-repay:{app_id}:{request_id_of(data)}",
+            request_id=tracking,
         )
         return "replayed" if r.replayed else "repaid"
 
-    return _step(page, app_id, "repay", data, call, default_field="amount")
+    return _step(page, app_id, "repay", data, call, default_field="amount", receipt=tracking)
