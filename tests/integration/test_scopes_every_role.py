@@ -5,6 +5,9 @@ it is checked here or named as not a list. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from tashilat.bootstrap import Container
 from tashilat.entrypoints.api.app import create_app
+from tashilat.entrypoints.web import pages as web_pages
 from tashilat.services import auth, employment, youth
 from tashilat.services.auth import SYSTEM
 
@@ -36,6 +40,15 @@ ROLES = [
     "payer1",  # a supervisor of bank B1 and branch 0101
 ]
 FORBIDDEN = None
+# each record's holder, distinct so that a page showing a record can be told by its name
+PEOPLE = {
+    "A": "سارا احمدی",
+    "B": "حسین محمدی",
+    "s1": "نرگس طاهری",
+    "s2": "مهدی صالحی",
+    "i1": "فاطمه نوری",
+    "i2": "جواد امینی",
+}
 
 # customers and accounts: A in branch 0101, B in branch 0301
 YOUTH: dict[str, set[str] | None] = {
@@ -113,7 +126,7 @@ def scene(container: Container) -> Iterator[Scene]:
             c.uow(),
             who,
             national_id=nid,
-            name="مشتری",
+            name=PEOPLE[name],
             birth_date=date(1996, 7, 1),
             branch_id=branch,
         )
@@ -147,7 +160,7 @@ def scene(container: Container) -> Iterator[Scene]:
             actor,
             c.policy,
             national_id=national_id(6000 + n),
-            name="متقاضی",
+            name=PEOPLE[name],
             province="تهران",
             agency_code=agency,
             amount=AMOUNT[name],
@@ -303,3 +316,68 @@ def test_every_get_operation_is_checked_or_named_as_not_a_list(container: Contai
 def test_every_list_and_report_for_every_role(scene: Scene, who: str) -> None:
     for url, check in LISTS.items():
         check(scene, who, url)
+
+
+# The staff pages and CSV downloads, with the table above that says who sees which rows
+# (a customer has their own pages, not the staff ones)
+STAFF_YOUTH = {**YOUTH, "holder": None}
+WEB: dict[str, dict[str, set[str] | None]] = {
+    "/staff/customers": STAFF_YOUTH,
+    "/staff/accounts": STAFF_YOUTH,
+    "/staff/reports": STAFF_YOUTH,
+    "/staff/reports/accounts.csv": STAFF_YOUTH,
+    "/staff/loans": {w: (None if STAFF_YOUTH[w] is None else set()) for w in ROLES},
+    "/staff/loans/queue": {w: (None if STAFF_YOUTH[w] is None else set()) for w in ROLES},
+    "/staff/reports/loans.csv": {w: (None if STAFF_YOUTH[w] is None else set()) for w in ROLES},
+    "/staff/audit": {w: (None if AUDIT[w] is None else set()) for w in ROLES},
+    "/employment": APPS,
+    "/employment/reports": {w: (None if APPS[w] is None else set()) for w in ROLES},
+    "/employment/reports/pipeline.csv": {w: (None if APPS[w] is None else set()) for w in ROLES},
+    "/employment/reports/categories.csv": {w: (None if APPS[w] is None else set()) for w in ROLES},
+    "/employment/reports/speed.csv": {w: (None if APPS[w] is None else set()) for w in ROLES},
+    "/employment/allocations": {w: (None if APPS[w] is None else set()) for w in ROLES},
+    "/employment/allocations.csv": {w: (None if APPS[w] is None else set()) for w in ROLES},
+    "/employment/limits.csv": {w: (None if APPS[w] is None else set()) for w in ROLES},
+}
+# staff GET pages that are not lists: one record by id, forms, the date
+WEB_NOT_LISTS = {"/staff", "/staff/business-date", "/employment/check"}
+
+
+def web_login(client: TestClient, who: str) -> None:
+    page = client.get("/login")
+    token = re.search(r'name="login_csrf" value="([^"]*)"', page.text)
+    assert token
+    r = client.post(
+        "/login",
+        data={"username": who, "password": PW, "login_csrf": token.group(1)},
+        follow_redirects=False,
+    )
+    assert r.status_code in (302, 303), r.text
+
+
+def test_every_staff_list_page_is_checked() -> None:
+    pages: set[str] = set()
+    for module in pkgutil.iter_modules(web_pages.__path__):
+        router = importlib.import_module(f"{web_pages.__name__}.{module.name}").router
+        for route in router.routes:
+            if "GET" in (getattr(route, "methods", None) or ()):
+                pages.add(getattr(route, "path", ""))
+    staff = {p for p in pages if p.startswith(("/staff", "/employment")) and "{" not in p}
+    assert staff - set(WEB) - WEB_NOT_LISTS == set(), "unchecked staff pages"
+    assert set(WEB) - staff == set(), "checks for pages that are gone"
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_every_staff_page_and_csv_for_every_role(scene: Scene, who: str) -> None:
+    client = scene.a.client
+    client.cookies.clear()
+    web_login(client, who)
+    for url, table in WEB.items():
+        r = client.get(url, follow_redirects=False)
+        expected = table[who]
+        if expected is None:
+            assert r.status_code == 403, (url, r.status_code)
+            continue
+        assert r.status_code == 200, (url, r.status_code)
+        shown = {n for n, person in PEOPLE.items() if person in r.text}
+        assert shown == expected, url
