@@ -4,7 +4,7 @@ label on the staff pages, so no raw code reaches a reader."""
 from __future__ import annotations
 
 from tashilat.adapters.batch.kernel import OUTCOMES
-from tashilat.entrypoints.web.pages.staff import OUTCOMES as LABELS
+from tashilat.entrypoints.web.pages.staff_common import OUTCOMES as LABELS
 
 
 def test_every_batch_outcome_has_a_staff_label() -> None:
