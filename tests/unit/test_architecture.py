@@ -30,8 +30,8 @@ SRC = ROOT / "src" / "tashilat"
 KNOWN_SERVICES_TO_ADAPTERS: frozenset[str] = frozenset()
 KNOWN_ENTRYPOINTS_TO_DB: frozenset[str] = frozenset()
 KNOWN_CYCLE_EDGES: frozenset[str] = frozenset()
-# Not an exception but the design: adapters implement the ports. Allowed in the adapters and
-# cycle contracts because the port modules import nothing but the domain (checked below).
+# Not an exception but the design: adapters implement the ports. Allowed in the adapters
+# contract because the port modules import nothing but the domain (checked below).
 ADAPTERS_IMPLEMENT_PORTS = "tashilat.adapters.** -> tashilat.services.ports.**"
 THIRD_PARTY_ALLOWED = {"domain": {"jdatetime"}, "policy": {"yaml"}}
 FORBIDDEN_STDLIB_IN_DOMAIN = {

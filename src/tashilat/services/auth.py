@@ -496,13 +496,3 @@ def list_users(
     require(actor, "users.manage")
     with uow:
         return uow.users.page(offset=offset, limit=limit)
-
-
-def actor_named(uow: UnitOfWork, username: str, *, active_only: bool = True) -> Actor | None:
-    """The actor a command-line step runs as, by username (None: no such user, or, when
-    ``active_only``, the user is deactivated)."""
-    with uow:
-        user = uow.users.by_username(username)
-    if user is None or (active_only and not user.active):
-        return None
-    return actor_of(user)

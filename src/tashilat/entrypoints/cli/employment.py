@@ -28,7 +28,7 @@ As = Annotated[str, typer.Option("--as", help="The username doing this step")]
 
 def _ctx(url: str | None, username: str) -> tuple[Any, Any]:
     from tashilat.bootstrap import build
-    from tashilat.services.auth import actor_named
+    from tashilat.services.actors import actor_named
     from tashilat.settings import Settings
 
     c = build(Settings.from_env(database_url=url))

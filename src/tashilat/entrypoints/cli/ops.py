@@ -155,7 +155,7 @@ def date_advance(
 ) -> None:
     """Advance the business date (and accrue late charges up to it), as a supervisor."""
     from tashilat.services import day_end
-    from tashilat.services.auth import actor_named
+    from tashilat.services.actors import actor_named
 
     c = _container(url)
     actor = actor_named(c.uow(), username, active_only=False)
