@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tashilat.adapters.db.engine import make_engine, session_factory
 from tashilat.adapters.db.migrate import upgrade
+from tashilat.adapters.db.uow import SqlAlchemyUnitOfWork as UnitOfWork
 from tashilat.policy import PolicySnapshot, default_policy
 from tashilat.services import calendar, ledger
-from tashilat.services.uow import UnitOfWork
 from tashilat.settings import Settings
 
 
@@ -49,10 +49,15 @@ def build(settings: Settings | None = None) -> Container:
     return Container(settings=settings, engine=engine, sessions=session_factory(engine))
 
 
+def migrate(container: Container) -> None:
+    """Apply every migration to the container's database (the only way a schema is made)."""
+    upgrade(container.settings.database_url)
+
+
 def init_database(container: Container, *, business_date: date) -> None:
     """Run the migrations, create the system ledger accounts and set the business date (if
     not set yet). Safe to run again."""
-    upgrade(container.settings.database_url)
+    migrate(container)
     uow = container.uow()
     with uow:
         ledger.ensure_system_accounts(uow)

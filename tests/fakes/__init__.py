@@ -46,6 +46,8 @@ class FakeStore:
         self.reports = FakeReportsReader()
         self.audit: list[AuditLine] = []
         self.accounts.wire(calendar=self.business_date, ledger=self.ledger, audit=self.audit)
+        self.loans.wire(accounts=self.accounts)
+        self.employment.wire(calendar=self.business_date, audit=self.audit)
 
 
 class FakeUnitOfWork:

@@ -18,12 +18,12 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from tashilat.adapters.db.models import AuditLog
+from tashilat.adapters.db.uow import SqlAlchemyUnitOfWork as UnitOfWork
 from tashilat.bootstrap import Container
 from tashilat.entrypoints.api.app import create_app
 from tashilat.entrypoints.api.logs import NoQueryString
 from tashilat.services import auth, employment, youth
 from tashilat.services.auth import SYSTEM
-from tashilat.services.uow import UnitOfWork
 
 from .employment_helpers import EmpWorld, emp_world, national_id
 from .helpers import VALID_IDS, World, world

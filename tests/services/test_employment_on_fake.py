@@ -67,7 +67,7 @@ def test_an_introduction_reserves_the_slot_and_the_allocation() -> None:
         7 * BN,
         1 * BN,
     )
-    assert repo.applications[1]["state"] == "introduced"
+    assert repo.introduced == [{"application_id": 1, "username": "agency", "request_id": "r-1"}]
     assert repo.holds_slot(1)
 
 

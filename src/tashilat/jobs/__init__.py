@@ -11,8 +11,8 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
+from tashilat.adapters.db.uow import SqlAlchemyUnitOfWork as UnitOfWork
 from tashilat.domain.decision import PolicyReader
-from tashilat.services.uow import UnitOfWork
 
 
 class Target(Protocol):

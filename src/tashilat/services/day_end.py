@@ -22,8 +22,8 @@ def advance(uow: UnitOfWork, actor: Actor, to: date, *, request_id: str = "") ->
     user_id = actor.user_id or None
     with uow:
         previous = calendar.move(uow, to, user_id=user_id)
-        accrued = loans.accrue_all(uow, to, user_id=user_id)  # type: ignore[arg-type]
-        accrued += employment.accrue_all(uow, to, user_id=user_id)  # type: ignore[arg-type]
+        accrued = loans.accrue_all(uow, to, user_id=user_id)
+        accrued += employment.accrue_all(uow, to, user_id=user_id)
         uow.audit(
             user_id=user_id,
             username=actor.username,

@@ -3,13 +3,11 @@ schedule → repayments → late-payment charges accrued at business dates → s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
-
-from tashilat.adapters.db.models import Loan, LoanInstalment, YouthAccount
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.programs.youth_fund.rules import entitlement
@@ -18,7 +16,8 @@ from tashilat.domain.servicing import owed as owed  # the amount due, for pages 
 from tashilat.services import calendar, ledger, loan_servicing
 from tashilat.services.auth import Actor, require, require_branch, require_owner
 from tashilat.services.errors import Conflict, Forbidden, not_found, refused_from
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.loans import Instalment, LoanRecord, NewLoan
 from tashilat.services.youth import events_of
 
 
@@ -39,16 +38,19 @@ def receivables(loan_id: int) -> loan_servicing.Receivables:
     )
 
 
-def _loan(uow: UnitOfWork, actor: Actor, loan_id: int, *, lock: bool = False) -> Loan:
-    q = select(Loan).where(Loan.id == loan_id)
-    if lock:
-        q = q.with_for_update()
-    loan = uow.session.scalar(q)
+def _loan(uow: UnitOfWork, actor: Actor, loan_id: int, *, lock: bool = False) -> LoanRecord:
+    loan = uow.loans.get(loan_id, lock=lock)
     if loan is None:
         raise not_found("loan", "وام", loan_id)
     require_owner(actor, loan.customer_id)
     require_branch(actor, loan.branch_id)
     return loan
+
+
+def _change(uow: UnitOfWork, loan: LoanRecord, **changes: Any) -> LoanRecord:
+    """Record ``changes`` to the loan; returns the loan as changed."""
+    uow.loans.update(loan.id, **changes)
+    return replace(loan, **changes)
 
 
 def _audit(
@@ -76,12 +78,11 @@ def request_loan(
     method: str,
     appraisal: int,
     request_id: str = "",
-) -> tuple[Loan, Decision[LoanOffer]]:
+) -> tuple[LoanRecord, Decision[LoanOffer]]:
     """The maker's step: the offer rule on the account's entitlement at the business date."""
     require(actor, "loans.request")
     with uow:
-        s = uow.session
-        acc = s.scalar(select(YouthAccount).where(YouthAccount.id == account_id).with_for_update())
+        acc = uow.accounts.get(account_id, lock=True)
         if acc is None:
             raise not_found("account", "حساب", account_id)
         require_branch(actor, acc.branch_id)
@@ -93,14 +94,7 @@ def request_loan(
                 "امتیاز این حساب استفاده شده است.",
                 "This account's privilege is used.",
             )
-        pending = s.scalar(
-            select(func.count())
-            .select_from(Loan)
-            .where(
-                Loan.account_id == acc.id, Loan.status.in_(("requested", "approved", "disbursed"))
-            )
-        )
-        if pending:
+        if uow.accounts.has_open_loan(acc.id):
             raise Conflict(
                 "loan.pending",
                 "برای این حساب وام جاری یا در جریان هست.",
@@ -122,22 +116,21 @@ def request_loan(
         )
         if offer.outcome != "offered":
             raise refused_from(offer, "loan.refused")
-        loan = Loan(
-            account_id=acc.id,
-            customer_id=acc.privilege_holder_id,
-            branch_id=acc.branch_id,
-            principal=amount,
-            rate_percent=offer.value.rate_percent,
-            months=months,
-            method=method,
-            appraisal=appraisal,
-            status="requested",
-            requested_by=actor.user_id,
-            requested_on=on,
-            policy_hash=policy.hash,
+        loan = uow.loans.add(
+            NewLoan(
+                account_id=acc.id,
+                customer_id=acc.privilege_holder_id,
+                branch_id=acc.branch_id,
+                principal=amount,
+                rate_percent=Decimal(offer.value.rate_percent),
+                months=months,
+                method=method,
+                appraisal=appraisal,
+                requested_by=actor.user_id,
+                requested_on=on,
+                policy_hash=policy.hash,
+            )
         )
-        s.add(loan)
-        s.flush()
         _audit(uow, actor, "loans.request", loan.id, request_id, str(amount))
         uow.commit()
         return loan, offer
@@ -151,7 +144,7 @@ def decide(
     approve: bool,
     note: str = "",
     request_id: str = "",
-) -> Loan:
+) -> LoanRecord:
     """The checker's step: a second staff member approves or rejects. The maker cannot."""
     require(actor, "loans.approve")
     with uow:
@@ -166,10 +159,14 @@ def decide(
                 "درخواست‌دهنده نمی‌تواند وام خود را تأیید کند.",
                 "The maker of a request cannot approve it (four eyes).",
             )
-        loan.status = "approved" if approve else "rejected"
-        loan.approved_by = actor.user_id
-        loan.approved_on = calendar.current(uow)
-        loan.decision_note = note
+        loan = _change(
+            uow,
+            loan,
+            status="approved" if approve else "rejected",
+            approved_by=actor.user_id,
+            approved_on=calendar.current(uow),
+            decision_note=note,
+        )
         _audit(
             uow, actor, "loans.approve" if approve else "loans.reject", loan.id, request_id, note
         )
@@ -179,14 +176,13 @@ def decide(
 
 def disburse(
     uow: UnitOfWork, actor: Actor, policy: PolicyReader, *, loan_id: int, request_id: str
-) -> Loan:
+) -> LoanRecord:
     """Pay the loan out: the schedule from the business date, the ledger entry, the
     privilege consumed."""
     from tashilat.domain.finance import Method, build_schedule
 
     require(actor, "loans.disburse")
     with uow:
-        s = uow.session
         loan = _loan(uow, actor, loan_id, lock=True)
         if loan.status != "approved":
             raise Conflict(
@@ -195,8 +191,6 @@ def disburse(
                 f"The loan is {loan.status}; it must be approved first.",
             )
         on = calendar.current(uow)
-        acc = s.get(YouthAccount, loan.account_id)
-        assert acc is not None
         rounding = int(policy.resolve("finance.rounding_unit", on).value)
         step = None
         if loan.method == "stepwise":
@@ -220,16 +214,15 @@ def disburse(
             amount=loan.principal,
             user_id=actor.user_id or None,
         )
-        loan.status = "disbursed"
-        loan.disbursed_on = on
-        acc.privilege_used = True
+        loan = _change(uow, loan, status="disbursed", disbursed_on=on)
+        uow.loans.consume_privilege(loan.account_id)
         _audit(uow, actor, "loans.disburse", loan.id, request_id, str(loan.principal))
         uow.commit()
         return loan
 
 
 def accrue_loan(
-    uow: UnitOfWork, loan: Loan, to: date, policy: PolicyReader, user_id: int | None
+    uow: UnitOfWork, loan: LoanRecord, to: date, policy: PolicyReader, user_id: int | None
 ) -> int:
     insts = uow.loans.instalments(loan.id, unpaid=True, due_before=to)
     before = [i.penalty_accrued for i in insts]
@@ -255,9 +248,7 @@ def accrue_all(uow: UnitOfWork, to: date, *, user_id: int | None) -> int:
 
     policy = default_policy()
     total = 0
-    for loan in uow.session.scalars(
-        select(Loan).where(Loan.status == "disbursed").order_by(Loan.id)
-    ):
+    for loan in uow.loans.disbursed():
         total += accrue_loan(uow, loan, to, policy, user_id)
     return total
 
@@ -320,38 +311,35 @@ def repay(
         uow.loans.save_instalments(insts)
         open_left = any(i.paid_on is None for i in insts)
         if not open_left:
-            loan.status = "settled"
-            loan.settled_on = on
+            loan = _change(uow, loan, status="settled", settled_on=on)
         _audit(uow, actor, "loans.repay", loan.id, request_id, str(amount))
         uow.commit()
         return Repayment(loan.id, request_id, amount, pen, prof, princ, 0, loan.status, False)
 
 
-def get_loan(uow: UnitOfWork, actor: Actor, loan_id: int) -> tuple[Loan, list[LoanInstalment]]:
+def get_loan(uow: UnitOfWork, actor: Actor, loan_id: int) -> tuple[LoanRecord, list[Instalment]]:
     require(actor, "loans.read")
     with uow:
         loan = _loan(uow, actor, loan_id)
-        insts = list(
-            uow.session.scalars(
-                select(LoanInstalment)
-                .where(LoanInstalment.loan_id == loan.id)
-                .order_by(LoanInstalment.number)
-            )
-        )
-        return loan, insts
+        return loan, uow.loans.instalments(loan.id)
 
 
 def list_loans(
     uow: UnitOfWork, actor: Actor, *, offset: int, limit: int, status: str | None = None
-) -> tuple[list[Loan], int]:
+) -> tuple[list[LoanRecord], int]:
+    """One page of the loans ``actor`` may see: a customer their own, branch staff their
+    branch's, bank-wide staff all (an actor without the customer or branch sees none)."""
     require(actor, "loans.read")
+    customer_id = branch_id = None
+    if actor.role == "customer":
+        customer_id = actor.customer_id
+        if customer_id is None:
+            return [], 0
+    elif not actor.bank_wide:
+        branch_id = actor.branch_id
+        if branch_id is None:
+            return [], 0
     with uow:
-        q = select(Loan)
-        if actor.role == "customer":
-            q = q.where(Loan.customer_id == actor.customer_id)
-        elif not actor.bank_wide:
-            q = q.where(Loan.branch_id == actor.branch_id)
-        if status:
-            q = q.where(Loan.status == status)
-        total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0
-        return list(uow.session.scalars(q.order_by(Loan.id).offset(offset).limit(limit))), total
+        return uow.loans.page(
+            customer_id=customer_id, branch_id=branch_id, status=status, offset=offset, limit=limit
+        )

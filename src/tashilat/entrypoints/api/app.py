@@ -44,7 +44,6 @@ from tashilat.entrypoints.api.models.base import document_problems
 from tashilat.entrypoints.api.models.resources import HealthOut
 from tashilat.entrypoints.web.rendering import browser_error_page, wants_html
 from tashilat.services.auth import LoginThrottle
-from tashilat.services.uow import UnitOfWork
 
 audit_log = logging.getLogger("tashilat.audit")
 log = logging.getLogger("tashilat.api")
@@ -96,7 +95,7 @@ def _audit_failure(c: Container, request: Request, outcome: str, code: str) -> N
     }
     failure = ""
     for attempt in range(AUDIT_ATTEMPTS):
-        uow = UnitOfWork(c.sessions)
+        uow = c.uow()
         try:
             with uow:
                 uow.audit(**record)

@@ -1,13 +1,13 @@
-"""Service records and ORM rows to JSON (API schemas stay separate from database rows)."""
+"""Service records to JSON (API schemas stay separate from database rows)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from tashilat.adapters.db.models import Loan, LoanInstalment
 from tashilat.domain.jalali import format_jalali
 from tashilat.services.ports.auth import UserRecord
+from tashilat.services.ports.loans import Instalment, LoanRecord
 from tashilat.services.ports.youth import AccountRecord, CustomerRecord
 
 
@@ -52,7 +52,7 @@ def account(a: AccountRecord) -> dict[str, Any]:
     }
 
 
-def loan(x: Loan) -> dict[str, Any]:
+def loan(x: LoanRecord) -> dict[str, Any]:
     return {
         "id": x.id,
         "account_id": x.account_id,
@@ -75,7 +75,7 @@ def loan(x: Loan) -> dict[str, Any]:
     }
 
 
-def instalment(i: LoanInstalment) -> dict[str, Any]:
+def instalment(i: Instalment) -> dict[str, Any]:
     return {
         "number": i.number,
         "due": format_jalali(i.due),

@@ -27,22 +27,17 @@ As = Annotated[str, typer.Option("--as", help="The username doing this step")]
 
 
 def _ctx(url: str | None, username: str) -> tuple[Any, Any]:
-    from sqlalchemy import select
-
-    from tashilat.adapters.db.models import User
     from tashilat.bootstrap import build
-    from tashilat.services.auth import actor_of
+    from tashilat.services.actors import actor_named
     from tashilat.settings import Settings
 
     c = build(Settings.from_env(database_url=url))
-    uow = c.reader()
-    with uow:
-        u = uow.session.scalar(select(User).where(User.username == username.strip().lower()))
-        if u is None or not u.active:
-            raise InvalidInput(
-                "user.unknown", f"کاربر «{username}» نیست.", f"No active user '{username}'."
-            )
-        return c, actor_of(u)
+    actor = actor_named(c.reader(), username.strip().lower())
+    if actor is None:
+        raise InvalidInput(
+            "user.unknown", f"کاربر «{username}» نیست.", f"No active user '{username}'."
+        )
+    return c, actor
 
 
 @employment_app.command("agency")

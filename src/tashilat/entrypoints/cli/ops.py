@@ -52,10 +52,10 @@ def _shown_url(c: Container) -> str:
 @friendly_errors
 def db_upgrade(url: Url = None, as_json: JsonOpt = False, digits: DigitsOpt = "latin") -> None:
     """Apply every migration (the only way a schema is made)."""
-    from tashilat.adapters.db.migrate import upgrade
+    from tashilat.bootstrap import migrate
 
     c = _container(url)
-    upgrade(c.settings.database_url)
+    migrate(c)
     if as_json:
         print_json({"database": _shown_url(c), "schema": "up to date"})
         return
@@ -154,21 +154,13 @@ def date_advance(
     digits: DigitsOpt = "latin",
 ) -> None:
     """Advance the business date (and accrue late charges up to it), as a supervisor."""
-    from sqlalchemy import select
-
-    from tashilat.adapters.db.models import User
     from tashilat.services import day_end
-    from tashilat.services.auth import actor_of
+    from tashilat.services.actors import actor_named
 
     c = _container(url)
-    uow = c.uow()
-    with uow:
-        u = uow.session.scalar(select(User).where(User.username == username))
-        if u is None:
-            raise InvalidInput(
-                "user.unknown", f"کاربر «{username}» نیست.", f"No user '{username}'."
-            )
-        actor = actor_of(u)
+    actor = actor_named(c.uow(), username, active_only=False)
+    if actor is None:
+        raise InvalidInput("user.unknown", f"کاربر «{username}» نیست.", f"No user '{username}'.")
     new = day_end.advance(
         c.uow(), actor, parse_jalali(to, field="to"), request_id=f"cli:{datetime.now(UTC)}"
     )
@@ -213,9 +205,9 @@ def serve(
             "loans: agency.relief, agency.welfare (agencies), bank.officer, bank.payer (bank)"
         )
     else:
-        from tashilat.adapters.db.migrate import upgrade
+        from tashilat.bootstrap import migrate
 
-        upgrade(c.settings.database_url)
+        migrate(c)
     out.print(f"API docs: http://{host}:{port}/docs")
     if workers > 1:
         from tashilat.entrypoints.api.asgi import SUPERVISOR_PID_ENV

@@ -21,7 +21,7 @@ from tashilat.entrypoints.web.preferences import Prefs
 from tashilat.services import auth
 from tashilat.services.auth import Actor
 from tashilat.services.errors import Forbidden, Unauthenticated
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
 
 SESSION_COOKIE = "tashilat_session"
 

@@ -4,24 +4,25 @@ the eligibility check."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
-
-from tashilat.adapters.db.models import (
-    Agency,
-    AgentBank,
-    Applicant,
-    EmploymentApplication,
-)
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.jalali import jalali_year
 from tashilat.domain.programs.employment import rules
 from tashilat.services import loan_servicing
 from tashilat.services.auth import Actor
 from tashilat.services.errors import Forbidden, not_found
-from tashilat.services.ports.employment import Scope
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.employment import (
+    AgencyRecord,
+    ApplicantRecord,
+    ApplicationRecord,
+    BankRecord,
+    NewApplication,
+    Scope,
+)
 
 OPEN_STATES = ("submitted", "agency_review", "introduced", "bank_review", "approved")
 
@@ -60,15 +61,15 @@ def _audit(
     )
 
 
-def _agency(uow: UnitOfWork, code: str) -> Agency:
-    a = uow.session.scalar(select(Agency).where(Agency.code == code))
+def _agency(uow: UnitOfWork, code: str) -> AgencyRecord:
+    a = uow.employment.agency_by_code(code)
     if a is None:
         raise not_found("agency", "دستگاه حمایتی", code)
     return a
 
 
-def _bank(uow: UnitOfWork, code: str) -> AgentBank:
-    b = uow.session.scalar(select(AgentBank).where(AgentBank.code == code))
+def _bank(uow: UnitOfWork, code: str) -> BankRecord:
+    b = uow.employment.bank_by_code(code)
     if b is None:
         raise not_found("bank", "بانک عامل", code)
     return b
@@ -84,20 +85,21 @@ def prior_loans(uow: UnitOfWork, national_id: str) -> list[rules.PriorLoan]:
     return uow.employment.prior_loans(national_id)
 
 
-def _app(
-    uow: UnitOfWork, actor: Actor, app_id: int, *, lock: bool = False
-) -> EmploymentApplication:
-    q = select(EmploymentApplication).where(EmploymentApplication.id == app_id)
-    if lock:
-        q = q.with_for_update()
-    app = uow.session.scalar(q)
+def _app(uow: UnitOfWork, actor: Actor, app_id: int, *, lock: bool = False) -> ApplicationRecord:
+    app = uow.employment.application(app_id, lock=lock)
     if app is None:
         raise not_found("application", "درخواست", app_id)
     _scope(uow, actor, app)
     return app
 
 
-def _scope(uow: UnitOfWork, actor: Actor, app: EmploymentApplication) -> None:
+def _change(uow: UnitOfWork, app: ApplicationRecord, **changes: Any) -> ApplicationRecord:
+    """Record ``changes`` to the application; returns the application as changed."""
+    uow.employment.update_application(app.id, **changes)
+    return replace(app, **changes)
+
+
+def _scope(uow: UnitOfWork, actor: Actor, app: ApplicationRecord) -> None:
     if actor.bank_wide:
         return
     if actor.role == "agency_officer" and actor.agency_id == app.agency_id:
@@ -109,11 +111,9 @@ def _scope(uow: UnitOfWork, actor: Actor, app: EmploymentApplication) -> None:
     ):
         return
     if actor.role == "customer":
-        applicant = uow.session.get(Applicant, app.applicant_id)
-        from tashilat.adapters.db.models import Customer
-
-        cust = uow.session.get(Customer, actor.customer_id) if actor.customer_id else None
-        if applicant is not None and cust is not None and cust.national_id == applicant.national_id:
+        nid = uow.employment.applicant_national_id(app.applicant_id)
+        cust = uow.customers.get(actor.customer_id) if actor.customer_id else None
+        if cust is not None and cust.national_id == nid:
             return
     raise Forbidden(
         "employment.scope", "این درخواست در حوزه شما نیست.", "This application is not yours to see."
@@ -123,8 +123,8 @@ def _scope(uow: UnitOfWork, actor: Actor, app: EmploymentApplication) -> None:
 def _check(
     uow: UnitOfWork,
     policy: PolicyReader,
-    app: EmploymentApplication,
-    applicant: Applicant,
+    app: ApplicationRecord | NewApplication,
+    applicant: ApplicantRecord,
     on: date,
     bank_code: str | None = None,
 ) -> Decision[rules.Eligibility]:

@@ -6,18 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import false, func, select
-
-from tashilat.adapters.db.models import (
-    AgentBank,
-    Applicant,
-    ApprovedCategory,
-    EmploymentApplication,
-    EmploymentInstalment,
-    SamatLoan,
-)
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
@@ -31,12 +20,19 @@ from tashilat.services.employment._common import (
     _agency,
     _app,
     _audit,
+    _change,
     _check,
     prior_loans,
     scope_of,
 )
 from tashilat.services.errors import Conflict, Forbidden, refused_from
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.employment import (
+    ApplicantRecord,
+    ApplicationRecord,
+    Instalment,
+    NewApplication,
+)
 
 
 def submit(
@@ -57,7 +53,7 @@ def submit(
     repeat_business_active: bool = False,
     description: str = "",
     request_id: str = "",
-) -> tuple[EmploymentApplication, Decision[rules.Eligibility]]:
+) -> tuple[ApplicationRecord, Decision[rules.Eligibility]]:
     """The applicant's business plan. Refused at once, with every reason, when the amount is
     above the cap in force or the person already had an employment loan."""
     require(actor, "employment.submit")
@@ -70,12 +66,9 @@ def submit(
             field="jobs",
         )
     with uow:
-        s = uow.session
         on = calendar.current(uow)
         if actor.role == "customer":
-            from tashilat.adapters.db.models import Customer
-
-            cust = s.get(Customer, actor.customer_id) if actor.customer_id else None
+            cust = uow.customers.get(actor.customer_id) if actor.customer_id else None
             if cust is None or cust.national_id != nid:
                 raise Forbidden(
                     "employment.not_self",
@@ -89,29 +82,18 @@ def submit(
                 "این دستگاه، دستگاه شما نیست.",
                 "This is not your agency.",
             )
-        approved = False
-        if category_code:
-            approved = (
-                s.scalar(
-                    select(ApprovedCategory.id).where(
-                        ApprovedCategory.agency_id == agency.id,
-                        ApprovedCategory.year == jalali_year(on),
-                        ApprovedCategory.code == category_code,
-                    )
-                )
-                is not None
-            )
-        applicant = s.scalar(select(Applicant).where(Applicant.national_id == nid))
+        approved = bool(category_code) and uow.employment.is_approved_category(
+            agency.id, jalali_year(on), category_code or ""
+        )
+        applicant = uow.employment.applicant_by_national_id(nid)
         if applicant is None:
-            applicant = Applicant(
+            applicant = uow.employment.add_applicant(
                 national_id=nid,
                 name=" ".join(name.split()),
                 legal_entity=legal_entity,
                 province=province,
             )
-            s.add(applicant)
-            s.flush()
-        app = EmploymentApplication(
+        new = NewApplication(
             applicant_id=applicant.id,
             agency_id=agency.id,
             province=province,
@@ -123,18 +105,16 @@ def submit(
             jobs=jobs,
             clients_hired=clients_hired,
             description=description,
-            state="submitted",
             submitted_on=on,
             submitted_by=actor.user_id or None,
             policy_hash=policy.hash,
         )
-        decision = _check(uow, policy, app, applicant, on)
+        decision = _check(uow, policy, new, applicant, on)
         if decision.outcome != "eligible" and not (
             decision.value.repeat and _only_bank_missing(decision)
         ):
             raise refused_from(decision, "employment.refused")
-        s.add(app)
-        s.flush()
+        app = uow.employment.add_application(new)
         _audit(uow, actor, "employment.submit", f"application:{app.id}", request_id, str(amount))
         uow.commit()
         return app, decision
@@ -147,7 +127,7 @@ def _only_bank_missing(d: Decision[rules.Eligibility]) -> bool:
 
 def start_review(
     uow: UnitOfWork, actor: Actor, *, app_id: int, request_id: str = ""
-) -> EmploymentApplication:
+) -> ApplicationRecord:
     require(actor, "employment.introduce")
     with uow:
         app = _app(uow, actor, app_id, lock=True)
@@ -157,7 +137,7 @@ def start_review(
                 f"درخواست در وضعیت {app.state} است.",
                 f"The application is {app.state}.",
             )
-        app.state = "agency_review"
+        app = _change(uow, app, state="agency_review")
         _audit(uow, actor, "employment.review", f"application:{app.id}", request_id)
         uow.commit()
         return app
@@ -223,7 +203,7 @@ def reject(
     reason: str,
     withdraw: bool = False,
     request_id: str = "",
-) -> EmploymentApplication:
+) -> ApplicationRecord:
     """Reject (agency or bank) or withdraw: releases the slot and every reservation."""
     require(actor, "employment.reject" if not withdraw else "employment.submit")
     with uow:
@@ -242,9 +222,13 @@ def reject(
             category=app.amount if app.approved_category else 0,
             repeat_amount=app.amount if app.repeat else 0,
         )
-        app.state = "withdrawn" if withdraw else "rejected"
-        app.reasons = json.dumps([reason], ensure_ascii=False)
-        app.closed_on = calendar.current(uow)
+        app = _change(
+            uow,
+            app,
+            state="withdrawn" if withdraw else "rejected",
+            reasons=json.dumps([reason], ensure_ascii=False),
+            closed_on=calendar.current(uow),
+        )
         _audit(
             uow,
             actor,
@@ -259,57 +243,37 @@ def reject(
 
 def get(
     uow: UnitOfWork, actor: Actor, app_id: int
-) -> tuple[EmploymentApplication, Applicant, list[Any]]:
+) -> tuple[ApplicationRecord, ApplicantRecord, list[Instalment]]:
     require(actor, "employment.read")
     with uow:
         app = _app(uow, actor, app_id)
-        applicant = uow.session.get(Applicant, app.applicant_id)
-        assert applicant is not None
-        insts = list(
-            uow.session.scalars(
-                select(EmploymentInstalment)
-                .where(EmploymentInstalment.application_id == app.id)
-                .order_by(EmploymentInstalment.number)
-            )
-        )
-        return app, applicant, insts
+        applicant = uow.employment.applicant(app.applicant_id)
+        return app, applicant, uow.employment.instalments(app.id)
 
 
-def samat_code(uow: UnitOfWork, app: EmploymentApplication) -> str | None:
+def samat_code(uow: UnitOfWork, app: ApplicationRecord) -> str | None:
+    """The application's SAMAT tracking code once it is paid (call inside ``with uow``)."""
     if app.samat_loan_id is None:
         return None
-    loan = uow.session.get(SamatLoan, app.samat_loan_id)
+    loan = uow.employment.samat_loan(app.samat_loan_id)
     return loan.tracking_code if loan else None
 
 
 def list_applications(
     uow: UnitOfWork, actor: Actor, *, offset: int, limit: int, state: str | None = None
-) -> tuple[list[EmploymentApplication], int]:
+) -> tuple[list[ApplicationRecord], int]:
     require(actor, "employment.read")
     with uow:
-        q = select(EmploymentApplication)
         if actor.role not in ("agency_officer", "bank_officer", "supervisor") and (
             not actor.bank_wide
         ):
             raise Forbidden("employment.scope", "دسترسی ندارید.", "Not allowed.")
-        scope = scope_of(actor)
-        if scope is not None:
-            kind, id_ = scope
-            if kind == "none" or id_ is None:
-                q = q.where(false())
-            elif kind == "agency":
-                q = q.where(EmploymentApplication.agency_id == id_)
-            else:
-                q = q.where(EmploymentApplication.bank_id == id_)
-        if state:
-            q = q.where(EmploymentApplication.state == state)
-        total = uow.session.scalar(select(func.count()).select_from(q.subquery())) or 0
-        return list(
-            uow.session.scalars(q.order_by(EmploymentApplication.id).offset(offset).limit(limit))
-        ), total
+        return uow.employment.applications_page(
+            scope_of(actor), state=state, offset=offset, limit=limit
+        )
 
 
-def reasons_of(app: EmploymentApplication) -> list[str]:
+def reasons_of(app: ApplicationRecord) -> list[str]:
     return list(json.loads(app.reasons)) if app.reasons else []
 
 
@@ -322,8 +286,7 @@ def eligibility(
     require(actor, "employment.read")
     with uow:
         app = _app(uow, actor, app_id)
-        applicant = uow.session.get(Applicant, app.applicant_id)
-        assert applicant is not None
-        bank = uow.session.get(AgentBank, app.bank_id) if app.bank_id is not None else None
+        applicant = uow.employment.applicant(app.applicant_id)
+        bank = uow.employment.bank(app.bank_id) if app.bank_id is not None else None
         on = calendar.current(uow)
         return _check(uow, policy, app, applicant, on, bank.code if bank else None)

@@ -6,13 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tashilat.adapters.db.models import (
-    Agency,
-    AgentBank,
-    Applicant,
-    EmploymentApplication,
-    SamatLoan,
-)
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.finance import Schedule, fee_schedule
 from tashilat.domain.jalali import add_months, from_jalali, to_jalali
@@ -22,21 +15,22 @@ from tashilat.services.auth import Actor, require
 from tashilat.services.employment._common import (
     _app,
     _audit,
+    _change,
     _next_code,
     receivables,
 )
 from tashilat.services.employment.guarantees import offered
 from tashilat.services.errors import Conflict, Forbidden, Refused
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.employment import ApplicationRecord
 
 
 def approve(
     uow: UnitOfWork, actor: Actor, policy: PolicyReader, *, app_id: int, request_id: str = ""
-) -> EmploymentApplication:
+) -> ApplicationRecord:
     """The bank checks guarantees, credit and SAMAT, and approves."""
     require(actor, "employment.approve")
     with uow:
-        s = uow.session
         app = _app(uow, actor, app_id, lock=True)
         if app.state not in ("introduced", "bank_review"):
             raise Conflict(
@@ -50,14 +44,12 @@ def approve(
                 "این درخواست به بانک شما معرفی نشده است.",
                 "This application was introduced to another bank.",
             )
-        applicant = s.get(Applicant, app.applicant_id)
-        assert applicant is not None
         on = calendar.current(uow)
         g = rules.check_guarantees(
             policy,
             on=on,
             amount=app.amount,
-            applicant_national_id=applicant.national_id,
+            applicant_national_id=uow.employment.applicant_national_id(app.applicant_id),
             offered=offered(uow, app.id),
         )
         if g.outcome != "met":
@@ -73,9 +65,7 @@ def approve(
                 "رزرو سمات برای این درخواست یافت نشد.",
                 "No SAMAT reservation holds this application.",
             )
-        app.state = "approved"
-        app.approved_on = on
-        app.approved_by = actor.user_id or None
+        app = _change(uow, app, state="approved", approved_on=on, approved_by=actor.user_id or None)
         _audit(uow, actor, "employment.approve", f"application:{app.id}", request_id)
         uow.commit()
         return app
@@ -83,7 +73,7 @@ def approve(
 
 @dataclass(frozen=True)
 class Disbursement:
-    application: EmploymentApplication
+    application: ApplicationRecord
     samat_code: str | None
     exempt: bool
     waiting_for: str | None
@@ -98,7 +88,6 @@ def disburse(
     month (the answer says so) and nothing changes but the note of the month it waits for."""
     require(actor, "employment.disburse")
     with uow:
-        s = uow.session
         app = _app(uow, actor, app_id, lock=True)
         if app.state != "approved":
             raise Conflict(
@@ -127,8 +116,7 @@ def disburse(
             ny, nm, _ = to_jalali(add_months(from_jalali(y, m, 1), 1))
             waiting = f"{ny:04d}/{nm:02d}"
             # nothing is paid; only the month the loan waits for is noted
-            fresh = _app(uow, actor, app_id, lock=True)
-            fresh.waiting_for_month = waiting
+            _change(uow, _app(uow, actor, app_id, lock=True), waiting_for_month=waiting)
             _audit(
                 uow,
                 actor,
@@ -149,23 +137,16 @@ def disburse(
                 reasons=ex.reasons,
                 details={"waiting_for": waiting},
             )
-        applicant = s.get(Applicant, app.applicant_id)
-        assert applicant is not None
-        agency = s.get(Agency, app.agency_id)
-        bank = s.get(AgentBank, app.bank_id)
-        assert agency is not None and bank is not None
         code = _next_code(uow, on)
-        loan = SamatLoan(
+        loan = uow.employment.record_samat_loan(
             tracking_code=code,
-            national_id=applicant.national_id,
-            bank_code=bank.code,
-            agency_code=agency.code,
+            national_id=uow.employment.applicant_national_id(app.applicant_id),
+            bank_code=uow.employment.bank(app.bank_id).code,
+            agency_code=uow.employment.agency(app.agency_id).code,
             amount=app.amount,
             disbursed_on=on,
             imported=False,
         )
-        s.add(loan)
-        s.flush()
         uow.employment.post_reservation(
             application_id=app.id,
             allocation_id=app.allocation_id,
@@ -185,11 +166,15 @@ def disburse(
             amount=app.amount,
             user_id=actor.user_id or None,
         )
-        app.state = "disbursed"
-        app.disbursed_on = on
-        app.disbursed_by = actor.user_id or None
-        app.samat_loan_id = loan.id
-        app.waiting_for_month = None
+        app = _change(
+            uow,
+            app,
+            state="disbursed",
+            disbursed_on=on,
+            disbursed_by=actor.user_id or None,
+            samat_loan_id=loan.id,
+            waiting_for_month=None,
+        )
         _audit(uow, actor, "employment.disburse", f"application:{app.id}", request_id, code)
         uow.commit()
         return Disbursement(app, code, bool(ex.value), None)

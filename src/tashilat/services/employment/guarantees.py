@@ -11,10 +11,10 @@ from tashilat.domain.ids import parse_national_id
 from tashilat.domain.programs.employment import rules
 from tashilat.services import calendar
 from tashilat.services.auth import Actor, require
-from tashilat.services.employment._common import _app, _audit
+from tashilat.services.employment._common import _app, _audit, _change
 from tashilat.services.errors import Conflict, Refused
+from tashilat.services.ports import UnitOfWork
 from tashilat.services.ports.employment import GuaranteeRecord
-from tashilat.services.uow import UnitOfWork
 
 
 def add_guarantee(
@@ -65,7 +65,7 @@ def add_guarantee(
                 )
                 err.field = "national_id"
                 raise err
-        app.state = "bank_review"
+        app = _change(uow, app, state="bank_review")
         g = GuaranteeRecord(0, app.id, kind, nid, (grade or "").upper() or None)
         g = replace(g, id=uow.employment.add_guarantee(g))
         _audit(uow, actor, "employment.guarantee", f"application:{app.id}", request_id, kind)

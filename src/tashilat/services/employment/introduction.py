@@ -5,17 +5,8 @@ from the allocation's use as it stands after the rollback."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
-from sqlalchemy import bindparam, func, select
-
-from tashilat.adapters.db.models import (
-    AgentBank,
-    Applicant,
-    BusinessDate,
-    EmploymentApplication,
-    SamatLoan,
-)
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.jalali import format_jalali, jalali_year
 from tashilat.domain.programs.employment import rules
@@ -23,30 +14,8 @@ from tashilat.services import calendar
 from tashilat.services.auth import Actor, require
 from tashilat.services.employment._common import _scope, prior_loans
 from tashilat.services.errors import Conflict, Forbidden, Refused, not_found, refused_from
-from tashilat.services.ports.employment import AllocationUse, SlotHolder
-from tashilat.services.uow import UnitOfWork
-
-
-def _load_statement() -> Any:
-    """Built once: the application and applicant (locked), the business date, the bank's id
-    and whether the person has SAMAT loans, in one round trip."""
-    today = select(BusinessDate.current).where(BusinessDate.id == 1).scalar_subquery()
-    bank_id = select(AgentBank.id).where(AgentBank.code == bindparam("bank_code")).scalar_subquery()
-    priors = (
-        select(func.count())
-        .select_from(SamatLoan)
-        .where(SamatLoan.national_id == Applicant.national_id)
-        .scalar_subquery()
-    )
-    return (
-        select(EmploymentApplication, Applicant, today, bank_id, priors)
-        .join(Applicant, Applicant.id == EmploymentApplication.applicant_id)
-        .where(EmploymentApplication.id == bindparam("app_id"))
-        .with_for_update(of=EmploymentApplication)
-    )
-
-
-_LOAD = _load_statement()
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.employment import AllocationUse, ApplicationRecord, SlotHolder
 
 
 def introduce(
@@ -57,23 +26,19 @@ def introduce(
     app_id: int,
     bank_code: str,
     request_id: str = "",
-) -> EmploymentApplication:
+) -> ApplicationRecord:
     """The agency introduces the applicant to a bank: the person's loan slot and the
     allocation (and the approved-category or repeat share) are reserved in one transaction,
     by the database, so concurrent introductions can never over-reserve. The allocation row
     is updated last, just before commit, so its lock is held for one round trip."""
     require(actor, "employment.introduce")
     with uow:
-        s = uow.session
-        row = s.execute(_LOAD, {"app_id": app_id, "bank_code": bank_code}).first()
-        if row is None:
+        ctx = uow.employment.introduction_context(app_id, bank_code)
+        if ctx is None:
             raise not_found("application", "درخواست", app_id)
-        app: EmploymentApplication = row[0]
-        applicant: Applicant = row[1]
-        on, bank, n_prior = row[2], row[3], row[4]
+        app, applicant, bank = ctx.application, ctx.applicant, ctx.bank_id
         _scope(uow, actor, app)
-        if on is None:
-            calendar.current(uow)
+        on = ctx.business_date or calendar.current(uow)
         if bank is None:
             raise not_found("bank", "بانک عامل", bank_code)
         if app.state not in ("submitted", "agency_review"):
@@ -96,7 +61,7 @@ def introduce(
             ),
             amount=app.amount,
             approved_category=app.approved_category,
-            prior_loans=prior_loans(uow, applicant.national_id) if n_prior else (),
+            prior_loans=prior_loans(uow, applicant.national_id) if ctx.has_prior_loans else (),
             bank_code=bank_code,
             business_active_and_hiring=app.repeat,
         )
@@ -141,9 +106,15 @@ def introduce(
                 repeat_amount=rep,
             )
         uow.commit()
-        app.state, app.bank_id, app.allocation_id, app.repeat = "introduced", bank, alloc_id, repeat
-        app.introduced_on, app.introduced_by = on, actor.user_id or None
-        return app
+        return replace(
+            app,
+            state="introduced",
+            bank_id=bank,
+            allocation_id=alloc_id,
+            repeat=repeat,
+            introduced_on=on,
+            introduced_by=actor.user_id or None,
+        )
 
 
 def slot_taken(holder: SlotHolder | None) -> Refused:

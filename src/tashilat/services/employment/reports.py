@@ -9,7 +9,7 @@ from typing import Any
 
 from tashilat.services.auth import Actor, require
 from tashilat.services.employment._common import scope_of
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
 
 
 def allocation_report(

@@ -5,11 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
-from tashilat.adapters.db.models import (
-    EmploymentApplication,
-)
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.programs.employment import rules
@@ -18,15 +13,17 @@ from tashilat.services.auth import Actor, require
 from tashilat.services.employment._common import (
     _app,
     _audit,
+    _change,
     penalty_code,
     receivables,
 )
 from tashilat.services.errors import Conflict
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.employment import ApplicationRecord
 
 
 def accrue(
-    uow: UnitOfWork, app: EmploymentApplication, to: date, policy: PolicyReader, user_id: int | None
+    uow: UnitOfWork, app: ApplicationRecord, to: date, policy: PolicyReader, user_id: int | None
 ) -> int:
     """Late charges on one employment loan up to ``to``, at its fee rate plus the points."""
     insts = uow.employment.instalments(app.id, unpaid=True, due_before=to)
@@ -53,11 +50,7 @@ def accrue_all(uow: UnitOfWork, to: date, *, user_id: int | None) -> int:
     policy = default_policy()
     return sum(
         accrue(uow, app, to, policy, user_id)
-        for app in uow.session.scalars(
-            select(EmploymentApplication).where(
-                EmploymentApplication.state.in_(("disbursed", "repaying"))
-            )
-        )
+        for app in uow.employment.applications_in_states(("disbursed", "repaying"))
     )
 
 
@@ -115,9 +108,10 @@ def repay(
         )
         uow.employment.save_instalments(insts)
         left = any(i.paid_on is None for i in insts)
-        app.state = "repaying" if left else "settled"
-        if not left:
-            app.closed_on = on
+        if left:
+            app = _change(uow, app, state="repaying")
+        else:
+            app = _change(uow, app, state="settled", closed_on=on)
         _audit(uow, actor, "employment.repay", f"application:{app.id}", request_id, str(amount))
         uow.commit()
         return EmploymentRepayment(app.id, amount, pen, fee, princ, app.state, False)

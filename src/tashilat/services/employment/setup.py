@@ -5,18 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-
-from tashilat.adapters.db.models import (
-    Agency,
-    AgentBank,
-    Allocation,
-    ApprovedCategory,
-    BankMonthlyLimit,
-    EmploymentSlot,
-    SamatLoan,
-)
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
@@ -25,19 +13,23 @@ from tashilat.domain.programs.employment import rules
 from tashilat.services.auth import Actor, require
 from tashilat.services.employment._common import _agency, _audit, _bank, _next_code
 from tashilat.services.errors import Conflict
-from tashilat.services.uow import UnitOfWork
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.employment import (
+    AgencyRecord,
+    AllocationRecord,
+    BankRecord,
+    SamatLoanRecord,
+)
 
 
 def create_agency(
     uow: UnitOfWork, actor: Actor, *, code: str, name_fa: str, name_en: str
-) -> Agency:
+) -> AgencyRecord:
     require(actor, "employment.manage")
     with uow:
-        if uow.session.scalar(select(Agency.id).where(Agency.code == code)):
+        a = uow.employment.add_agency(code=code, name_fa=name_fa, name_en=name_en)
+        if a is None:
             raise Conflict("agency.exists", f"دستگاه {code} وجود دارد.", f"Agency {code} exists.")
-        a = Agency(code=code, name_fa=name_fa, name_en=name_en)
-        uow.session.add(a)
-        uow.session.flush()
         _audit(uow, actor, "employment.agency.create", f"agency:{code}", "")
         uow.commit()
         return a
@@ -45,14 +37,12 @@ def create_agency(
 
 def create_bank(
     uow: UnitOfWork, actor: Actor, *, code: str, name_fa: str, name_en: str
-) -> AgentBank:
+) -> BankRecord:
     require(actor, "employment.manage")
     with uow:
-        if uow.session.scalar(select(AgentBank.id).where(AgentBank.code == code)):
+        b = uow.employment.add_bank(code=code, name_fa=name_fa, name_en=name_en)
+        if b is None:
             raise Conflict("bank.exists", f"بانک {code} وجود دارد.", f"Bank {code} exists.")
-        b = AgentBank(code=code, name_fa=name_fa, name_en=name_en)
-        uow.session.add(b)
-        uow.session.flush()
         _audit(uow, actor, "employment.bank.create", f"bank:{code}", "")
         uow.commit()
         return b
@@ -67,7 +57,7 @@ def set_allocation(
     province: str,
     year: int,
     amount: int,
-) -> Allocation:
+) -> AllocationRecord:
     """An agency's resources for a province and year; the approved-category and repeat
     shares are fixed from the policy in force at the start of the year (or of the rules)."""
     require(actor, "employment.manage")
@@ -82,36 +72,21 @@ def set_allocation(
     t = rules.terms(policy, on)
     with uow:
         a = _agency(uow, agency_code)
-        existing = uow.session.scalar(
-            select(Allocation).where(
-                Allocation.agency_id == a.id,
-                Allocation.province == province,
-                Allocation.year == year,
-            )
-        )
-        if existing is not None:
-            raise Conflict(
-                "allocation.exists",
-                "تخصیص این دستگاه، استان و سال ثبت شده است.",
-                "This agency already has an allocation for the province and year.",
-            )
-        row = Allocation(
+        row = uow.employment.add_allocation(
             agency_id=a.id,
             province=province,
             year=year,
             amount=amount,
             category_cap=rules.category_cap(amount, t.category_share_percent),
             repeat_cap=rules.category_cap(amount, t.repeat_share_percent),
-            reserved=0,
-            posted=0,
-            category_reserved=0,
-            category_posted=0,
-            repeat_reserved=0,
-            repeat_posted=0,
             policy_hash=policy.hash,
         )
-        uow.session.add(row)
-        uow.session.flush()
+        if row is None:
+            raise Conflict(
+                "allocation.exists",
+                "تخصیص این دستگاه، استان و سال ثبت شده است.",
+                "This agency already has an allocation for the province and year.",
+            )
         _audit(uow, actor, "employment.allocation.set", f"allocation:{row.id}", "", str(amount))
         uow.commit()
         return row
@@ -123,21 +98,10 @@ def add_category(
     require(actor, "employment.manage")
     with uow:
         a = _agency(uow, agency_code)
-        exists = select(ApprovedCategory.id).where(
-            ApprovedCategory.agency_id == a.id,
-            ApprovedCategory.year == year,
-            ApprovedCategory.code == code,
-        )
-        if uow.session.scalar(exists) is None:
-            uow.session.add(ApprovedCategory(agency_id=a.id, year=year, code=code, name_fa=name_fa))
-            try:
-                uow.session.flush()
-            except IntegrityError:  # added by a concurrent request
-                pass
-            else:
-                _audit(uow, actor, "employment.category.add", f"agency:{agency_code}", "", code)
-                uow.commit()
-                return
+        if uow.employment.add_category(agency_id=a.id, year=year, code=code, name_fa=name_fa):
+            _audit(uow, actor, "employment.category.add", f"agency:{agency_code}", "", code)
+            uow.commit()
+            return
         raise Conflict(
             "category.exists",
             f"رسته {code} برای این دستگاه در سال {year} ثبت شده است.",
@@ -154,28 +118,15 @@ def set_monthly_limit(
         raise InvalidInput("limit.invalid", "ماه یا مبلغ نامعتبر است.", "Invalid month or amount.")
     with uow:
         b = _bank(uow, bank_code)
-        exists = select(BankMonthlyLimit.id).where(
-            BankMonthlyLimit.bank_id == b.id,
-            BankMonthlyLimit.year == year,
-            BankMonthlyLimit.month == month,
-        )
-        duplicate = Conflict(
-            "limit.exists",
-            f"سقف ماهانه این بانک برای {year}/{month:02d} ثبت شده است.",
-            f"The bank's monthly limit for {year}/{month:02d} is already set.",
-            field="month",
-        )
-        if uow.session.scalar(exists) is not None:
-            raise duplicate
-        uow.session.add(
-            BankMonthlyLimit(
-                bank_id=b.id, year=year, month=month, amount=amount, used=0, exempt_used=0
+        if not uow.employment.add_monthly_limit(
+            bank_id=b.id, year=year, month=month, amount=amount
+        ):
+            raise Conflict(
+                "limit.exists",
+                f"سقف ماهانه این بانک برای {year}/{month:02d} ثبت شده است.",
+                f"The bank's monthly limit for {year}/{month:02d} is already set.",
+                field="month",
             )
-        )
-        try:
-            uow.session.flush()
-        except IntegrityError:  # set by a concurrent request
-            raise duplicate from None
         _audit(
             uow, actor, "employment.limit.set", f"bank:{bank_code}", "", f"{year}/{month}:{amount}"
         )
@@ -192,7 +143,7 @@ def import_samat_loan(
     amount: int,
     disbursed_on: date,
     tracking_code: str | None = None,
-) -> SamatLoan:
+) -> SamatLoanRecord:
     """Record a historical employment loan in the local SAMAT registry (it holds the
     person's first-loan slot, so "one loan per person" counts it)."""
     require(actor, "employment.manage")
@@ -200,26 +151,22 @@ def import_samat_loan(
     with uow:
         # the registry names real banks and agencies: a loan from an unknown one would take
         # the person's slot on a typing mistake
-        if uow.session.scalar(select(AgentBank.id).where(AgentBank.code == bank_code)) is None:
+        if uow.employment.bank_by_code(bank_code) is None:
             raise InvalidInput(
                 "samat.unknown_bank",
                 f"بانک «{bank_code[:40]}» شناخته نیست.",
                 f"Bank '{bank_code[:40]}' is not known.",
                 field="bank_code",
             )
-        if uow.session.scalar(select(Agency.id).where(Agency.code == agency_code)) is None:
+        if uow.employment.agency_by_code(agency_code) is None:
             raise InvalidInput(
                 "samat.unknown_agency",
                 f"دستگاه حمایتی «{agency_code[:40]}» شناخته نیست.",
                 f"Agency '{agency_code[:40]}' is not known.",
                 field="agency_code",
             )
-        taken = uow.session.scalar(
-            select(func.count())
-            .select_from(EmploymentSlot)
-            .where(EmploymentSlot.national_id == nid)
-        )
-        if (taken or 0) >= 2:
+        taken = uow.employment.slots_taken(nid)
+        if taken >= 2:
             raise Conflict(
                 "samat.slots_full",
                 "برای این شخص دو وام (وام نخست و تکرار) ثبت شده است؛ وام دیگری پذیرفته نیست.",
@@ -227,9 +174,7 @@ def import_samat_loan(
                 "no other can be recorded.",
                 field="national_id",
             )
-        if tracking_code and uow.session.scalar(
-            select(SamatLoan.id).where(SamatLoan.tracking_code == tracking_code)
-        ):
+        if tracking_code and uow.employment.samat_code_exists(tracking_code):
             raise Conflict(
                 "samat.exists",
                 f"کد رهگیری {tracking_code[:40]} ثبت شده است.",
@@ -237,7 +182,7 @@ def import_samat_loan(
                 field="tracking_code",
             )
         code = tracking_code or _next_code(uow, disbursed_on)
-        loan = SamatLoan(
+        loan = uow.employment.record_samat_loan(
             tracking_code=code,
             national_id=nid,
             bank_code=bank_code,
@@ -246,16 +191,7 @@ def import_samat_loan(
             disbursed_on=disbursed_on,
             imported=True,
         )
-        uow.session.add(loan)
-        uow.session.flush()
-        uow.session.add(
-            EmploymentSlot(
-                national_id=nid,
-                slot=(taken or 0) + 1,
-                state="posted",
-                samat_loan_id=loan.id,
-            )
-        )
+        uow.employment.hold_slot_with_loan(national_id=nid, slot=taken + 1, samat_loan_id=loan.id)
         _audit(uow, actor, "employment.samat.import", f"samat:{code}", "")
         uow.commit()
         return loan

@@ -16,6 +16,16 @@ from typing import Any, Literal, Protocol
 from tashilat.domain.programs.employment.allocation import AllocationUse
 from tashilat.domain.programs.employment.rules import PriorLoan
 from tashilat.domain.servicing import Instalment
+from tashilat.services.ports.employment_records import (
+    AgencyRecord,
+    AllocationRecord,
+    ApplicantRecord,
+    ApplicationRecord,
+    BankRecord,
+    IntroductionContext,
+    NewApplication,
+    SamatLoanRecord,
+)
 
 # Whose applications a report or a list shows: one agency's, one bank's, nobody's
 # (``("none", None)``), or (None) all.
@@ -60,6 +70,126 @@ class SlotHolder(Protocol):
 
 class EmploymentRepository(Protocol):
     """Employment loans: set-up, the registry, applications and their loans."""
+
+    # -- set-up: agencies, banks, allocations, categories, monthly limits ----------------------
+
+    def agency_by_code(self, code: str) -> AgencyRecord | None: ...
+
+    def bank_by_code(self, code: str) -> BankRecord | None: ...
+
+    def agency(self, agency_id: int) -> AgencyRecord:
+        """The agency with this id (it exists: an application names it)."""
+        ...
+
+    def bank(self, bank_id: int) -> BankRecord:
+        """The bank with this id (it exists: an application was introduced to it)."""
+        ...
+
+    def add_agency(self, *, code: str, name_fa: str, name_en: str) -> AgencyRecord | None:
+        """Record an agency; None (nothing recorded) when the code is taken."""
+        ...
+
+    def add_bank(self, *, code: str, name_fa: str, name_en: str) -> BankRecord | None:
+        """Record an agent bank; None (nothing recorded) when the code is taken."""
+        ...
+
+    def add_allocation(
+        self,
+        *,
+        agency_id: int,
+        province: str,
+        year: int,
+        amount: int,
+        category_cap: int,
+        repeat_cap: int,
+        policy_hash: str,
+    ) -> AllocationRecord | None:
+        """Record an agency's allocation for a province and year, nothing used yet; None
+        (nothing recorded) when the agency already has one for them."""
+        ...
+
+    def add_category(self, *, agency_id: int, year: int, code: str, name_fa: str) -> bool:
+        """Approve a category for the agency and year; False when it already is (also when a
+        concurrent request approved it first: the caller then rolls back)."""
+        ...
+
+    def is_approved_category(self, agency_id: int, year: int, code: str) -> bool: ...
+
+    def add_monthly_limit(self, *, bank_id: int, year: int, month: int, amount: int) -> bool:
+        """Set the bank's monthly SAMAT limit for a Jalali month, nothing used; False when it
+        is already set (also when a concurrent request set it first: the caller then rolls
+        back)."""
+        ...
+
+    # -- the local SAMAT registry --------------------------------------------------------------
+
+    def slots_taken(self, national_id: str) -> int:
+        """How many of the person's loan slots are held (0, 1 or 2)."""
+        ...
+
+    def samat_code_exists(self, tracking_code: str) -> bool: ...
+
+    def record_samat_loan(
+        self,
+        *,
+        tracking_code: str,
+        national_id: str,
+        bank_code: str,
+        agency_code: str,
+        amount: int,
+        disbursed_on: date,
+        imported: bool,
+    ) -> SamatLoanRecord:
+        """Record a loan in the registry (the tracking code is unique)."""
+        ...
+
+    def hold_slot_with_loan(self, *, national_id: str, slot: int, samat_loan_id: int) -> None:
+        """The registry's loan holds the person's slot ``slot`` (an imported loan)."""
+        ...
+
+    def samat_loan(self, samat_loan_id: int) -> SamatLoanRecord | None: ...
+
+    # -- applicants and applications -----------------------------------------------------------
+
+    def applicant(self, applicant_id: int) -> ApplicantRecord:
+        """The applicant with this id (it exists: an application names it)."""
+        ...
+
+    def applicant_by_national_id(self, national_id: str) -> ApplicantRecord | None: ...
+
+    def add_applicant(
+        self, *, national_id: str, name: str, legal_entity: bool, province: str
+    ) -> ApplicantRecord:
+        """Record an applicant (the national ID is unique)."""
+        ...
+
+    def add_application(self, new: NewApplication) -> ApplicationRecord:
+        """Record a submitted application."""
+        ...
+
+    def application(self, app_id: int, *, lock: bool = False) -> ApplicationRecord | None:
+        """The application; ``lock`` holds it against concurrent changes until commit."""
+        ...
+
+    def update_application(self, app_id: int, **changes: Any) -> None:
+        """Change the named fields of the application (``ApplicationRecord``'s names)."""
+        ...
+
+    def applications_page(
+        self, scope: Scope, *, state: str | None, offset: int, limit: int
+    ) -> tuple[list[ApplicationRecord], int]:
+        """One page of the applications in scope (in one state, if given) by id, and how
+        many there are in all."""
+        ...
+
+    def applications_in_states(self, states: Sequence[str]) -> list[ApplicationRecord]:
+        """Every application in one of ``states``, by id."""
+        ...
+
+    def introduction_context(self, app_id: int, bank_code: str) -> IntroductionContext | None:
+        """What introducing the application to ``bank_code`` reads first, the application
+        held until commit; None when there is no such application."""
+        ...
 
     def reserve_introduction(
         self,
@@ -203,11 +333,19 @@ class EmploymentRepository(Protocol):
 
 
 __all__ = [
+    "AgencyRecord",
+    "AllocationRecord",
     "AllocationUse",
+    "ApplicantRecord",
+    "ApplicationRecord",
+    "BankRecord",
     "EmploymentRepository",
     "GuaranteeLike",
     "GuaranteeRecord",
     "Instalment",
+    "IntroductionContext",
+    "NewApplication",
+    "SamatLoanRecord",
     "Scope",
     "SlotHolder",
 ]

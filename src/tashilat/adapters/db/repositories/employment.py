@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, false, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tashilat.adapters.db.models import (
@@ -31,9 +31,11 @@ from tashilat.adapters.db.models import (
 )
 from tashilat.adapters.db.numbering import SAMAT_TRACKING, next_number
 from tashilat.adapters.db.repositories._instalments import instalments_of, save_instalments
+from tashilat.adapters.db.repositories.employment_rows import EmploymentRows, in_scope
 from tashilat.domain.programs.employment.allocation import AllocationUse
 from tashilat.domain.programs.employment.rules import PriorLoan
 from tashilat.domain.servicing import Instalment
+from tashilat.services.ports.employment import GuaranteeRecord
 
 _APPS: Table = EmploymentApplication.__table__  # type: ignore[assignment]
 _ALLOCS: Table = Allocation.__table__  # type: ignore[assignment]
@@ -140,20 +142,7 @@ def _use(a: Allocation) -> AllocationUse:
     )
 
 
-def _in_scope(scope: tuple[str, int | None] | None) -> list[Any]:
-    """The applications of one agency, one bank, nobody, or (None) all. A missing id matches
-    nothing: compared with NULL it would become ``IS NULL`` and match every application not
-    yet introduced to a bank."""
-    if scope is None:
-        return []
-    kind, id_ = scope
-    if kind == "none" or id_ is None:
-        return [false()]
-    col = EmploymentApplication.agency_id if kind == "agency" else EmploymentApplication.bank_id
-    return [col == id_]
-
-
-class SqlEmploymentRepository:
+class SqlEmploymentRepository(EmploymentRows):
     def __init__(self, session: Session) -> None:
         self._s = session
 
@@ -383,7 +372,7 @@ class SqlEmploymentRepository:
         rows = self._s.execute(
             select(Agency.code, app.category_code, app.state, func.count(), func.sum(app.amount))
             .join(Agency, Agency.id == app.agency_id)
-            .where(*_in_scope(scope))
+            .where(*in_scope(scope))
             .group_by(Agency.code, app.category_code, app.state)
             .order_by(Agency.code, app.category_code, app.state)
         ).all()
@@ -395,7 +384,7 @@ class SqlEmploymentRepository:
         app = EmploymentApplication
         rows = self._s.execute(
             select(app.state, func.count(), func.sum(app.amount))
-            .where(*_in_scope(scope))
+            .where(*in_scope(scope))
             .group_by(app.state)
             .order_by(app.state)
         ).all()
@@ -409,7 +398,7 @@ class SqlEmploymentRepository:
             select(Agency.code, AgentBank.code, app.submitted_on, app.disbursed_on)
             .join(Agency, Agency.id == app.agency_id)
             .join(AgentBank, AgentBank.id == app.bank_id)
-            .where(app.disbursed_on.is_not(None), *_in_scope(scope))
+            .where(app.disbursed_on.is_not(None), *in_scope(scope))
         ).all()
         return [(a, b, sub, dis) for a, b, sub, dis in rows if dis is not None]
 
@@ -421,14 +410,15 @@ class SqlEmploymentRepository:
         self._s.flush()
         return row.id
 
-    def guarantees_of(self, application_id: int) -> list[Guarantee]:
-        return list(
-            self._s.scalars(
-                select(Guarantee)
-                .where(Guarantee.application_id == application_id)
-                .order_by(Guarantee.id)
-            )
+    def guarantees_of(self, application_id: int) -> list[GuaranteeRecord]:
+        rows = self._s.scalars(
+            select(Guarantee)
+            .where(Guarantee.application_id == application_id)
+            .order_by(Guarantee.id)
         )
+        return [
+            GuaranteeRecord(g.id, g.application_id, g.kind, g.national_id, g.grade) for g in rows
+        ]
 
     def applicant_national_id(self, applicant_id: int) -> str:
         nid = self._s.scalar(select(Applicant.national_id).where(Applicant.id == applicant_id))
