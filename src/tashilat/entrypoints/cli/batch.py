@@ -88,6 +88,12 @@ def month_end_cmd(
     no_post: Annotated[
         bool, typer.Option("--no-post", help="Write results back but post no late charges")
     ] = False,
+    connections: Annotated[
+        int,
+        typer.Option(
+            "--connections", min=1, max=64, help="PostgreSQL connections for the COPY export"
+        ),
+    ] = 2,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Delete the run directory first (no resume)")
     ] = False,
@@ -172,6 +178,7 @@ def month_end_cmd(
                     workers=workers,
                     partition_size=partition_size,
                     post_penalties=not no_post,
+                    connections=connections,
                     on_export=Lazy("export"),
                     on_partition=Lazy("partitions"),
                     on_write=Lazy("write-back"),
