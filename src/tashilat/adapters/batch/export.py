@@ -366,11 +366,10 @@ def export(
 ) -> dict[str, Any]:
     """Export the database at ``as_of`` into ``run/input`` and write the manifest.
 
-    On PostgreSQL (``copy=None``) the account partitions go through binary COPY over
-    ``connections`` connections (``export_copy``); ``copy=False`` forces the row-by-row
-    path every database has. Both write the same bytes."""
-    if copy is None:
-        copy = engine.dialect.name == "postgresql"
+    On PostgreSQL the account partitions go through binary COPY over ``connections``
+    connections (``export_copy``); ``copy=False`` forces the row-by-row path every
+    database has (and SQLite always takes). Both write the same bytes."""
+    copy = engine.dialect.name == "postgresql" and copy is not False
     manifest = check_same_run(run, as_of, policy)
     if manifest and manifest.get("exported"):
         return manifest
