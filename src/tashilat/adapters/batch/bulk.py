@@ -143,8 +143,16 @@ def claim_charges(conn: Connection, staged: str, instalments: str) -> None:
     )
 
 
-def post_staged(conn: Connection, staged: str, *, kind: str, on: date, memo: str) -> Posted:
-    """Post every ``ok`` row of ``staged`` as a journal entry of ``kind`` on ``on``."""
+def post_staged(
+    conn: Connection,
+    staged: str,
+    *,
+    kind: str | None,
+    on: date | None,
+    memo: str,
+) -> Posted:
+    """Post every ``ok`` row of ``staged`` as a journal entry of ``kind`` dated ``on``
+    (``None``: the staged row's own ``kind`` / ``business_date`` column)."""
     conn.execute(
         text(
             f"UPDATE {staged} SET ok = 0 WHERE ok = 1 AND EXISTS (SELECT 1 FROM "
@@ -162,13 +170,21 @@ def post_staged(conn: Connection, staged: str, *, kind: str, on: date, memo: str
                 f"{side})"
             )
         )
+    params: dict[str, Any] = {"memo": memo, "now": datetime.now(UTC)}
+    binds: list[Any] = [bindparam("now", type_=DateTime(True))]
+    if kind is not None:
+        params["kind"] = kind
+    if on is not None:
+        params["on"] = on
+        binds.append(bindparam("on", type_=Date()))
     conn.execute(
         text(
             "INSERT INTO journal_entries (request_id, kind, business_date, memo, created_by, "
-            f"created_at) SELECT request_id, :kind, :on, :memo, NULL, :now FROM {staged} "
+            f"created_at) SELECT request_id, {'kind' if kind is None else ':kind'}, "
+            f"{'business_date' if on is None else ':on'}, :memo, NULL, :now FROM {staged} "
             "WHERE ok = 1 ORDER BY request_id"
-        ).bindparams(bindparam("on", type_=Date()), bindparam("now", type_=DateTime(True))),
-        {"kind": kind, "on": on, "memo": memo, "now": datetime.now(UTC)},
+        ).bindparams(*binds),
+        params,
     )
     legs = (
         f"SELECT j.id AS entry_id, la.id AS ledger_account_id, {{sign}}s.amount AS amount "
