@@ -194,3 +194,25 @@ def test_cli_import(container: Container, tmp_path: Path) -> None:
         "loaded": 3,
         "already_loaded": 0,
     }
+
+
+def test_generated_book_loads_through_the_import_path(container: Container) -> None:
+    """``batch generate --database-url`` loads through the same store: valid national IDs,
+    entries under the import's request ids, balances equal to the ledger."""
+    from tashilat.adapters.batch import generate
+    from tashilat.domain.ids import national_id_is_valid
+    from tashilat.domain.jalali import parse_jalali
+
+    c = container
+    spec = generate.Spec(accounts=40, as_of=parse_jalali("1404/01/01"), seed=5, partition_size=16)
+    counts = generate.load_database(spec, c.policy, c.settings.database_url)
+    assert counts["accounts"] == 40 and counts["events"] > 40
+    b = book(c)
+    assert len(b["accounts"]) == 40 and b["unbalanced"] == []
+    assert all(national_id_is_valid(a[1]) for a in b["accounts"])
+    ledger = dict(b["ledger"])
+    assert all(ledger[f"YF:{a[0]}"] == -a[5] for a in b["accounts"])
+    kinds = {e[1] for e in b["entries"]}
+    assert kinds == {"youth.open", "youth.deposit", "youth.withdraw"}
+    assert len(b["entries"]) == counts["events"]
+    assert b["entries"][0][0].startswith("import:GEN-00000001:g5-0-")

@@ -238,8 +238,16 @@ class BookStore:
                 "amount": pa.array([r.opening_deposit for r in rows], pa.int64()),
             },
         )
+        return self.load_account_table(data, source=source)
+
+    def load_account_table(self, data: pa.Table, *, source: str) -> Loaded:
+        """Load staged-form accounts (the columns of ``ACCOUNT_STAGE``; an ``id`` column,
+        if present, gives the accounts' ids): customers by national ID (an existing one is
+        reused), the ``YF:`` ledger accounts, the accounts and their opening entries."""
+        explicit = "id" in data.column_names
+        stage_columns = (*ACCOUNT_STAGE, "id BIGINT") if explicit else ACCOUNT_STAGE
         with self.engine.begin() as conn:
-            bulk.stage(conn, "stage_accounts", ACCOUNT_STAGE, data)
+            bulk.stage(conn, "stage_accounts", stage_columns, data)
             conflicts = conn.execute(
                 text(
                     "SELECT s.line, s.number FROM stage_accounts s JOIN youth_accounts a "
@@ -287,10 +295,11 @@ class BookStore:
             )
             conn.execute(
                 text(
-                    "INSERT INTO youth_accounts (number, customer_id, branch_id, "
-                    "ledger_account_id, opened_on, cohort, city, tier, status, balance, "
-                    "min_balance, privilege_holder_id, privilege_used) "
-                    "SELECT s.number, c.id, b.id, la.id, s.business_date, s.cohort, s.city, "
+                    f"INSERT INTO youth_accounts ({'id, ' if explicit else ''}number, "
+                    "customer_id, branch_id, ledger_account_id, opened_on, cohort, city, tier, "
+                    "status, balance, min_balance, privilege_holder_id, privilege_used) "
+                    f"SELECT {'s.id, ' if explicit else ''}s.number, c.id, b.id, la.id, "
+                    "s.business_date, s.cohort, s.city, "
                     "s.tier, 'open', s.amount, s.min_balance, c.id, :no "
                     "FROM stage_accounts s JOIN customers c ON c.national_id = s.national_id "
                     "JOIN branches b ON b.code = s.branch "
@@ -306,7 +315,7 @@ class BookStore:
             )
             _audit(conn, "import.accounts", source, posted.posted)
         assert posted.posted == fresh, "every new account has its opening entry"
-        return Loaded(posted.posted, len(rows) - posted.posted)
+        return Loaded(posted.posted, data.num_rows - posted.posted)
 
     def load_movements(self, rows: Sequence[MovementRow], *, source: str) -> Loaded:
         data = pa.table(
@@ -322,6 +331,11 @@ class BookStore:
                 "amount": pa.array([abs(r.amount) for r in rows], pa.int64()),
             }
         )
+        return self.load_movement_table(data, source=source)
+
+    def load_movement_table(self, data: pa.Table, *, source: str) -> Loaded:
+        """Load staged-form movements (the columns of ``MOVEMENT_STAGE``): their entries,
+        and the accounts' balances moved by their sum; rows already posted are left."""
         with self.engine.begin() as conn:
             bulk.stage(conn, "stage_movements", MOVEMENT_STAGE, data)
             conn.execute(
