@@ -199,13 +199,13 @@ def test_cli_import(container: Container, tmp_path: Path) -> None:
 def test_generated_book_loads_through_the_import_path(container: Container) -> None:
     """``batch generate --database-url`` loads through the same store: valid national IDs,
     entries under the import's request ids, balances equal to the ledger."""
-    from tashilat.adapters.batch import generate
+    from tashilat.adapters.batch import generate, generate_load
     from tashilat.domain.ids import national_id_is_valid
     from tashilat.domain.jalali import parse_jalali
 
     c = container
     spec = generate.Spec(accounts=40, as_of=parse_jalali("1404/01/01"), seed=5, partition_size=16)
-    counts = generate.load_database(spec, c.policy, c.settings.database_url)
+    counts = generate_load.load_database(spec, c.policy, c.settings.database_url)
     assert counts["accounts"] == 40 and counts["events"] > 40
     b = book(c)
     assert len(b["accounts"]) == 40 and b["unbalanced"] == []

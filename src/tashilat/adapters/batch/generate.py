@@ -16,8 +16,8 @@ mostly repaid on time; late payers leave their last instalments unpaid, some par
 
 Each partition is generated from ``(seed, partition)`` alone, so any partition can be made
 again without the others and the files are the same bytes every time. ``write_partitions``
-writes the batch's input layout directly (for benchmarks); ``load_database`` inserts the
-same accounts, movements and loans into a migrated database (for end-to-end tests).
+writes the batch's input layout directly (for benchmarks); ``generate_load.load_database``
+inserts the same accounts, movements and loans into a migrated database (end-to-end tests).
 """
 
 from __future__ import annotations
@@ -394,13 +394,3 @@ def write_partitions(
     manifest.update(exported=True, open_days=sorted(open_days), events=events)
     layout.write_json(run / "manifest.json", manifest)
     return manifest
-
-
-# -- loading a database ------------------------------------------------------------------------
-
-
-def load_database(spec: Spec, policy: PolicyReader, url: str) -> dict[str, int]:
-    """Load the generated book into a database (``generate_load.load_database``)."""
-    from tashilat.adapters.batch import generate_load
-
-    return generate_load.load_database(spec, policy, url)

@@ -303,7 +303,7 @@ def generate_cmd(
     directory of Parquet input, or loaded into a database."""
 
     def run() -> None:
-        from tashilat.adapters.batch import generate
+        from tashilat.adapters.batch import generate, generate_load
         from tashilat.domain.jalali import parse_jalali
         from tashilat.jobs import month_end as job
         from tashilat.policy import default_policy
@@ -313,7 +313,7 @@ def generate_cmd(
         spec = generate.Spec(accounts=accounts, as_of=on, seed=seed, partition_size=partition_size)
         started = time.perf_counter()
         if database_url:
-            counts = generate.load_database(spec, policy, database_url)
+            counts = generate_load.load_database(spec, policy, database_url)
             if as_json:
                 print_json({"database": True, **counts})
                 return
