@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tashilat.adapters.batch import generate
+from tashilat.adapters.batch import generate, generate_load
 from tashilat.adapters.db.batch_models import MonthEndAccount, MonthEndLoan, MonthEndRun
 from tashilat.adapters.db.models import JournalEntryRow, LoanInstalment
 from tashilat.bootstrap import Container
@@ -58,7 +58,7 @@ def seed(c: Container) -> list[int]:
     spec = generate.Spec(
         accounts=120, as_of=AS_OF, seed=3, partition_size=64, loan_share=0.25, first_id=1001
     )
-    counts = generate.load_database(spec, c.policy, c.settings.database_url)
+    counts = generate_load.load_database(spec, c.policy, c.settings.database_url)
     assert counts["loans"] > 0
     return ids
 

@@ -40,6 +40,7 @@ def month_end(
     workers: int = 2,
     partition_size: int = 16384,
     post_penalties: bool = True,
+    connections: int = 2,
     on_export: runner.Progress | None = None,
     on_partition: runner.Progress | None = None,
     on_write: runner.Progress | None = None,
@@ -59,6 +60,7 @@ def month_end(
             policy=policy,
             partition_size=partition_size,
             progress=on_export,
+            connections=connections,
         )
     else:
         raise runner.RunError(

@@ -48,14 +48,34 @@ class WriteBack:
 
 
 def _post_penalties(
-    c: Target, run: Path, part: int, as_of: date, *, employment_loans: bool = False
+    c: Target,
+    run: Path,
+    part: int,
+    as_of: date,
+    *,
+    employment_loans: bool = False,
+    set_based: bool = True,
 ) -> tuple[int, int, int]:
-    """Post the partition's late charges; returns (posted, rial, skipped)."""
+    """Post the partition's late charges; returns (posted, rial, skipped). Set-based (one
+    transaction of a few statements, ``store.post_charges``) unless ``set_based=False``:
+    then one unit of work per chunk and one ``ledger.post`` per charge (the reference the
+    set-based path is tested against)."""
     receivable: Callable[[int], str] = penalty_code
     owner = "loan_id"
     if employment_loans:
         owner = "application_id"
         receivable = employment.penalty_code
+    if set_based:
+        done = store.post_charges(
+            c.engine,
+            run,
+            part,
+            as_of,
+            receivable=receivable,
+            credit=ledger.PENALTY_INCOME,
+            employment_loans=employment_loans,
+        )
+        return done.posted, done.rial, done.skipped
     rows = store.charges(run, part, employment_loans=employment_loans)
     posted = amount = skipped = 0
     for i in range(0, len(rows), POST_CHUNK):
@@ -91,7 +111,12 @@ def _post_penalties(
 
 
 def write_back(
-    c: Target, run: Path, *, post_penalties: bool = True, progress: Progress | None = None
+    c: Target,
+    run: Path,
+    *,
+    post_penalties: bool = True,
+    progress: Progress | None = None,
+    set_based: bool = True,
 ) -> WriteBack:
     """Write a finished run's results into ``c``'s database and post its late charges."""
     manifest = read_manifest(run)
@@ -123,7 +148,11 @@ def write_back(
             parts_skipped += 1
             continue
         a, ln = store.write_results(c.engine, run, part, as_of)
-        p, r, s = _post_penalties(c, run, part, as_of) if post_penalties else (0, 0, 0)
+        p, r, s = (
+            _post_penalties(c, run, part, as_of, set_based=set_based)
+            if post_penalties
+            else (0, 0, 0)
+        )
         rec = {
             "database": target,
             "accounts": a,
@@ -150,7 +179,7 @@ def write_back(
         if not (rec and rec.get("database") == target):
             ln = store.write_employment(c.engine, run, part, as_of)
             p, r, s = (
-                _post_penalties(c, run, part, as_of, employment_loans=True)
+                _post_penalties(c, run, part, as_of, employment_loans=True, set_based=set_based)
                 if post_penalties
                 else (0, 0, 0)
             )

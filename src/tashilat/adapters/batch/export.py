@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 from sqlalchemy import Engine, Table, and_, func, select
 
-from tashilat.adapters.batch import layout
+from tashilat.adapters.batch import export_copy, layout
 from tashilat.adapters.batch.calendar import epoch_day
 from tashilat.adapters.batch.runner import RunError, check_same_run, new_manifest
 from tashilat.adapters.db.models import (
@@ -334,22 +334,9 @@ def export_statistics(engine: Engine, run: Path) -> dict[str, int]:
     return {"allocations": len(allocs), "applications": len(apps)}
 
 
-def export(
-    engine: Engine,
-    run: Path,
-    *,
-    as_of: date,
-    policy: PolicyReader,
-    partition_size: int = 16384,
-    progress: Any = None,
-) -> dict[str, Any]:
-    """Export the database at ``as_of`` into ``run/input`` and write the manifest."""
-    manifest = check_same_run(run, as_of, policy)
-    if manifest and manifest.get("exported"):
-        return manifest
-    run.mkdir(parents=True, exist_ok=True)
-    layout.clean_temporaries(run)
-    # partition boundaries first (ids only, streamed), so a restart cuts the same way
+def _boundaries(
+    engine: Engine, as_of: date, partition_size: int
+) -> tuple[list[int], set[int], int]:
     firsts: list[int] = []
     open_days: set[int] = set()
     n = 0
@@ -363,8 +350,37 @@ def export(
                     firsts.append(int(r[0]))
                 open_days.add(epoch_day(r[1]))
                 n += 1
-    if not firsts:
-        firsts = [0]
+    return firsts or [0], open_days, n
+
+
+def export(
+    engine: Engine,
+    run: Path,
+    *,
+    as_of: date,
+    policy: PolicyReader,
+    partition_size: int = 16384,
+    progress: Any = None,
+    copy: bool | None = None,
+    connections: int = 2,
+) -> dict[str, Any]:
+    """Export the database at ``as_of`` into ``run/input`` and write the manifest.
+
+    On PostgreSQL the account partitions go through binary COPY over ``connections``
+    connections (``export_copy``); ``copy=False`` forces the row-by-row path every
+    database has (and SQLite always takes). Both write the same bytes."""
+    copy = engine.dialect.name == "postgresql" and copy is not False
+    manifest = check_same_run(run, as_of, policy)
+    if manifest and manifest.get("exported"):
+        return manifest
+    run.mkdir(parents=True, exist_ok=True)
+    layout.clean_temporaries(run)
+    # partition boundaries first (ids only), so a restart cuts the same way
+    if copy:
+        firsts, days, n = export_copy.boundaries(engine, as_of, partition_size)
+        open_days = set(days)
+    else:
+        firsts, open_days, n = _boundaries(engine, as_of, partition_size)
     emp_firsts: list[int] = []
     with engine.connect() as conn:
         for k, r in enumerate(conn.execute(_live_apps_query())):
@@ -384,6 +400,10 @@ def export(
         statistics=True,
     )
     layout.write_json(run / "manifest.json", manifest)
+    if copy:
+        export_copy.export_partitions(
+            engine, run, firsts, as_of, connections=connections, progress=progress
+        )
     for part, lo in enumerate(firsts):
         hi = firsts[part + 1] - 1 if part + 1 < len(firsts) else None
         if part == 0:

@@ -17,7 +17,7 @@ Nothing here knows the ledger or the loan services; the job that posts the charg
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from sqlalchemy import Connection, Engine, Table, and_, delete, func, insert, select, update
 
-from tashilat.adapters.batch import layout
+from tashilat.adapters.batch import bulk, layout
 from tashilat.adapters.db.batch_models import (
     MonthEndAccount,
     MonthEndEmploymentLoan,
@@ -79,7 +79,19 @@ def _rows(path: Path, columns: tuple[str, ...], as_of: date) -> list[dict[str, A
 
 
 def write_results(engine: Engine, run: Path, part: int, as_of: date) -> tuple[int, int]:
-    """Replace a partition's account and housing-loan results; returns (accounts, loans)."""
+    """Replace a partition's account and housing-loan results; returns (accounts, loans).
+    PostgreSQL: COPY into a staging table and one set-based replace (``bulk``)."""
+    if engine.dialect.name == "postgresql":
+        acc = pq.read_table(
+            layout.output_path(run, "accounts", part), columns=list(ACCOUNT_COLUMNS)
+        )
+        ln = pq.read_table(layout.output_path(run, "loans", part), columns=list(LOAN_COLUMNS))
+        with engine.begin() as conn:
+            a = bulk.replace_results(
+                conn, "month_end_accounts", "account_id", ACCOUNT_COLUMNS, acc, as_of
+            )
+            b = bulk.replace_results(conn, "month_end_loans", "loan_id", LOAN_COLUMNS, ln, as_of)
+        return a, b
     accounts = _rows(layout.output_path(run, "accounts", part), ACCOUNT_COLUMNS, as_of)
     loans = _rows(layout.output_path(run, "loans", part), LOAN_COLUMNS, as_of)
     with engine.begin() as conn:
@@ -101,6 +113,14 @@ def write_results(engine: Engine, run: Path, part: int, as_of: date) -> tuple[in
 
 def write_employment(engine: Engine, run: Path, part: int, as_of: date) -> int:
     """Replace an employment partition's loan results; returns how many rows."""
+    if engine.dialect.name == "postgresql":
+        data = pq.read_table(
+            layout.output_path(run, "emp_loans", part), columns=list(EMP_LOAN_COLUMNS)
+        )
+        with engine.begin() as conn:
+            return bulk.replace_results(
+                conn, "month_end_employment_loans", "application_id", EMP_LOAN_COLUMNS, data, as_of
+            )
     rows = _rows(layout.output_path(run, "emp_loans", part), EMP_LOAN_COLUMNS, as_of)
     if not rows:
         return 0
@@ -123,6 +143,35 @@ def charges(run: Path, part: int, *, employment_loans: bool = False) -> list[dic
     kind = "emp_penalties" if employment_loans else "penalties"
     rows: list[dict[str, Any]] = pq.read_table(layout.output_path(run, kind, part)).to_pylist()
     return rows
+
+
+def post_charges(
+    engine: Engine,
+    run: Path,
+    part: int,
+    as_of: date,
+    *,
+    receivable: Callable[[int], str],
+    credit: str,
+    employment_loans: bool = False,
+) -> bulk.Posted:
+    """Post a partition's late charges set-based, in one transaction: stage them, claim
+    those whose instalment is still as exported (moving its accrued charge), post one
+    entry each under its request id. A charge whose request id is taken is skipped."""
+    kind = "emp_penalties" if employment_loans else "penalties"
+    charges_ = pq.read_table(layout.output_path(run, kind, part))
+    owner = "application_id" if employment_loans else "loan_id"
+    staged = bulk.charge_stage(charges_, owner, receivable, credit)
+    with engine.begin() as conn:
+        bulk.stage(conn, "stage_charges", bulk.CHARGE_STAGE, staged)
+        bulk.claim_charges(
+            conn,
+            "stage_charges",
+            "employment_instalments" if employment_loans else "loan_instalments",
+        )
+        return bulk.post_staged(
+            conn, "stage_charges", kind="loan.penalty", on=as_of, memo="month-end batch"
+        )
 
 
 def taken_request_ids(conn: Connection, request_ids: Iterable[str]) -> set[str]:

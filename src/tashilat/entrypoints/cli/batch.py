@@ -88,6 +88,12 @@ def month_end_cmd(
     no_post: Annotated[
         bool, typer.Option("--no-post", help="Write results back but post no late charges")
     ] = False,
+    connections: Annotated[
+        int,
+        typer.Option(
+            "--connections", min=1, max=64, help="PostgreSQL connections for the COPY export"
+        ),
+    ] = 2,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Delete the run directory first (no resume)")
     ] = False,
@@ -172,6 +178,7 @@ def month_end_cmd(
                     workers=workers,
                     partition_size=partition_size,
                     post_penalties=not no_post,
+                    connections=connections,
                     on_export=Lazy("export"),
                     on_partition=Lazy("partitions"),
                     on_write=Lazy("write-back"),
@@ -296,7 +303,7 @@ def generate_cmd(
     directory of Parquet input, or loaded into a database."""
 
     def run() -> None:
-        from tashilat.adapters.batch import generate
+        from tashilat.adapters.batch import generate, generate_load
         from tashilat.domain.jalali import parse_jalali
         from tashilat.jobs import month_end as job
         from tashilat.policy import default_policy
@@ -306,7 +313,7 @@ def generate_cmd(
         spec = generate.Spec(accounts=accounts, as_of=on, seed=seed, partition_size=partition_size)
         started = time.perf_counter()
         if database_url:
-            counts = generate.load_database(spec, policy, database_url)
+            counts = generate_load.load_database(spec, policy, database_url)
             if as_json:
                 print_json({"database": True, **counts})
                 return

@@ -209,7 +209,8 @@ def check_history(policy: PolicyReader, terms: CohortTerms, events: Iterable[Eve
     """Refuse a history the bank would not have accepted, with the rules the account services
     apply (docs/rules.md §1.3): a deposit on the opening day of at least the cohort's minimum
     opening deposit, no withdrawal that takes the balance below that floor, never a negative
-    balance. The error names the offending movement."""
+    balance. The error names the offending movement (``details["movement"]``: its number,
+    counted from 1 in the order given)."""
     # movements are numbered as given, and replayed in date order (same-day ones as given)
     evs = sorted(enumerate(events, start=1), key=lambda ne: ne[1].on)
     opened = terms.opened_on
@@ -251,6 +252,7 @@ def check_history(policy: PolicyReader, terms: CohortTerms, events: Iterable[Eve
                     f"balance from {balance:,} to {balance + e.amount:,} rial, below the "
                     f"floor of {floor:,} rial; the bank refuses such a withdrawal.",
                     field="deposit",
+                    details={"movement": n},
                 )
         balance += e.amount
         if balance < 0:
@@ -261,6 +263,7 @@ def check_history(policy: PolicyReader, terms: CohortTerms, events: Iterable[Eve
                 f"Movement {n} (a withdrawal of {-e.amount:,} rial on {day}) makes the "
                 f"balance negative ({balance:,} rial); an account balance is never negative.",
                 field="deposit",
+                details={"movement": n},
             )
 
 
