@@ -47,8 +47,6 @@ def accrue(
 def accrue_all(
     uow: UnitOfWork, to: date, *, user_id: int | None, policy: PolicyReader | None = None
 ) -> int:
-    """Late charges on every employment loan paid out and not settled, up to ``to``, under
-    ``policy`` (the shipped one when not given)."""
     from tashilat.policy import default_policy
 
     policy = policy or default_policy()
