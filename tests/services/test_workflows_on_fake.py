@@ -267,3 +267,30 @@ def test_a_housing_loan_from_the_first_deposit_to_settlement(
 def test_a_customer_without_a_customer_record_lists_no_loans(uow: FakeUnitOfWork) -> None:
     stray = Actor(20, "stray", "customer")
     assert loans.list_loans(uow, stray, offset=0, limit=10) == ([], 0)
+
+
+def test_a_loan_beyond_the_monthly_limit_waits_for_next_month_and_nothing_is_paid(
+    store: FakeStore, uow: FakeUnitOfWork, policy: PolicySnapshot
+) -> None:
+    store.business_date.on = D("1403/09/01")
+    employment.create_agency(uow, ADMIN, code="A1", name_fa="A1", name_en="A1")
+    employment.create_bank(uow, ADMIN, code="B1", name_fa="بانک یک", name_en="Bank One")
+    employment.set_allocation(
+        uow, ADMIN, policy, agency_code="A1", province="تهران", year=1403, amount=10 * BN
+    )
+    employment.set_monthly_limit(uow, ADMIN, bank_code="B1", year=1403, month=9, amount=BN)
+    # not mandated: the monthly limit applies, and 1.2 bn does not fit in 1 bn
+    app_id = _plan(uow, policy, "0499370899", 1_200_000_000, mandated=False)
+    employment.introduce(uow, AGENCY, policy, app_id=app_id, bank_code="B1")
+    employment.add_guarantee(uow, BANK, app_id=app_id, kind="credit_score", grade="B")
+    employment.approve(uow, BANK, policy, app_id=app_id)
+    with pytest.raises(Refused) as refused:
+        employment.disburse(uow, PAYER, policy, app_id=app_id)
+    assert refused.value.code == "monthly_limit.used"
+    assert refused.value.details["waiting_for"] == "1403/10"
+    app = store.employment.applications[app_id]
+    assert (app.state, app.waiting_for_month, app.samat_loan_id) == ("approved", "1403/10", None)
+    assert store.employment.monthly_limits[(1, 1403, 9)] == [BN, 0, 0]
+    assert store.employment.instalments(app_id) == []
+    assert store.ledger.trial_balance() == {}
+    assert store.audit[-1].action == "employment.disburse.queued"

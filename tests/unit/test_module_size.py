@@ -24,7 +24,6 @@ OVER_THE_LIMIT: dict[str, str] = {
     "domain/programs/construction/contributions.py": "one rule set: the 1% contribution",
     "domain/programs/wages/affordability.py": "one rule set: burden, max loan, term, rent",
     # Use cases and pipelines not yet split by what they do; each is a candidate to split.
-    "services/youth.py": "the youth fund's use cases: accounts, movements, transfers, loans",
     "adapters/batch/runner.py": "one pipeline: partitioning, kernels, checkpoints and retries",
     "policy/loader.py": "one loader: YAML schema, validation messages and effective dates",
 }

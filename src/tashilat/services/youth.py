@@ -1,10 +1,14 @@
 """Youth Housing Savings Fund servicing: customers, accounts, deposits, withdrawals,
-statements, entitlements, transfer of the privilege, closing (docs/rules.md §1)."""
+statements, entitlements, transfer of the privilege, closing (docs/rules.md §1).
+
+Accounts, entitlements and the privilege are here; customers are in ``youth_customers`` and
+the movements (deposit, withdrawal, statement, closing) in ``youth_movements``. Callers use
+every name through this module (``youth.deposit(...)``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Protocol
 
 from tashilat.data import load_city_index
@@ -12,9 +16,7 @@ from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import format_jalali, jalali_year
-from tashilat.domain.ledger import DuplicateRequest, transfer
-from tashilat.domain.money import MAX_BALANCE_RIAL
-from tashilat.domain.people import check_birth_date
+from tashilat.domain.ledger import transfer
 from tashilat.domain.programs.youth_fund.cities import tier_of
 from tashilat.domain.programs.youth_fund.rules import (
     Entitlement,
@@ -26,162 +28,28 @@ from tashilat.domain.programs.youth_fund.rules import (
 from tashilat.domain.programs.youth_fund.servicing import (
     check_holder,
     check_transfer,
-    check_withdrawal,
 )
 from tashilat.services import calendar, ledger
-from tashilat.services.auth import Actor, require, require_branch, require_owner
+from tashilat.services.auth import Actor, require, require_branch
 from tashilat.services.errors import Conflict, Refused, not_found, refused_from
 from tashilat.services.ports import UnitOfWork
 from tashilat.services.ports.youth import (
     AccountRecord,
-    CustomerRecord,
     NewAccount,
     PrivilegeTransferRecord,
 )
-
-# -- customers ------------------------------------------------------------------------------
-
-
-def _customer_exists(nid: str) -> Conflict:
-    return Conflict(
-        "customer.exists",
-        f"مشتری با کد ملی {nid} وجود دارد.",
-        f"A customer with national ID {nid} exists.",
-        field="national_id",
-    )
-
-
-def create_customer(
-    uow: UnitOfWork,
-    actor: Actor,
-    *,
-    national_id: str,
-    name: str,
-    birth_date: date,
-    branch_id: int | None = None,
-    guardian_national_id: str | None = None,
-    request_id: str = "",
-) -> CustomerRecord:
-    require(actor, "customers.write")
-    nid = parse_national_id(national_id)
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInput(
-            "customer.name", "نام مشتری خالی است.", "The customer's name is empty.", field="name"
-        )
-    branch = branch_id if branch_id is not None else actor.branch_id
-    if branch is None:
-        raise InvalidInput(
-            "customer.branch", "شعبه مشخص نیست.", "No branch given.", field="branch_id"
-        )
-    require_branch(actor, branch)
-    with uow:
-        if uow.customers.branch_code(branch) is None:
-            raise not_found("branch", "شعبه", branch)
-        check_birth_date(birth_date, calendar.current(uow))
-        if uow.customers.by_national_id(nid) is not None:
-            raise _customer_exists(nid)
-        guardian_id = None
-        if guardian_national_id:
-            gid = parse_national_id(guardian_national_id, field="guardian_national_id")
-            guardian = uow.customers.by_national_id(gid)
-            if guardian is None:
-                raise not_found("guardian", "ولی", gid)
-            guardian_id = guardian.id
-        c = uow.customers.add(
-            national_id=nid,
-            name=name,
-            birth_date=birth_date,
-            guardian_id=guardian_id,
-            branch_id=branch,
-            created_at=datetime.now(UTC),
-        )
-        if c is None:  # created by a concurrent request between the check above and now
-            raise _customer_exists(nid)
-        uow.audit(
-            user_id=actor.user_id or None,
-            username=actor.username,
-            action="customers.create",
-            target=f"customer:{c.id}",
-            request_id=request_id,
-            outcome="ok",
-        )
-        uow.commit()
-        return c
-
-
-def get_customer(uow: UnitOfWork, actor: Actor, customer_id: int) -> CustomerRecord:
-    require(actor, "customers.read")
-    with uow:
-        c = uow.customers.get(customer_id)
-        if c is None:
-            raise not_found("customer", "مشتری", customer_id)
-        require_owner(actor, c.id)
-        require_branch(actor, c.branch_id)
-        return c
-
-
-def list_customers(
-    uow: UnitOfWork, actor: Actor, *, offset: int, limit: int
-) -> tuple[list[CustomerRecord], int]:
-    require(actor, "customers.read")
-    with uow:
-        if actor.role == "customer":
-            # a customer without a customer record sees nobody (no id is -1)
-            only = actor.customer_id if actor.customer_id is not None else -1
-            return uow.customers.page(offset=offset, limit=limit, customer_id=only)
-        if not actor.bank_wide:
-            branch = actor.branch_id if actor.branch_id is not None else -1
-            return uow.customers.page(offset=offset, limit=limit, branch_id=branch)
-        return uow.customers.page(offset=offset, limit=limit)
-
+from tashilat.services.youth_access import _account, _account_on, _require_open
+from tashilat.services.youth_customers import create_customer, get_customer, list_customers
+from tashilat.services.youth_movements import (
+    Movement,
+    StatementLine,
+    close_account,
+    deposit,
+    statement,
+    withdraw,
+)
 
 # -- accounts -------------------------------------------------------------------------------
-
-
-def _account(
-    uow: UnitOfWork, actor: Actor, account_id: int, *, lock: bool = False
-) -> AccountRecord:
-    acc = uow.accounts.get(account_id, lock=lock)
-    if acc is None:
-        raise not_found("account", "حساب", account_id)
-    require_owner(actor, acc.customer_id)
-    require_branch(actor, acc.branch_id)
-    return acc
-
-
-def _account_on(uow: UnitOfWork, actor: Actor, account_id: int) -> tuple[AccountRecord, date]:
-    """The account and the business date in one query (the hot path of every movement)."""
-    row = uow.accounts.get_with_business_date(account_id)
-    if row is None:
-        _account(uow, actor, account_id)  # raises the precise error
-        calendar.current(uow)
-        raise AssertionError("unreachable")
-    acc, on = row
-    if on is None:
-        on = calendar.current(uow)  # raises: the business date is not set
-    require_owner(actor, acc.customer_id)
-    require_branch(actor, acc.branch_id)
-    return acc, on
-
-
-def _require_room(acc: AccountRecord, amount: int) -> None:
-    """A balance stays within :data:`MAX_BALANCE_RIAL` (checked again by the database on
-    PostgreSQL, so that concurrent deposits cannot pass it either)."""
-    if acc.balance + amount > MAX_BALANCE_RIAL:
-        raise InvalidInput(
-            "balance.too_large",
-            f"با این واریز موجودی حساب از سقف {MAX_BALANCE_RIAL:,} ریال بیشتر می‌شود.",
-            f"This deposit would take the balance above the ceiling of {MAX_BALANCE_RIAL:,} rial.",
-            field="amount",
-        )
-
-
-def _require_open(acc: AccountRecord) -> None:
-    if acc.status != "open":
-        raise Conflict(
-            "account.closed", f"حساب {acc.number} بسته است.", f"Account {acc.number} is closed."
-        )
 
 
 def open_account(
@@ -291,204 +159,6 @@ def list_accounts(
         owners.append(customer_id)
     with uow:
         return uow.accounts.page(offset=offset, limit=limit, customer_ids=owners, branch_id=branch)
-
-
-@dataclass(frozen=True)
-class Movement:
-    """The result of a deposit or withdrawal (or its earlier result, for a retry)."""
-
-    account_id: int
-    request_id: str
-    amount: int
-    balance: int
-    business_date: date
-    replayed: bool
-
-
-def _replay(
-    uow: UnitOfWork, account: AccountRecord, request_id: str, amount: int, kind: str
-) -> Movement:
-    """The request was posted before: answer as then, or refuse a different body."""
-    entry = ledger.find_entry(uow, request_id)
-    assert entry is not None
-    posted = uow.ledger.posted_amount(entry.id, account.ledger_account_id)
-    signed = -amount if kind == "youth.deposit" else amount
-    if entry.kind != kind or posted != signed:
-        raise Conflict(
-            "idempotency.mismatch",
-            "این کلید یکتا پیش‌تر برای درخواست دیگری به کار رفته است.",
-            "This Idempotency-Key was used for a different request.",
-        )
-    now = uow.accounts.get(account.id)
-    bal = now.balance if now is not None else 0
-    return Movement(account.id, request_id, amount, bal, entry.business_date, True)
-
-
-def deposit(
-    uow: UnitOfWork, actor: Actor, *, account_id: int, amount: int, request_id: str
-) -> Movement:
-    """Credit the account. A retry with the same ``request_id`` posts nothing and returns the
-    first result (the unique request id in the journal decides, even under concurrency)."""
-    require(actor, "accounts.write")
-    if amount <= 0:
-        raise InvalidInput(
-            "amount.not_positive",
-            "مبلغ واریز باید مثبت باشد.",
-            "A deposit must be positive.",
-            field="amount",
-        )
-    for attempt in range(2):
-        try:
-            with uow:
-                acc, on = _account_on(uow, actor, account_id)
-                # A first attempt goes straight to the insert: the journal's unique request
-                # id decides whether it is new. Only a retry (or a closed account) looks up
-                # the earlier result.
-                if (attempt or acc.status != "open") and ledger.find_entry(uow, request_id):
-                    return _replay(uow, acc, request_id, amount, "youth.deposit")
-                _require_open(acc)
-                _require_room(acc, amount)
-                code = f"YF:{acc.number}"
-                entry = transfer(
-                    request_id,
-                    "youth.deposit",
-                    on,
-                    debit=ledger.SETTLEMENT,
-                    credit=code,
-                    amount=amount,
-                )
-                balance = uow.accounts.deposit(
-                    account_id=acc.id,
-                    entry=entry,
-                    user_id=actor.user_id or None,
-                    username=actor.username,
-                )
-                if balance is None:  # closed between the read and the write
-                    uow.rollback()
-                    raise Conflict(
-                        "account.closed",
-                        f"حساب {acc.number} بسته است.",
-                        f"Account {acc.number} is closed.",
-                    )
-                uow.commit()
-                return Movement(acc.id, request_id, amount, balance, on, False)
-        except DuplicateRequest:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
-
-
-def withdraw(
-    uow: UnitOfWork,
-    actor: Actor,
-    policy: PolicyReader,
-    *,
-    account_id: int,
-    amount: int,
-    request_id: str,
-) -> Movement:
-    """Debit the account unless the balance would fall below the floor. The floor is a
-    CHECK constraint and the update is conditional, so concurrent withdrawals cannot pass
-    it together; the rule explains the refusal."""
-    require(actor, "accounts.write")
-    if amount <= 0:
-        raise InvalidInput(
-            "amount.not_positive",
-            "مبلغ برداشت باید مثبت باشد.",
-            "A withdrawal must be positive.",
-            field="amount",
-        )
-    for attempt in range(2):
-        try:
-            with uow:
-                acc, on = _account_on(uow, actor, account_id)
-                if (attempt or acc.status != "open") and ledger.find_entry(uow, request_id):
-                    return _replay(uow, acc, request_id, amount, "youth.withdraw")
-                _require_open(acc)
-                code = f"YF:{acc.number}"
-                ledger.post(
-                    uow,
-                    transfer(
-                        request_id,
-                        "youth.withdraw",
-                        on,
-                        debit=code,
-                        credit=ledger.SETTLEMENT,
-                        amount=amount,
-                    ),
-                    user_id=actor.user_id or None,
-                )
-                balance = uow.accounts.debit_above_floor(acc.id, amount)
-                if balance is None:
-                    uow.rollback()
-                    current = uow.accounts.get(acc.id)
-                    assert current is not None
-                    decision = check_withdrawal(
-                        policy,
-                        opened_on=current.opened_on,
-                        balance=current.balance,
-                        amount=amount,
-                        on=on,
-                    )
-                    raise refused_from(decision, "withdrawal.below_floor")
-                uow.audit(
-                    user_id=actor.user_id or None,
-                    username=actor.username,
-                    action="accounts.withdraw",
-                    target=f"account:{acc.id}",
-                    request_id=request_id,
-                    outcome="ok",
-                    detail=str(amount),
-                )
-                uow.commit()
-                return Movement(acc.id, request_id, amount, balance, on, False)
-        except DuplicateRequest:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    entry_id: int
-    business_date: date
-    kind: str
-    request_id: str
-    amount: int  # + deposit, − withdrawal (customer's view)
-    balance: int
-
-
-def statement(
-    uow: UnitOfWork,
-    actor: Actor,
-    account_id: int,
-    *,
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> tuple[AccountRecord, int, list[StatementLine]]:
-    """Movements with a running balance; returns (account, opening balance, lines)."""
-    require(actor, "accounts.read")
-    with uow:
-        acc = _account(uow, actor, account_id)
-        running = 0
-        opening = 0
-        lines: list[StatementLine] = []
-        for m in uow.ledger.movements(acc.ledger_account_id):
-            entry_id, on, kind, rid, amount = (
-                m.entry_id,
-                m.business_date,
-                m.kind,
-                m.request_id,
-                m.amount,
-            )
-            running += -amount
-            if date_from and on < date_from:
-                opening = running
-                continue
-            if date_to and on > date_to:
-                break
-            lines.append(StatementLine(entry_id, on, kind, rid, -amount, running))
-        return acc, opening, lines
 
 
 class OnLedger(Protocol):
@@ -638,42 +308,23 @@ def transfer_privilege(
         return t
 
 
-def close_account(uow: UnitOfWork, actor: Actor, *, account_id: int, request_id: str) -> Movement:
-    """Pay out the whole balance and close. Refused while a loan on the account is open."""
-    require(actor, "accounts.write")
-    with uow:
-        acc = _account(uow, actor, account_id, lock=True)
-        _require_open(acc)
-        if uow.accounts.has_open_loan(acc.id):
-            raise Conflict(
-                "account.open_loan",
-                "تا تسویه وام، حساب بسته نمی‌شود.",
-                "The account cannot close while a loan on it is open.",
-            )
-        on = calendar.current(uow)
-        balance = acc.balance
-        if balance:
-            ledger.post(
-                uow,
-                transfer(
-                    request_id,
-                    "youth.close",
-                    on,
-                    debit=f"YF:{acc.number}",
-                    credit=ledger.SETTLEMENT,
-                    amount=balance,
-                ),
-                user_id=actor.user_id or None,
-            )
-        uow.accounts.close(acc.id, on)
-        uow.audit(
-            user_id=actor.user_id or None,
-            username=actor.username,
-            action="accounts.close",
-            target=f"account:{acc.id}",
-            request_id=request_id,
-            outcome="ok",
-            detail=str(balance),
-        )
-        uow.commit()
-        return Movement(acc.id, request_id, balance, 0, on, False)
+__all__ = [
+    "Movement",
+    "StatementLine",
+    "Structures",
+    "account_entitlement",
+    "account_structures",
+    "close_account",
+    "create_customer",
+    "deposit",
+    "events_of",
+    "get_account",
+    "get_customer",
+    "list_accounts",
+    "list_customers",
+    "open_account",
+    "privilege_uses",
+    "statement",
+    "transfer_privilege",
+    "withdraw",
+]

@@ -23,7 +23,9 @@ def test_the_planner_shows_the_loan_and_its_burden(client: TestClient) -> None:
     early = re.search(r'<tr data-year="2"[^>]*>(.*?)</tr>', r.text, re.S)
     assert early and "143,956,153" not in early.group(1)
     assert 'data-code="plan.burden"' in r.text and 'data-code="plan.loan"' in r.text
-    assert 'action="/youth-fund/target#answer"' in r.text  # the inverse planner's form
+    # the inverse planner's form, carrying this plan's account
+    form = re.search(r'<form[^>]*id="target-form"(.*?)</form>', r.text, re.S)
+    assert form and 'name="opened" value="1403/01/15"' in form.group(1)
 
 
 def test_the_planner_stepwise_with_an_income_in_persian_digits(client: TestClient) -> None:
