@@ -426,6 +426,22 @@ def _employment_exempt(i: dict[str, Any]) -> Any:
     return {"outcome": d.outcome, "warnings": [w.as_dict() for w in d.warnings]}
 
 
+def _transfer(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.youth_fund.servicing import check_transfer
+
+    d = check_transfer(
+        default_policy(),
+        relation=str(i["relation"]),
+        on=parse_jalali(str(i.get("as_of", "1404/01/15"))),
+        privilege_used=bool(i.get("privilege_used", False)),
+    )
+    return {
+        "outcome": d.outcome,
+        "reasons": [r.as_dict() for r in d.reasons],
+        "warnings": [w.as_dict() for w in d.warnings],
+    }
+
+
 RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "employment.check": _employment_check,
     "employment.guarantees": _employment_guarantees,
@@ -433,6 +449,7 @@ RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "employment.monthly_limit": _employment_exempt,
     "youth_fund.plan": _plan,
     "youth_fund.entitlement": _entitlement,
+    "youth_fund.transfer": _transfer,
     "loan.schedule": _schedule,
     "loan.months_to_repay": _months_to_repay,
     "loan.late_penalty": _late_penalty,

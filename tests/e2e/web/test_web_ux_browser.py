@@ -18,6 +18,8 @@ PUBLIC = [
     "/youth-fund/plan",
     "/youth-fund/plan?opened=1403/01/15&city=تهران&mode=table&share=100",
     "/youth-fund/plan?opened=1404/12/30&city=&mode=table",
+    "/youth-fund/transfer",
+    "/youth-fund/transfer?relation=other&used=1",
     "/loans/schedule",
     "/loans/schedule?principal=600,000,000&rate=18&months=144&method=stepwise",
     "/afford",

@@ -12,7 +12,8 @@ Layout:
 * ``menu`` — the menu registry: page modules add their own entries;
 * ``svg`` — small inline charts drawn on the server;
 * ``pages/`` — one module per page group, each with its own ``router``: ``citizen``,
-  ``citizen_schedule`` and ``citizen_afford`` (calculators), ``policy`` (the policy
+  ``citizen_schedule`` and ``citizen_afford`` (calculators), ``citizen_transfer`` (the
+  privilege transfer explained and checked), ``policy`` (the policy
   browser), ``session`` (login), ``staff``, ``staff_accounts``, ``staff_loans`` and
   ``staff_reports`` (bank staff), ``customer`` (an account holder's own pages),
   ``employment_check`` (the citizen's employment-loan check), ``employment`` and
@@ -41,6 +42,7 @@ from tashilat.entrypoints.web.pages import (
     citizen,
     citizen_afford,
     citizen_schedule,
+    citizen_transfer,
     customer,
     employment,
     employment_application,
@@ -59,6 +61,7 @@ PAGES: tuple[ModuleType, ...] = (
     citizen,
     citizen_schedule,
     citizen_afford,
+    citizen_transfer,
     policy,
     session,
     staff,
