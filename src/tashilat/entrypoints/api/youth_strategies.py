@@ -46,6 +46,7 @@ def _strategy(
             )
         return None
     return Strategy(
+        number=n,
         kind=kind,
         share_percent=(share or 100) if kind == "table" else None,
         monthly_rial=rial(monthly, f"s{n}_monthly", allow_zero=kind == "lump_sum")

@@ -12,8 +12,9 @@ Layout:
 * ``menu`` — the menu registry: page modules add their own entries;
 * ``svg`` — small inline charts drawn on the server;
 * ``pages/`` — one module per page group, each with its own ``router``: ``citizen``,
-  ``citizen_schedule`` and ``citizen_afford`` (calculators), ``citizen_transfer`` (the
-  privilege transfer explained and checked), ``policy`` (the policy
+  ``citizen_schedule`` and ``citizen_afford`` (calculators), ``citizen_strategies`` (deposit
+  strategies side by side), ``citizen_transfer`` (the privilege transfer explained and
+  checked), ``policy`` (the policy
   browser), ``session`` (login), ``staff``, ``staff_accounts``, ``staff_loans`` and
   ``staff_reports`` (bank staff), ``customer`` (an account holder's own pages),
   ``employment_check`` (the citizen's employment-loan check), ``employment`` and
@@ -42,6 +43,7 @@ from tashilat.entrypoints.web.pages import (
     citizen,
     citizen_afford,
     citizen_schedule,
+    citizen_strategies,
     citizen_transfer,
     customer,
     employment,
@@ -61,6 +63,7 @@ PAGES: tuple[ModuleType, ...] = (
     citizen,
     citizen_schedule,
     citizen_afford,
+    citizen_strategies,
     citizen_transfer,
     policy,
     session,

@@ -45,12 +45,14 @@ KINDS: dict[str, tuple[str, str]] = {
 class Strategy:
     """One way of saving. ``table``: the opening year's table times ``share_percent``;
     ``monthly``: ``monthly_rial`` every month; ``lump_sum``: ``lump_sum_rial`` on the
-    opening day plus ``monthly_rial`` (zero allowed) every month."""
+    opening day plus ``monthly_rial`` (zero allowed) every month. ``number`` is how the
+    person numbered it (a form's or a request's ``s2``); by default its position."""
 
     kind: str
     share_percent: int | None = None
     monthly_rial: int | None = None
     lump_sum_rial: int = 0
+    number: int | None = None
 
     def check(self, n: int) -> None:
         """Refuse an incomplete strategy (``n`` is its 1-based position, for the field)."""
@@ -167,7 +169,8 @@ def compare_strategies(
     reasons: list[Reason] = []
     warnings: list[object] = []
     first = None
-    for n, s in enumerate(strategies, start=1):
+    for position, s in enumerate(strategies, start=1):
+        n = s.number or position
         s.check(n)
         try:
             d = plan_loans(
