@@ -21,6 +21,7 @@ PUBLIC = [
     "/youth-fund/strategies",
     "/youth-fund/strategies?opened=1403/01/15&city=تهران&s1=table&s2=monthly"
     "&s2_monthly=20000000&s3=lump_sum&s3_lump_sum=2000000000&income=480000000",
+    "/youth-fund/plan/print?opened=1403/01/15&city=تهران&mode=table&share=100&income=480000000",
     "/youth-fund/transfer",
     "/youth-fund/transfer?relation=other&used=1",
     "/loans/schedule",

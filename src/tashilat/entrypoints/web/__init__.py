@@ -13,9 +13,9 @@ Layout:
 * ``svg`` — small inline charts drawn on the server;
 * ``pages/`` — one module per page group, each with its own ``router``: ``citizen``,
   ``citizen_schedule`` and ``citizen_afford`` (calculators), ``citizen_strategies`` (deposit
-  strategies side by side), ``citizen_transfer`` (the privilege transfer explained and
-  checked), ``policy`` (the policy
-  browser), ``session`` (login), ``staff``, ``staff_accounts``, ``staff_loans`` and
+  strategies side by side), ``citizen_plan_print`` (the printable plan),
+  ``citizen_transfer`` (the privilege transfer explained and checked), ``policy`` (the
+  policy browser), ``session`` (login), ``staff``, ``staff_accounts``, ``staff_loans`` and
   ``staff_reports`` (bank staff), ``customer`` (an account holder's own pages),
   ``employment_check`` (the citizen's employment-loan check), ``employment`` and
   ``employment_application`` (the employment-loan pipeline for agency and bank staff) and
@@ -42,6 +42,7 @@ from tashilat.entrypoints.web import assets
 from tashilat.entrypoints.web.pages import (
     citizen,
     citizen_afford,
+    citizen_plan_print,
     citizen_schedule,
     citizen_strategies,
     citizen_transfer,
@@ -63,6 +64,7 @@ PAGES: tuple[ModuleType, ...] = (
     citizen,
     citizen_schedule,
     citizen_afford,
+    citizen_plan_print,
     citizen_strategies,
     citizen_transfer,
     policy,
