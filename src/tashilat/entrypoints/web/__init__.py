@@ -45,6 +45,7 @@ from tashilat.entrypoints.web.pages import (
     citizen_plan_print,
     citizen_schedule,
     citizen_strategies,
+    citizen_target,
     citizen_transfer,
     customer,
     employment,
@@ -62,6 +63,7 @@ from tashilat.entrypoints.web.rendering import WebRoute
 
 PAGES: tuple[ModuleType, ...] = (
     citizen,
+    citizen_target,
     citizen_schedule,
     citizen_afford,
     citizen_plan_print,
