@@ -105,3 +105,19 @@ def test_on_paper(browser: Any, live_server: str, helpers: Any) -> None:
         assert pdf.startswith(b"%PDF")
     finally:
         ctx.close()
+
+
+def test_the_planners_loan_choices_reach_the_sheet(client: TestClient) -> None:
+    params = {**PLAN, "method": "stepwise", "kind": "construction", "children": "2"}
+    del params["income"]
+    r = client.get("/youth-fund/plan", params=params)
+    assert r.status_code == 200
+    m = re.search(r'href="(/youth-fund/plan/print\?[^"]+)" id="to-print"', r.text)
+    assert m
+    sheet = client.get(m.group(1).replace("&amp;", "&"))
+    assert sheet.status_code == 200
+    inputs = section(sheet.text, "inputs")
+    assert "ساخت مسکن · بازپرداخت پلکانی (افزایش سالانه)" in inputs
+    assert "کارگر متأهل با حداقل دستمزد و ۲ فرزند" in inputs
+    year3 = re.search(r'<tr data-year="3">.*?</tr>', sheet.text, re.S)
+    assert year3 and "۱۱۶٬۶۹۸٬۰۷۸" in year3.group(0)  # stepwise: 16 billion, first instalment
