@@ -110,3 +110,21 @@ def test_on_a_phone(browser: Any, live_server: str, helpers: Any) -> None:
         ]
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        URL + "?opened=1403/01/15&city=تهران&s1=table&s2=monthly&s2_monthly=20000000"
+        "&s3=lump_sum&s3_lump_sum=2000000000&income=480000000",
+        "/youth-fund/plan/print?opened=1403/01/15&city=تهران&mode=table&share=100&income=480000000",
+        "/youth-fund/transfer?relation=spouse",
+    ],
+)
+def test_the_latin_digit_mode_shows_no_persian_digits(client: TestClient, url: str) -> None:
+    client.cookies.set("tashilat_digits", "latin")
+    r = client.get(url)
+    assert r.status_code == 200
+    text = re.sub(r"<[^>]+>", " ", r.text.split("<main")[1].split("</main>")[0])
+    assert not re.findall(r"\S*[۰-۹]\S*", text)
+    assert re.search(r"\d", text)
