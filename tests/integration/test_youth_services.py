@@ -95,6 +95,22 @@ def test_open_deposit_three_years_then_entitlement_and_a_loan(container: Contain
     why = next(r for r in used.reasons if r.code == "youth_fund.privilege_used")
     assert "1406/01/15" in why.message_en and "10,000,000,000" in why.message_en
     assert not why.passed and why.message_fa
+    # a used privilege cannot be transferred, even to a spouse; nothing is written
+    spouse = customer(w, "0790419904")
+    with pytest.raises(Refused) as refused:
+        youth.transfer_privilege(
+            c.uow(),
+            w.officer,
+            c.policy,
+            account_id=acc.id,
+            to_national_id="0790419904",
+            relation="spouse",
+        )
+    assert [r.code for r in refused.value.reasons if not r.passed] == ["transfer.privilege_used"]
+    after, _ = youth.account_entitlement(c.uow(), w.officer, c.policy, acc.id)
+    assert after.privilege_holder_id == cid != spouse
+    with c.uow() as uow:
+        assert uow.accounts.transfers(acc.id, parse_jalali("1406/01/15")) == []
     _, insts = loans.get_loan(c.uow(), w.officer, loan.id)
     assert len(insts) == 240 and sum(i.principal for i in insts) == 10_000_000_000
     level = insts[0].amount

@@ -472,6 +472,45 @@ def _employment_exempt(i: dict[str, Any]) -> Any:
     return {"outcome": d.outcome, "warnings": [w.as_dict() for w in d.warnings]}
 
 
+def _transfer(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.youth_fund.servicing import check_transfer
+
+    d = check_transfer(
+        default_policy(),
+        relation=str(i["relation"]),
+        on=parse_jalali(str(i.get("as_of", "1404/01/15"))),
+        privilege_used=bool(i.get("privilege_used", False)),
+    )
+    return {
+        "outcome": d.outcome,
+        "reasons": [r.as_dict() for r in d.reasons],
+        "warnings": [w.as_dict() for w in d.warnings],
+    }
+
+
+def _strategies(i: dict[str, Any]) -> Any:
+    from tashilat.domain.programs.youth_fund.loan_plan import Household
+    from tashilat.domain.programs.youth_fund.strategies import Strategy, compare_strategies
+
+    d = compare_strategies(
+        default_policy(),
+        opened_on=parse_jalali(str(i["opened"])),
+        tier=int(i["tier"]),
+        strategies=[
+            Strategy(
+                kind=str(s["kind"]),
+                share_percent=s.get("share"),
+                monthly_rial=parse_rial(str(s["monthly"])) if "monthly" in s else None,
+                lump_sum_rial=parse_rial(str(s.get("lump_sum", 0))),
+            )
+            for s in i["strategies"]
+        ],
+        method=str(i.get("method", "simple")),
+        household=Household(income_rial=parse_rial(str(i["income"]))) if "income" in i else None,
+    )
+    return {**jsonable(d.value), "outcome": d.outcome, "reasons": [r.as_dict() for r in d.reasons]}
+
+
 RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "employment.check": _employment_check,
     "employment.guarantees": _employment_guarantees,
@@ -479,6 +518,8 @@ RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "employment.monthly_limit": _employment_exempt,
     "youth_fund.plan": _plan,
     "youth_fund.entitlement": _entitlement,
+    "youth_fund.transfer": _transfer,
+    "youth_fund.strategies": _strategies,
     "youth_fund.plan_loan": _plan_loan,
     "youth_fund.target": _target,
     "loan.schedule": _schedule,

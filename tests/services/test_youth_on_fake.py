@@ -197,6 +197,28 @@ def test_transfer_of_the_privilege_to_a_sibling(
     assert store.accounts.rows[acc_id].privilege_holder_id == sibling
 
 
+def test_a_used_privilege_cannot_be_transferred_and_nothing_changes(
+    uow: FakeUnitOfWork, store: FakeStore, policy: PolicySnapshot
+) -> None:
+    import dataclasses
+
+    holder = _customer(uow)
+    _customer(uow, "0790419904")
+    acc_id = _open(uow, policy, holder)
+    store.accounts.rows[acc_id] = dataclasses.replace(
+        store.accounts.rows[acc_id], privilege_used=True
+    )
+    with pytest.raises(Refused) as e:
+        youth.transfer_privilege(
+            uow, OFFICER, policy, account_id=acc_id, to_national_id="0790419904", relation="spouse"
+        )
+    assert e.value.code == "transfer.refused"
+    assert [r.code for r in e.value.reasons if not r.passed] == ["transfer.privilege_used"]
+    assert "امتیازی برای انتقال باقی نمانده است" in e.value.message_fa
+    assert store.accounts.rows[acc_id].privilege_holder_id == holder
+    assert store.accounts.transfer_rows == []
+
+
 def test_close_pays_out_the_balance_unless_a_loan_is_open(
     uow: FakeUnitOfWork, store: FakeStore, policy: PolicySnapshot
 ) -> None:

@@ -268,14 +268,10 @@ def transfer_privilege(
     with uow:
         acc = _account(uow, actor, account_id, lock=True)
         _require_open(acc)
-        if acc.privilege_used:
-            raise Conflict(
-                "privilege.used",
-                "امتیاز این حساب استفاده شده است.",
-                "This account's privilege is used.",
-            )
         on = calendar.current(uow)
-        decision = check_transfer(policy, relation=relation, on=on)
+        decision = check_transfer(
+            policy, relation=relation, on=on, privilege_used=acc.privilege_used
+        )
         if decision.outcome != "accepted":
             raise refused_from(decision, "transfer.refused")
         to = uow.customers.by_national_id(nid)

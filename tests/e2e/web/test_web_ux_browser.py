@@ -18,6 +18,12 @@ PUBLIC = [
     "/youth-fund/plan",
     "/youth-fund/plan?opened=1403/01/15&city=تهران&mode=table&share=100",
     "/youth-fund/plan?opened=1404/12/30&city=&mode=table",
+    "/youth-fund/strategies",
+    "/youth-fund/strategies?opened=1403/01/15&city=تهران&s1=table&s2=monthly"
+    "&s2_monthly=20000000&s3=lump_sum&s3_lump_sum=2000000000&income=480000000",
+    "/youth-fund/plan/print?opened=1403/01/15&city=تهران&mode=table&share=100&income=480000000",
+    "/youth-fund/transfer",
+    "/youth-fund/transfer?relation=other&used=1",
     "/loans/schedule",
     "/loans/schedule?principal=600,000,000&rate=18&months=144&method=stepwise",
     "/afford",

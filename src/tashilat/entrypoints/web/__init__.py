@@ -12,8 +12,10 @@ Layout:
 * ``menu`` — the menu registry: page modules add their own entries;
 * ``svg`` — small inline charts drawn on the server;
 * ``pages/`` — one module per page group, each with its own ``router``: ``citizen``,
-  ``citizen_schedule`` and ``citizen_afford`` (calculators), ``policy`` (the policy
-  browser), ``session`` (login), ``staff``, ``staff_accounts``, ``staff_loans`` and
+  ``citizen_schedule`` and ``citizen_afford`` (calculators), ``citizen_strategies`` (deposit
+  strategies side by side), ``citizen_plan_print`` (the printable plan),
+  ``citizen_transfer`` (the privilege transfer explained and checked), ``policy`` (the
+  policy browser), ``session`` (login), ``staff``, ``staff_accounts``, ``staff_loans`` and
   ``staff_reports`` (bank staff), ``customer`` (an account holder's own pages),
   ``employment_check`` (the citizen's employment-loan check), ``employment`` and
   ``employment_application`` (the employment-loan pipeline for agency and bank staff) and
@@ -40,8 +42,11 @@ from tashilat.entrypoints.web import assets
 from tashilat.entrypoints.web.pages import (
     citizen,
     citizen_afford,
+    citizen_plan_print,
     citizen_schedule,
+    citizen_strategies,
     citizen_target,
+    citizen_transfer,
     customer,
     employment,
     employment_application,
@@ -61,6 +66,9 @@ PAGES: tuple[ModuleType, ...] = (
     citizen_target,
     citizen_schedule,
     citizen_afford,
+    citizen_plan_print,
+    citizen_strategies,
+    citizen_transfer,
     policy,
     session,
     staff,

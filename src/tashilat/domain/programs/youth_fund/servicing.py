@@ -159,33 +159,66 @@ def check_withdrawal(
     )
 
 
-def check_transfer(policy: PolicyReader, *, relation: str, on: date) -> Decision[str]:
-    """The privilege may pass to a spouse, parent, child, sibling, grandparent or
-    grandchild, and never to anyone else (``sourced`` for the general fund, ``assumed``
-    here)."""
+def transfer_relatives(policy: PolicyReader, on: date) -> Decision[tuple[str, ...]]:
+    """The relatives to whom the privilege may pass on a day, in the policy's order, with
+    the warning for the figure's status (``assumed`` for the youth account)."""
     u = Usage()
     allowed = tuple(str(r) for r in u.use(policy.resolve(f"{P}.privilege_transfer_relatives", on)))
+    return Decision(
+        outcome="listed",
+        value=allowed,
+        policy_hash=policy.hash,
+        as_of=on,
+        reasons=(),
+        warnings=u.warnings(),
+    )
+
+
+def check_transfer(
+    policy: PolicyReader, *, relation: str, on: date, privilege_used: bool = False
+) -> Decision[str]:
+    """May the privilege pass to this relative now? Only to a spouse, parent, child,
+    sibling, grandparent or grandchild, never to anyone else (``sourced`` for the general
+    fund, ``assumed`` here), and only while no loan has used it: a loan paid out on the
+    account consumes the privilege, so nothing is left to transfer. Every failed condition
+    is listed. The staff transfer and the citizens' check both ask this rule."""
+    listed = transfer_relatives(policy, on)
+    allowed = listed.value
     ok = relation in allowed
     names_fa = "، ".join(RELATIONS_FA.get(r, r) for r in allowed)
-    reason = Reason(
-        "transfer.relation",
-        f"انتقال امتیاز به {RELATIONS_FA.get(relation, relation)} مجاز است."
-        if ok
-        else f"امتیاز تنها به این بستگان قابل انتقال است: {names_fa}.",
-        f"The privilege may be transferred to a {relation}."
-        if ok
-        else f"The privilege may be transferred only to: {', '.join(allowed)}.",
-        passed=ok,
-        parameter=f"{P}.privilege_transfer_relatives",
-        reference=REF_RULES,
-    )
+    reasons = [
+        Reason(
+            "transfer.relation",
+            f"انتقال امتیاز به {RELATIONS_FA.get(relation, relation)} مجاز است."
+            if ok
+            else f"امتیاز تنها به این بستگان قابل انتقال است: {names_fa}.",
+            f"The privilege may be transferred to a {relation}."
+            if ok
+            else f"The privilege may be transferred only to: {', '.join(allowed)}.",
+            passed=ok,
+            parameter=f"{P}.privilege_transfer_relatives",
+            reference=REF_RULES,
+        )
+    ]
+    if privilege_used:
+        reasons.append(
+            Reason(
+                "transfer.privilege_used",
+                "با این حساب وام گرفته شده و امتیاز آن استفاده شده است؛ امتیازی برای انتقال "
+                "باقی نمانده است.",
+                "A loan has been paid out on this account, which used its privilege; nothing "
+                "is left to transfer.",
+                passed=False,
+                reference=REF_RULES,
+            )
+        )
     return Decision(
-        outcome="accepted" if ok else "refused",
+        outcome="accepted" if all(r.passed for r in reasons) else "refused",
         value=relation,
         policy_hash=policy.hash,
         as_of=on,
-        reasons=(reason,),
-        warnings=u.warnings(),
+        reasons=tuple(reasons),
+        warnings=listed.warnings,
     )
 
 
