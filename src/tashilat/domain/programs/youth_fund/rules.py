@@ -68,6 +68,8 @@ class CohortTerms:
     provenances: tuple[Provenance, ...]  # every figure above except the caps
     # the last published cohort whose terms this later cohort carries forward, if any
     carried_from: int | None = None
+    # whether the profit credited to the account counts in its structures (``profit``)
+    profit_counts: bool = False
 
     def deposit_for_year(self, k: int) -> int:
         """d_k; after the table ends the last year's amount continues."""
@@ -136,6 +138,7 @@ def cohort_terms(policy: PolicyReader, opened_on: date) -> CohortTerms:
         entitlement_mode=str(get("entitlement_mode")),
         accrual=str(get("entitlement_accrual")),
         rounding_unit=int(get("entitlement_rounding_unit")),
+        profit_counts=bool(get("profit_counts_toward_averages")),
         provenances=u.provenances,
         carried_from=carried_from,
     )
@@ -262,6 +265,24 @@ def check_history(policy: PolicyReader, terms: CohortTerms, events: Iterable[Eve
                 f"balance negative ({balance:,} rial); an account balance is never negative.",
                 field="deposit",
             )
+
+
+def structures_with_profit(
+    policy: PolicyReader,
+    terms: CohortTerms,
+    events: Iterable[Event],
+    structures: Sequence[int],
+    usage: Usage,
+) -> list[int]:
+    """The structures with the profit credited to the account in each month
+    (``youth_fund.profit_counts_toward_averages``; ``profit`` has the rule)."""
+    from tashilat.domain.programs.youth_fund import profit
+
+    n = len(structures)
+    _, provenances = profit.month_rates(policy, terms.opened_on, n)
+    usage.extend(provenances)
+    months = profit.monthly_profits(policy, terms.opened_on, events, n)
+    return profit.with_profit(structures, [m.profit_rial for m in months])
 
 
 def yearly_averages(structures: Sequence[int]) -> list[int]:
@@ -534,6 +555,8 @@ def entitlement(
     counted = min(completed, terms.max_wait_years)
     evs = [e for e in events if e.on < as_of]
     structures = monthly_structures(opened_on, evs, counted * 12, terms.structure_mode)
+    if terms.profit_counts:
+        structures = structures_with_profit(policy, terms, evs, structures, usage)
     rows = year_figures(terms, tier, yearly_averages(structures), usage)
     eligible_on = account_month_start(opened_on, 12 * terms.min_wait_years + 1)
     reasons: list[Reason] = []
@@ -714,6 +737,8 @@ def plan(
     structures = monthly_structures(
         opened_on, events, 12 * terms.max_wait_years, terms.structure_mode
     )
+    if terms.profit_counts:
+        structures = structures_with_profit(policy, terms, events, structures, usage)
     rows = year_figures(terms, tier, yearly_averages(structures), usage)
     value = Plan(
         opened_on=opened_on,
