@@ -31,7 +31,7 @@ from itertools import accumulate
 from tashilat.domain.decision import PolicyReader, Provenance
 from tashilat.domain.errors import PolicyError
 from tashilat.domain.jalali import account_month_start
-from tashilat.domain.programs.youth_fund.rules import Event, monthly_structures
+from tashilat.domain.programs.youth_fund.balances import Event, monthly_structures
 
 RATE = "youth_fund.savings_profit_rate_percent"
 COUNTS = "youth_fund.profit_counts_toward_averages"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from tashilat.domain.decision import (
@@ -30,20 +30,15 @@ from tashilat.domain.jalali import (
     jalali_year,
 )
 from tashilat.domain.money import round_down
+from tashilat.domain.programs.youth_fund import profit
+from tashilat.domain.programs.youth_fund.balances import Event as Event
+from tashilat.domain.programs.youth_fund.balances import monthly_structures as monthly_structures
 from tashilat.domain.programs.youth_fund.servicing import RELATIONS_FA, check_withdrawal
 
 P = "youth_fund"
 TIERS = ("tier_1", "tier_2", "tier_3")
 REF_CAPS = "docs/rules.md §1.1; Bank Maskan announcement of the cohort's caps"
 REF_ENTITLEMENT = "docs/rules.md §1.3 (Bank Maskan: average of each year = structure / 12)"
-
-
-@dataclass(frozen=True)
-class Event:
-    """A movement on the account: positive deposit, negative withdrawal (rial)."""
-
-    on: date
-    amount: int
 
 
 @dataclass(frozen=True)
@@ -167,47 +162,6 @@ def carried_forward_warning(terms: CohortTerms) -> tuple[Warning, ...]:
 # -- balances -------------------------------------------------------------------------------
 
 
-def monthly_structures(
-    opened_on: date, events: Iterable[Event], months: int, mode: str = "lowest_balance"
-) -> list[int]:
-    """s_1 … s_months: the lowest end-of-day balance of each account month (or its closing
-    balance with ``mode="closing_balance"``). docs/rules.md §1.3."""
-    if mode not in ("lowest_balance", "closing_balance"):
-        raise PolicyError(
-            "youth_fund.structure_mode",
-            f"روش ساختار ماهانه ناشناخته است: {mode}",
-            f"Unknown monthly structure mode: {mode}",
-        )
-    evs = sorted(events, key=lambda e: e.on)
-    if evs and evs[0].on < opened_on:
-        raise InvalidInput(
-            "youth_fund.event_before_opening",
-            f"تراکنشی در {format_jalali(evs[0].on)} پیش از افتتاح حساب ثبت شده است.",
-            f"A movement on {format_jalali(evs[0].on)} precedes the account's opening.",
-        )
-    out: list[int] = []
-    balance = 0
-    idx, n = 0, len(evs)
-    for i in range(1, months + 1):
-        next_start = account_month_start(opened_on, i + 1)
-        day = account_month_start(opened_on, i)
-        lowest: int | None = None
-        while idx < n and evs[idx].on < next_start:
-            d = evs[idx].on
-            if d > day:  # days before this event close at the carried balance
-                lowest = balance if lowest is None else min(lowest, balance)
-            while idx < n and evs[idx].on == d:
-                balance += evs[idx].amount
-                idx += 1
-            lowest = balance if lowest is None else min(lowest, balance)
-            day = d + timedelta(days=1)
-        if day < next_start:
-            lowest = balance if lowest is None else min(lowest, balance)
-        assert lowest is not None
-        out.append(balance if mode == "closing_balance" else lowest)
-    return out
-
-
 def check_history(policy: PolicyReader, terms: CohortTerms, events: Iterable[Event]) -> None:
     """Refuse a history the bank would not have accepted, with the rules the account services
     apply (docs/rules.md §1.3): a deposit on the opening day of at least the cohort's minimum
@@ -276,8 +230,6 @@ def structures_with_profit(
 ) -> list[int]:
     """The structures with the profit credited to the account in each month
     (``youth_fund.profit_counts_toward_averages``; ``profit`` has the rule)."""
-    from tashilat.domain.programs.youth_fund import profit
-
     n = len(structures)
     _, provenances = profit.month_rates(policy, terms.opened_on, n)
     usage.extend(provenances)
