@@ -32,17 +32,23 @@ def request_id(account_id: int, month: int) -> str:
     return f"{PREFIX}:{account_id}:{month:04d}"
 
 
-def profit_entry(account_id: int, number: str, m: MonthProfit) -> JournalEntry:
+def entry_for(
+    account_id: int, number: str, month: int, credited_on: date, amount: int
+) -> JournalEntry:
     """Bank profit expense → the account, on the day the profit is credited."""
     return transfer(
-        request_id(account_id, m.month),
+        request_id(account_id, month),
         LEDGER_KIND,
-        m.credited_on,
+        credited_on,
         debit=ledger.SAVINGS_PROFIT_EXPENSE,
         credit=f"YF:{number}",
-        amount=m.profit_rial,
-        memo=f"profit of account month {m.month}",
+        amount=amount,
+        memo=f"profit of account month {month}",
     )
+
+
+def profit_entry(account_id: int, number: str, m: MonthProfit) -> JournalEntry:
+    return entry_for(account_id, number, m.month, m.credited_on, m.profit_rial)
 
 
 @dataclass(frozen=True)
