@@ -143,3 +143,23 @@ def test_the_plan_counts_profit_when_the_policy_says_so(tmp_path: Path) -> None:
     assert d.value.years[0].average_rial == 105_687_524
     d0 = plan(default_policy(), opened_on=OPENED, tier=1, lump_sum=100_000_000)
     assert d0.value.years[0].average_rial == 100_000_000
+
+
+def test_the_plan_shows_each_years_profit_and_balance() -> None:
+    d = plan(default_policy(), opened_on=OPENED, tier=1, lump_sum=100_000_000)
+    y1, y2 = d.value.years[:2]
+    # 5% a year credited monthly on 100,000,000: 416,666 + 418,402 + … + 436,166 in year 1
+    # (about 100,000,000 × (1.0041667^12 − 1) = 5,116,190, less the monthly roundings)
+    assert (y1.profit_rial, y1.balance_rial) == (5_116_182, 105_116_182)
+    assert (y2.profit_rial, y2.balance_rial) == (5_377_938, 110_494_120)
+    assert y1.average_rial == 100_000_000  # the shipped policy leaves profit out
+    assert profit.RATE in {w.parameter for w in d.warnings}
+    assert profit.COUNTS in {w.parameter for w in d.warnings}
+
+
+def test_an_entitlement_has_no_plan_figures() -> None:
+    events = [Event(OPENED, 100_000_000)]
+    d = entitlement(
+        default_policy(), opened_on=OPENED, tier=1, events=events, as_of=parse_jalali("1404/01/15")
+    )
+    assert (d.value.years[0].profit_rial, d.value.years[0].balance_rial) == (None, None)

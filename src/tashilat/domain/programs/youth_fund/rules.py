@@ -343,6 +343,11 @@ class YearFigures:
     cap_rial: int | None
     entitlement_rial: int
     eligible: bool
+    # a plan's (None elsewhere): the savings profit credited for the year's twelve months,
+    # and the balance once the last of it is credited (the next year's first day, before
+    # that day's deposit)
+    profit_rial: int | None = None
+    balance_rial: int | None = None
 
 
 def year_figures(
@@ -686,12 +691,22 @@ def plan(
             f"deposit ({terms.min_opening_deposit:,} rial).",
             field="monthly",
         )
-    structures = monthly_structures(
-        opened_on, events, 12 * terms.max_wait_years, terms.structure_mode
-    )
+    n = 12 * terms.max_wait_years
+    structures = monthly_structures(opened_on, events, n, terms.structure_mode)
+    _, rate_provenances = profit.month_rates(policy, opened_on, n)
+    usage.extend(rate_provenances)
+    gains = [m.profit_rial for m in profit.monthly_profits(policy, opened_on, events, n)]
     if terms.profit_counts:
-        structures = structures_with_profit(policy, terms, events, structures, usage)
-    rows = year_figures(terms, tier, yearly_averages(structures), usage)
+        structures = profit.with_profit(structures, gains)
+    closing = monthly_structures(opened_on, events, n, "closing_balance")
+    rows = [
+        replace(
+            r,
+            profit_rial=sum(gains[12 * r.year - 12 : 12 * r.year]),
+            balance_rial=closing[12 * r.year - 1] + sum(gains[: 12 * r.year]),
+        )
+        for r in year_figures(terms, tier, yearly_averages(structures), usage)
+    ]
     value = Plan(
         opened_on=opened_on,
         cohort=terms.cohort,
