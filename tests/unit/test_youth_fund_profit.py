@@ -163,3 +163,25 @@ def test_an_entitlement_has_no_plan_figures() -> None:
         default_policy(), opened_on=OPENED, tier=1, events=events, as_of=parse_jalali("1404/01/15")
     )
     assert (d.value.years[0].profit_rial, d.value.years[0].balance_rial) == (None, None)
+
+
+def test_the_inverse_planner_counts_profit_as_the_plan_does(tmp_path: Path) -> None:
+    from tashilat.domain.programs.youth_fund.target import target
+
+    def edit(d: dict[str, Any]) -> None:
+        d["savings_profit_rate_percent"]["values"] = [_entry(12)]
+        d["profit_counts_toward_averages"]["values"] = [_entry(True)]
+
+    counting = _policy(tmp_path, edit)
+    m = target(counting, opened_on=OPENED, tier=1, by_year=3).value.monthly_rial
+    shipped = target(default_policy(), opened_on=OPENED, tier=1, by_year=3).value.monthly_rial
+    assert m is not None and shipped is not None and m < shipped  # profit helps
+
+    def year_3(monthly: int) -> int:
+        return (
+            plan(counting, opened_on=OPENED, tier=1, monthly=monthly)
+            .value.years[2]
+            .entitlement_rial
+        )
+
+    assert year_3(m) == 16_000_000_000 > year_3(m - 1)
