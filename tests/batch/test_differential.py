@@ -54,6 +54,23 @@ class Override:
         return r
 
 
+class DatedRate(Override):
+    """The savings profit rate changing by date (5% until 1400/06/31, 18.5% from
+    1400/07/01), with profit counted in the averages: months at either rate."""
+
+    CHANGE = parse_jalali("1400/07/01")
+
+    def __init__(self) -> None:
+        super().__init__(profit_counts_toward_averages=True)
+        self.hash += ":dated-rate"
+
+    def resolve(self, path: str, as_of: date) -> Resolved[Any]:
+        r = super().resolve(path, as_of)
+        if path == profit.RATE and as_of >= self.CHANGE:
+            return Resolved("18.5", r.provenance, r.cells)
+        return r
+
+
 POLICIES = [
     POLICY,
     Override(monthly_structure="closing_balance"),
@@ -66,6 +83,7 @@ POLICIES = [
         monthly_structure="closing_balance",
         savings_profit_rate_percent=Decimal("0.0001"),
     ),
+    DatedRate(),
 ]
 
 
@@ -374,3 +392,14 @@ def test_profit_of_a_single_deposit_by_hand() -> None:
     assert r.profit.tolist() == [125_520]
     assert r.m_structure.tolist() == [10_000_000] * 3
     assert r.balance.tolist() == [10_000_000]
+
+
+def test_profit_at_a_rate_that_changes_by_date_by_hand() -> None:
+    """Opened 1400/05/15 with 120,000,000: months starting 1400/05/15 and 1400/06/15 earn
+    5% (500,000; 502,083 on 120,500,000), the month starting 1400/07/15 18.5% (121,002,083 ×
+    18.5% / 12 = 1,865,448.78); counted in the structures under this policy."""
+    opened = parse_jalali("1400/05/15")
+    accs: list[Acc] = [(opened, 2, [rules.Event(opened, 120_000_000)], None)]
+    r = batch(DatedRate(), accs, parse_jalali("1400/08/15"))
+    assert r.m_profit.tolist() == [500_000, 502_083, 1_865_448]
+    assert r.m_structure.tolist() == [120_000_000, 120_500_000, 121_002_083]

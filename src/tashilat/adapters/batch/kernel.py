@@ -263,9 +263,10 @@ def account_month_end(acc: Accounts, ctx: Context, *, check: bool = True) -> Acc
             if not bool(terms.closing.any())
             else np.where(np.repeat(terms.closing[piece], slots), closing, lowest)
         )
-    gain, carried = month_profits(lowest, goff, months, u, tab, ctx.profit)
-    if bool(terms.profit_counts.any()):
-        struct = struct + np.where(np.repeat(terms.profit_counts[piece], slots), carried, 0)
+    counts = bool(terms.profit_counts.any())
+    gain, credited, before = month_profits(lowest, goff, months, u, tab, ctx.profit, carried=counts)
+    if before is not None:
+        struct = struct + np.where(np.repeat(terms.profit_counts[piece], slots), before, 0)
 
     # -- years ----------------------------------------------------------------------------
     n_years = int(counted.sum())
@@ -352,7 +353,7 @@ def account_month_end(acc: Accounts, ctx: Context, *, check: bool = True) -> Acc
         completed_years=years.astype(np.int16),
         counted_years=counted.astype(np.int16),
         balance=balance,
-        profit=carried[goff[1:] - 1] if n_grid else months * 0,
+        profit=credited,
         structure=structure,
         average=np.where(has_y, y_avg[ly] if n_years else 0, 0),
         reference=np.where(has_y, y_ref[ly] if n_years else 0, 0),

@@ -59,44 +59,60 @@ def profit_rates(policy: PolicyReader, lo: date, hi: date) -> ProfitRates:
     return ProfitRates(tuple(starts), tuple(rates))
 
 
-def profit_of(base: I64, rate_e4: I64) -> I64:
+def profit_of(base: I64, rate_e4: I64 | int) -> I64:
     """``floor(max(base, 0) × R / 12,000,000)`` elementwise, exact."""
     b = np.maximum(base, 0)
-    q, r = np.divmod(b, rule.DENOMINATOR)
-    out: I64 = q * rate_e4 + (r * rate_e4) // rule.DENOMINATOR
+    q = b // rule.DENOMINATOR
+    r = b - q * rule.DENOMINATOR
+    out: I64 = (q * rate_e4 + (r * rate_e4) // rule.DENOMINATOR).astype(np.int64, copy=False)
     return out
 
 
 def month_profits(
-    low: I64, goff: I64, months: I64, u: I64, tab: DayTable, rates: ProfitRates
-) -> tuple[I64, I64]:
-    """Each grid slot's profit (0 in the month in progress) and the profit credited to
-    the account before the slot's month (``C_{i−1}``).
+    low: I64,
+    goff: I64,
+    months: I64,
+    u: I64,
+    tab: DayTable,
+    rates: ProfitRates,
+    *,
+    carried: bool = True,
+) -> tuple[I64, I64, I64 | None]:
+    """Each grid slot's profit (0 in the month in progress), each account's profit credited
+    by the as-of date, and (with ``carried``) each slot's profit credited before its month
+    (``C_{i−1}``).
 
     ``low``: every slot's lowest own balance; ``goff``: each account's first slot (and
     the grid's end); ``months``: completed months per account; ``u``: the accounts' day-table
-    offsets (``DayTable.u_of``)."""
+    offsets (``DayTable.u_of``). Work is proportional to the completed account-months; the
+    grid is only written to."""
     n_grid = len(low)
-    slots = np.diff(goff)
-    acc_of = np.repeat(np.arange(len(months), dtype=np.int64), slots)
-    k = np.arange(n_grid, dtype=np.int64) - goff[:-1][acc_of]  # 0-based month in the account
-    completed = k < months[acc_of]
-    rate = np.zeros(n_grid, dtype=np.int64)
-    if bool(completed.any()):
-        starts = tab.month_start(u[acc_of][completed], k[completed] + 1)
-        rate[completed] = rates.at(starts)
     order = np.argsort(-months, kind="stable")
     ordered = months[order]
     first = goff[:-1][order]
+    u_ord = u[order]
+    # one rate for every month (the usual case) needs no per-month date
+    one_rate = len(rates.starts) == 1 and (
+        not len(u) or int(tab.month_start(u, 1).min()) >= rates.starts[0]
+    )
+    rate0 = rates.rate_e4[0] if rates.rate_e4 else 0
     credited = np.zeros(len(months), dtype=np.int64)  # in ``order``
     gain = np.zeros(n_grid, dtype=np.int64)
+    before = np.zeros(n_grid, dtype=np.int64) if carried else None
     for step in range(int(months.max(initial=0))):
         n = int(np.searchsorted(-ordered, -step, side="left"))  # accounts with > step months
         idx = first[:n] + step
-        p = profit_of(low[idx] + credited[:n], rate[idx])
+        if one_rate:
+            rate: I64 | int = rate0
+        else:
+            rate = rates.at(tab.month_start(u_ord[:n], step + 1))
+        p = profit_of(low[idx] + credited[:n], rate)
         gain[idx] = p
+        if before is not None:
+            before[idx] = credited[:n]
         credited[:n] += p
-    before = np.zeros(n_grid + 1, dtype=np.int64)
-    np.cumsum(gain, out=before[1:])
-    carried: I64 = before[:-1] - before[goff[:-1]][acc_of]
-    return gain, carried
+    total = np.empty(len(months), dtype=np.int64)
+    total[order] = credited
+    if before is not None:
+        before[goff[1:] - 1] = total  # the month in progress carries every month's profit
+    return gain, total, before
