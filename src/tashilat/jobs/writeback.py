@@ -113,7 +113,8 @@ def _post_profits(c: Target, run: Path, part: int) -> tuple[int, int]:
                 entry = youth_profit.entry_for(
                     d.account_id, d.number, d.month, d.credited_on, d.profit_rial
                 )
-                if uow.accounts.credit(account_id=d.account_id, entry=entry, user_id=None):
+                credited = uow.accounts.credit(account_id=d.account_id, entry=entry, user_id=None)
+                if credited is not None:  # None: the account closed since the export
                     posted += 1
                     amount += d.profit_rial
             uow.commit()
