@@ -4,10 +4,14 @@ month's lowest balance, rounded down)."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+import yaml
 
 from tashilat.domain.jalali import parse_jalali
-from tashilat.policy import PolicySnapshot
+from tashilat.policy import PolicySnapshot, default_root, load_policy
 from tashilat.services import day_end, employment, ledger, loans, youth, youth_profit
 from tests.fakes import FakeStore, FakeUnitOfWork
 
@@ -111,3 +115,24 @@ def test_a_closed_account_gets_no_profit(
     youth.close_account(uow, OFFICER, account_id=acc_id, request_id="close-1")
     day_end.advance(uow, SUPERVISOR, D("1403/04/15"), policy=policy)
     assert _profit_entries(store) == []
+
+
+def test_counted_profit_is_counted_once(
+    uow: FakeUnitOfWork, store: FakeStore, tmp_path: Path
+) -> None:
+    """With profit counted in the averages (1% a month), the structures gain the profit
+    credited before each month, once: the posted credits are not read a second time."""
+    root = tmp_path / "parameters"
+    shutil.copytree(default_root(), root)
+    f = root / "youth_fund.yaml"
+    data = yaml.safe_load(f.read_text(encoding="utf-8"))
+    note = {"status": "assumed", "note": "test", "note_fa": "آزمون", "since": "1397/01/01"}
+    data["savings_profit_rate_percent"]["values"] = [{**note, "value": 12}]
+    data["profit_counts_toward_averages"]["values"] = [{**note, "value": True}]
+    f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    counting = load_policy(root)
+    acc_id = _account(uow, counting, deposit=100_000_000)
+    day_end.advance(uow, SUPERVISOR, D("1403/04/15"), policy=counting)
+    assert store.accounts.rows[acc_id].balance == 103_030_100  # 100,000,000 × 1.01³
+    s = youth.account_structures(uow, OFFICER, counting, acc_id)
+    assert [v for _, _, v in s.months] == [100_000_000, 101_000_000, 102_010_000]
