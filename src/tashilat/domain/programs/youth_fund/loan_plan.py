@@ -361,11 +361,12 @@ def plan_loans(
         Reason(
             "plan.loan_kind",
             f"وام {KINDS[kind][0]}: منابع برای وام خرید و ساخت یک امتیاز، نرخ، مدت، روش "
-            "بازپرداخت و سقف ۸۰ درصد ارزش کارشناسی اعلام کرده‌اند و تفاوتی منتشر نشده است؛ "
-            "مبلغ وام به ارزش کارشناسی ملک هم محدود است.",
+            "بازپرداخت و سقف نسبت به ارزش کارشناسی اعلام کرده‌اند و تفاوتی منتشر نشده است؛ "
+            "مبلغ وام به سهمی از ارزش کارشناسی ملک هم محدود است.",
             f"A {kind} loan: the sources give purchase and construction loans the same "
-            "entitlement, rate, term, repayment methods and 80%-of-appraisal limit, and "
-            "publish no difference; the loan is also limited by the bank's appraisal.",
+            "entitlement, rate, term, repayment methods and limit on the share of the "
+            "appraisal, and publish no difference; the loan is also limited by that share of "
+            "the bank's appraisal of the home.",
             passed=True,
             parameter=f"{P}.appraisal_ltv_percent",
             reference=REF_LOAN,
