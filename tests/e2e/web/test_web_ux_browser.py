@@ -163,8 +163,9 @@ def test_citizen_answers_in_plain_persian(context_for: Any, viewport: dict[str, 
     for technical in ("youth_fund.", "PROGRAMS.md", "seed/"):
         assert technical not in text
     summary = page.locator("section.warnings summary")
-    # the plan's 8 estimates and the loan's 3 (its 1403 rate and term, the rounding)
-    expect(summary).to_contain_text("۱۱ رقم این پاسخ برآوردی است")
+    # the plan's 8 estimates, the loan's 3 (its 1403 rate and term, the rounding) and the
+    # savings profit's 2 (its rate, whether it counts in the averages)
+    expect(summary).to_contain_text("۱۳ رقم این پاسخ برآوردی است")
     details = page.locator("section.warnings li").first
     expect(details).to_be_hidden()
     summary.click()

@@ -196,9 +196,12 @@ def _present_years(decision: Decision[Any], data: dict[str, Any], digits: str, t
     if data.get("city"):
         header += f" · {data['city']}"
     out.print(f"[bold]{title}[/bold]  {header}", highlight=False)
+    # a plan also shows each year's savings profit and the balance with it
+    with_profit = any(getattr(y, "profit_rial", None) is not None for y in v.years)
     table = Table(
         "year / سال",
         "ends / پایان",
+        *(["profit / سود", "balance / مانده"] if with_profit else []),
         "average / میانگین",
         "reference / مرجع",
         "cap / سقف",
@@ -209,6 +212,7 @@ def _present_years(decision: Decision[Any], data: dict[str, Any], digits: str, t
         table.add_row(
             d(y.year),
             format_jalali(y.ends_on, digits=digits),
+            *([money(y.profit_rial, digits), money(y.balance_rial, digits)] if with_profit else []),
             money(y.average_rial, digits),
             money(y.reference_average_rial, digits),
             money(y.cap_rial, digits),

@@ -36,6 +36,7 @@ from tashilat.domain.programs.youth_fund.rules import (
     cohort_terms,
     monthly_structures,
     planned_events,
+    structures_with_profit,
     year_figures,
     yearly_averages,
 )
@@ -66,19 +67,34 @@ class Target:
 
 
 def entitlements(
-    terms: CohortTerms, tier: int, *, monthly: int | None, lump_sum: int, years: int
+    terms: CohortTerms,
+    tier: int,
+    *,
+    monthly: int | None,
+    lump_sum: int,
+    years: int,
+    policy: PolicyReader | None = None,
 ) -> list[int]:
     """Entitlement at the end of account years 1 … ``years`` of a plan depositing
     ``monthly`` on the first day of every account month and ``lump_sum`` on the opening
-    day: the plan's own rules, without its presentation."""
+    day: the plan's own rules, without its presentation (with a ``policy``, the savings
+    profit counts in the structures where it says so, as in the plan)."""
     events = planned_events(terms, monthly=monthly, lump_sum=lump_sum)
     structures = monthly_structures(terms.opened_on, events, 12 * years, terms.structure_mode)
+    if policy is not None and terms.profit_counts:
+        structures = structures_with_profit(policy, terms, events, structures, Usage())
     rows = year_figures(terms, tier, yearly_averages(structures), Usage())
     return [r.entitlement_rial for r in rows]
 
 
 def least_deposit(
-    terms: CohortTerms, tier: int, year: int, needed: int, *, lump: bool
+    terms: CohortTerms,
+    tier: int,
+    year: int,
+    needed: int,
+    *,
+    lump: bool,
+    policy: PolicyReader | None = None,
 ) -> int | None:
     """The least monthly deposit (or, with ``lump``, the least lump sum) whose entitlement
     at the end of ``year`` is at least ``needed``; ``None`` if no deposit reaches it (the
@@ -91,6 +107,7 @@ def least_deposit(
             monthly=None if lump else x,
             lump_sum=x if lump else 0,
             years=year,
+            policy=policy,
         )
         return ent[year - 1] >= needed
 
@@ -185,8 +202,8 @@ def target(
             raise _bad_year(terms, by_year)
         aim_y, need = needed(by_year)
         aim = aim_y
-        m = least_deposit(terms, tier, by_year, need, lump=False)
-        lump = least_deposit(terms, tier, by_year, need, lump=True)
+        m = least_deposit(terms, tier, by_year, need, lump=False, policy=policy)
+        lump = least_deposit(terms, tier, by_year, need, lump=True, policy=policy)
         when = loan_day(opened_on, by_year)
         if m is None or lump is None:
             cap = cap_for_year(terms, by_year, tier).amount
@@ -204,7 +221,9 @@ def target(
             )
             outcome, year, ent = "unreachable", None, None
         else:
-            ent = entitlements(terms, tier, monthly=m, lump_sum=0, years=by_year)[by_year - 1]
+            ent = entitlements(terms, tier, monthly=m, lump_sum=0, years=by_year, policy=policy)[
+                by_year - 1
+            ]
             reasons.append(
                 Reason(
                     "target.least_deposit",
@@ -269,6 +288,7 @@ def target(
             monthly=monthly,
             lump_sum=lump_sum or 0,
             years=terms.max_wait_years,
+            policy=policy,
         )
         year = None
         aim = amount
