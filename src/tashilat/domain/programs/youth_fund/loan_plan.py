@@ -42,7 +42,7 @@ from tashilat.domain.decision import (
 )
 from tashilat.domain.errors import InvalidInput, PolicyError
 from tashilat.domain.finance import Method, build_schedule
-from tashilat.domain.jalali import account_month_start, format_jalali, jalali_year
+from tashilat.domain.jalali import account_month_start, format_jalali_long, jalali_year
 from tashilat.domain.programs.wages.income import WorkerProfile, compute_income
 from tashilat.domain.programs.wages.numbers import exceeds_share, fmt_percent, percent_of
 from tashilat.domain.programs.youth_fund.rules import Plan, YearFigures
@@ -150,6 +150,16 @@ def loan_terms(policy: PolicyReader, opened_on: date, usage: Usage) -> LoanTerms
     )
 
 
+def day_fa(d: date) -> str:
+    """«15 فروردین 1406»: a date with its month's name (the reader's digits are applied by
+    whoever shows it)."""
+    return format_jalali_long(d, lang="fa", digits="latin")
+
+
+def day_en(d: date) -> str:
+    return format_jalali_long(d, lang="en", digits="latin")
+
+
 def loan_day(opened_on: date, year: int) -> date:
     """The first day a loan on account year ``year``'s entitlement can be taken."""
     return account_month_start(opened_on, 12 * year + 1)
@@ -192,9 +202,8 @@ def _income(
         extra.append(
             Warning(
                 code="plan.burden_unavailable",
-                message_fa=f"سهم قسط از درآمد برای وام {format_jalali(on)} محاسبه نشد: "
-                f"{exc.message_fa}",
-                message_en=f"The burden of a loan taken on {format_jalali(on)} is not "
+                message_fa=f"سهم قسط از درآمد برای وام {day_fa(on)} محاسبه نشد: {exc.message_fa}",
+                message_en=f"The burden of a loan taken on {day_en(on)} is not "
                 f"computed: {exc.message_en}",
                 parameter=LIMIT,
                 status=Status.ASSUMED,
@@ -285,12 +294,12 @@ def _year_sentence(y: PlanYear, loan: YearLoan, when: date) -> Reason:
     )
     return Reason(
         "plan.loan",
-        f"از {format_jalali(when)} امتیاز {loan.principal_rial:,} ریالی سال {y.year} وام "
+        f"از {day_fa(when)} امتیاز {loan.principal_rial:,} ریالی سال {y.year} وام "
         f"{KINDS[loan.kind][0]} {loan.principal_rial:,} ریالی با سود {loan.rate_percent}٪ در "
         f"{loan.months} ماه می‌خرد: به روش {METHOD_FA.get(loan.method, loan.method)} نخستین "
         f"قسط {loan.first_instalment_rial:,} ریال و جمع بازپرداخت "
         f"{loan.total_repayable_rial:,} ریال{alt_fa}.",
-        f"From {format_jalali(when)} the year-{y.year} entitlement of "
+        f"From {day_en(when)} the year-{y.year} entitlement of "
         f"{loan.principal_rial:,} rial buys a {loan.kind} loan of {loan.principal_rial:,} rial "
         f"at {loan.rate_percent}% over {loan.months} months: {loan.method}: first instalment "
         f"{loan.first_instalment_rial:,} rial, total repayable "

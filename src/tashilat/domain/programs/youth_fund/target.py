@@ -25,9 +25,8 @@ from datetime import date
 
 from tashilat.domain.decision import Decision, PolicyReader, Reason, Usage
 from tashilat.domain.errors import InvalidInput
-from tashilat.domain.jalali import format_jalali
 from tashilat.domain.money import MAX_BALANCE_RIAL, round_down
-from tashilat.domain.programs.youth_fund.loan_plan import loan_day
+from tashilat.domain.programs.youth_fund.loan_plan import day_en, day_fa, loan_day
 from tashilat.domain.programs.youth_fund.rules import (
     REF_ENTITLEMENT,
     CohortTerms,
@@ -228,10 +227,10 @@ def target(
                 Reason(
                     "target.least_deposit",
                     f"برای امتیاز {aim:,} ریال در پایان سال {by_year} (وام از "
-                    f"{format_jalali(when)}) کمترین واریز ماهانه {m:,} ریال است، یا یک "
+                    f"{day_fa(when)}) کمترین واریز ماهانه {m:,} ریال است، یا یک "
                     f"واریز یکجای {lump:,} ریالی در روز افتتاح؛ یک ریال کمتر نمی‌رسد.",
                     f"To be entitled to {aim:,} rial at the end of year {by_year} (a loan from "
-                    f"{format_jalali(when)}) the least monthly deposit is {m:,} rial, or a "
+                    f"{day_en(when)}) the least monthly deposit is {m:,} rial, or a "
                     f"single lump sum of {lump:,} rial on the opening day; one rial less does "
                     "not reach it.",
                     passed=True,
@@ -325,9 +324,9 @@ def target(
                 Reason(
                     "target.first_year",
                     f"با {what_fa} امتیاز در پایان سال {year} به {ent:,} ریال (هدف: "
-                    f"{aim:,} ریال) می‌رسد؛ وام از {format_jalali(when)}.",
+                    f"{aim:,} ریال) می‌رسد؛ وام از {day_fa(when)}.",
                     f"With {what_en} the entitlement reaches {ent:,} rial (aim: {aim:,} rial) "
-                    f"at the end of year {year}; a loan from {format_jalali(when)}.",
+                    f"at the end of year {year}; a loan from {day_en(when)}.",
                     passed=True,
                     parameter=f"{P}.caps",
                     reference=REF_ENTITLEMENT,
