@@ -8,22 +8,31 @@ from __future__ import annotations
 
 from datetime import date
 
+from tashilat.domain.decision import PolicyReader
 from tashilat.domain.jalali import format_jalali
 from tashilat.services import calendar, employment, loans
 from tashilat.services.auth import Actor, require
 from tashilat.services.ports import UnitOfWork
 
 
-def advance(uow: UnitOfWork, actor: Actor, to: date, *, request_id: str = "") -> date:
+def advance(
+    uow: UnitOfWork,
+    actor: Actor,
+    to: date,
+    *,
+    request_id: str = "",
+    policy: PolicyReader | None = None,
+) -> date:
     """Move the business date forward to ``to`` and accrue late-payment charges up to it on
     housing and employment loans. Only supervisors (and admins) may; the date never moves
-    back. The move, the charges and the audit record commit together."""
+    back. The move, the charges and the audit record commit together. ``policy`` is the
+    policy in force (the container's); the shipped one when not given."""
     require(actor, "business_date.advance")
     user_id = actor.user_id or None
     with uow:
         previous = calendar.move(uow, to, user_id=user_id)
-        accrued = loans.accrue_all(uow, to, user_id=user_id)  # type: ignore[arg-type]
-        accrued += employment.accrue_all(uow, to, user_id=user_id)  # type: ignore[arg-type]
+        accrued = loans.accrue_all(uow, to, user_id=user_id, policy=policy)  # type: ignore[arg-type]
+        accrued += employment.accrue_all(uow, to, user_id=user_id, policy=policy)  # type: ignore[arg-type]
         uow.audit(
             user_id=user_id,
             username=actor.username,

@@ -249,11 +249,13 @@ def accrue_loan(
     return total
 
 
-def accrue_all(uow: UnitOfWork, to: date, *, user_id: int | None) -> int:
+def accrue_all(
+    uow: UnitOfWork, to: date, *, user_id: int | None, policy: PolicyReader | None = None
+) -> int:
     """Late charges on every disbursed loan up to ``to`` (run when the business date moves)."""
     from tashilat.policy import default_policy
 
-    policy = default_policy()
+    policy = policy or default_policy()
     total = 0
     for loan in uow.session.scalars(
         select(Loan).where(Loan.status == "disbursed").order_by(Loan.id)

@@ -43,7 +43,7 @@ from tashilat.entrypoints.api.hardening import NoStoreMiddleware, docs_router
 from tashilat.entrypoints.api.models.base import document_problems
 from tashilat.entrypoints.api.models.resources import HealthOut
 from tashilat.entrypoints.web.rendering import browser_error_page, wants_html
-from tashilat.services.auth import LoginThrottle
+from tashilat.services.login_throttle import LoginThrottle
 from tashilat.services.uow import UnitOfWork
 
 audit_log = logging.getLogger("tashilat.audit")

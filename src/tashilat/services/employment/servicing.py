@@ -47,10 +47,12 @@ def accrue(
     return total
 
 
-def accrue_all(uow: UnitOfWork, to: date, *, user_id: int | None) -> int:
+def accrue_all(
+    uow: UnitOfWork, to: date, *, user_id: int | None, policy: PolicyReader | None = None
+) -> int:
     from tashilat.policy import default_policy
 
-    policy = default_policy()
+    policy = policy or default_policy()
     return sum(
         accrue(uow, app, to, policy, user_id)
         for app in uow.session.scalars(

@@ -2,7 +2,7 @@
 
 The login form posts a username and password; ``services.auth.login`` returns an API token,
 which is kept in an HttpOnly, SameSite=Lax cookie (Secure over HTTPS) for the token's
-lifetime. Failed logins are throttled as in the API (``services.auth.LoginThrottle``):
+lifetime. Failed logins are throttled as in the API (``services.login_throttle.LoginThrottle``):
 past the limit the form answers 429 with ``Retry-After``. The login form itself is
 protected against cross-site posting by a double-submit token (a random cookie repeated in
 a hidden field); every later form carries the session's CSRF token (see
