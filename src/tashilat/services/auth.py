@@ -372,6 +372,16 @@ def login(
         return token
 
 
+def actor_named(uow: UnitOfWork, username: str) -> Actor:
+    """The active user ``username``, for operators acting at the command line (they hold
+    the database's credentials already)."""
+    with uow:
+        user = uow.users.by_username(username)
+    if user is None or not user.active:
+        raise not_found("user", "کاربر", username)
+    return actor_of(user)
+
+
 def authenticate(uow: UnitOfWork, token: str, *, now: datetime) -> Actor:
     with uow:
         row = uow.users.by_token(_token_hash(token))

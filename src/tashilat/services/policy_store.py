@@ -24,7 +24,8 @@ from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.policy import PolicySnapshot, default_policy, default_root
 from tashilat.policy.loader import read_tree
 from tashilat.policy.overlay import Overlay, ParsedFile
-from tashilat.policy.store import from_json, rebuild, to_json, tree_entries
+from tashilat.policy.store import export_yaml, from_json, rebuild, to_json, tree_entries
+from tashilat.services.auth import Actor, require
 from tashilat.services.ports import UnitOfWork
 from tashilat.services.ports.policy import NewPolicyValue, PolicyValueRecord
 
@@ -180,6 +181,30 @@ class PolicyStore:
     ) -> tuple[Resolved[Any], KnownPolicy]:
         known = self.as_known(uow, as_known_on)
         return known.snapshot.resolve(path, on), known
+
+
+def export(
+    uow: UnitOfWork, store: PolicyStore, as_known_on: datetime | None = None
+) -> dict[str, str]:
+    """The stored policy as known at ``as_known_on`` as YAML texts by relative file name
+    (the shipped tree when nothing is stored)."""
+    with uow:
+        if (
+            as_known_on is not None
+            and uow.policy.latest_change(as_known_on) is None
+            and uow.policy.latest_change(None) is not None
+        ):
+            raise not_known(as_known_on)
+        rows = entry_rows(uow.policy.values(as_known_on))
+    return export_yaml(store.files, rows)
+
+
+def history(uow: UnitOfWork, actor: Actor, path: str) -> list[PolicyValueRecord]:
+    """Every value ever recorded for ``path`` with who proposed and approved it, in the
+    order recorded (staff who may read the policy administration)."""
+    require(actor, "policy.read")
+    with uow:
+        return uow.policy.history(path)
 
 
 def import_shipped(

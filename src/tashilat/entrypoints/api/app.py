@@ -33,6 +33,7 @@ from tashilat.entrypoints.api import (
     employment_reports,
     loans,
     logs,
+    policy_admin,
     problems,
     routes,
     wages,
@@ -144,6 +145,7 @@ def create_app(container: Container, *, token_cache_seconds: int | None = None) 
     app.include_router(routes.router)
     app.include_router(loans.router)
     app.include_router(calculators.router)
+    app.include_router(policy_admin.router)
     app.include_router(wages.router)
     app.include_router(afford.router)
     app.include_router(construction.router)
