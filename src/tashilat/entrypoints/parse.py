@@ -72,6 +72,8 @@ def moment(text: str | None, field: str = "as_known_on") -> datetime | None:
         else:
             at = datetime.combine(day, time(h, mi or 0, sec or 0))
         return at.replace(tzinfo=ZoneInfo("Asia/Tehran")).astimezone(UTC)
+    # an unencoded "+" in a URL arrives as a space: "…T10:30:00 03:30" means "+03:30"
+    raw = re.sub(r"(T[\d:.]+) (\d{2}:?\d{2})$", r"\1+\2", raw)
     try:
         at = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
