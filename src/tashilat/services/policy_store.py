@@ -169,6 +169,26 @@ class PolicyStore:
             self._current = (now, known)
         return known
 
+    def known_for(self, uow: UnitOfWork, policy_hash: str) -> KnownPolicy:
+        """The policy a record names by its hash (a decision, an application, a month-end
+        run), rebuilt as known when that version was recorded: the way to recompute a past
+        result "as known then"."""
+        with uow:
+            version = uow.policy.version(policy_hash)
+        if version is None:
+            shipped = default_policy()
+            if shipped.hash == policy_hash:
+                return KnownPolicy(shipped, 0, None, stored=False)
+            raise PolicyError(
+                "policy.unknown_version",
+                f"نسخه‌ای از سیاست‌ها با شناسه {policy_hash[:12]} ثبت نشده است.",
+                f"No policy version {policy_hash[:12]} was recorded.",
+                details={"policy_hash": policy_hash},
+            )
+        known = self.as_known(uow, version.as_known_at)
+        assert known.hash == policy_hash, "a version is recorded with the rows it stands for"
+        return known
+
     def use_shipped(self) -> KnownPolicy:
         """Use the shipped YAML as the current policy (storage has no policy tables)."""
         known = KnownPolicy(default_policy(), 0, None, stored=False)
