@@ -8,7 +8,7 @@ from pathlib import Path
 from tashilat.adapters.db.batch_models import MonthEndRun
 from tashilat.bootstrap import Container
 from tashilat.jobs import month_end as job
-from tashilat.services import auth
+from tashilat.services import auth, policy_impact
 from tashilat.services import policy_proposals as proposals
 from tashilat.services.auth import SYSTEM
 from tests.batch.test_database import AS_OF, seed
@@ -93,3 +93,45 @@ def test_a_month_end_rerun_as_known_then_reproduces_the_recorded_run(
     with uow:
         kept = uow.session.get(MonthEndRun, AS_OF)
         assert kept is not None and kept.policy_hash == recorded_hash
+
+
+def test_the_impact_preview_counts_accounts_and_money_and_flags_broken_answers(
+    container: Container,
+) -> None:
+    c = container
+    seed(c)
+    for name, role in [("editor", "policy_editor"), ("approver", "policy_approver")]:
+        auth.create_user(c.uow(), SYSTEM, username=name, password="correct horse 1", role=role)
+    editor, approver = actor_of(c, "editor"), actor_of(c, "approver")
+
+    def propose(path: str, value: object) -> int:
+        change = {
+            "parameters": {
+                path: {
+                    "values": [
+                        {"since": "1397/01/01", "value": value, "status": "assumed", "note": "n"}
+                    ]
+                }
+            }
+        }
+        return proposals.propose(
+            c.uow(), editor, c.policies, change_set=change, reason="what if"
+        ).id
+
+    coarse = propose("youth_fund.entitlement_rounding_unit", 100_000_000)
+    _, impact = policy_impact.preview(c.reader(), approver, c.policies, coarse)
+    assert impact.accounts == 123 and impact.on == AS_OF
+    assert 0 < impact.accounts_changed <= impact.accounts
+    assert impact.entitlement_after_rial < impact.entitlement_before_rial
+    assert (impact.became_eligible, impact.no_longer_eligible, impact.unanswerable) == (0, 0, 0)
+    # every listed change is a drop to a whole multiple of 100 million rial
+    assert all(ch.after_rial % 100_000_000 == 0 for ch in impact.largest)
+    assert all(ch.after_rial < ch.before_rial for ch in impact.largest)
+    # a two-year wait passes the tree validator, but no cap exists for year 2 of the
+    # 1397 cohort: the preview shows which answers approving it would break
+    short = propose("youth_fund.min_wait_years", 2)
+    _, broken = policy_impact.preview(c.reader(), approver, c.policies, short)
+    assert broken.unanswerable > 0
+    assert broken.unanswerable_codes == ("youth_fund.cap_unknown",)
+    # nothing was approved by previewing
+    assert c.known_policy().change_id == 104

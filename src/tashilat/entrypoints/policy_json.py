@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tashilat.domain.jalali import format_jalali
+from tashilat.services.policy_impact import Impact
 from tashilat.services.policy_proposals import ProposalView
 from tashilat.services.policy_store import KnownPolicy
 from tashilat.services.ports.policy import PolicyValueRecord
@@ -56,3 +57,30 @@ def history_json(rows: list[PolicyValueRecord]) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def impact_json(i: Impact) -> dict[str, Any]:
+    return {
+        "proposal_id": i.proposal_id,
+        "on": format_jalali(i.on),
+        "accounts": i.accounts,
+        "accounts_changed": i.accounts_changed,
+        "became_eligible": i.became_eligible,
+        "no_longer_eligible": i.no_longer_eligible,
+        "entitlement_before_rial": i.entitlement_before_rial,
+        "entitlement_after_rial": i.entitlement_after_rial,
+        "entitlement_change_rial": i.entitlement_change_rial,
+        "unanswerable": i.unanswerable,
+        "unanswerable_codes": list(i.unanswerable_codes),
+        "applications_recomputed": i.applications_recomputed,
+        "largest": [
+            {
+                "account_id": c.account_id,
+                "before_rial": c.before_rial,
+                "after_rial": c.after_rial,
+                "eligible_before": c.eligible_before,
+                "eligible_after": c.eligible_after,
+            }
+            for c in i.largest
+        ],
+    }

@@ -36,7 +36,7 @@ class ProposalInvalid(TashilatError):
     status = 422
 
 
-def _invalid(exc: PolicyValidationError) -> ProposalInvalid:
+def invalid_proposal(exc: PolicyValidationError) -> ProposalInvalid:
     findings = [
         {"path": f.path, "code": f.code, "message_en": f.message_en, "message_fa": f.message_fa}
         for f in exc.findings
@@ -69,11 +69,11 @@ class ProposalView:
         ]
 
 
-def _overlay_of(change_set: Mapping[str, Any]) -> Overlay:
+def overlay_of(change_set: Mapping[str, Any]) -> Overlay:
     try:
         return parse_overlay(from_json(dict(change_set)), "<proposal>")
     except PolicyValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_proposal(exc) from None
 
 
 def _starts(overlay: Overlay) -> list[date]:
@@ -98,7 +98,7 @@ def _proposed(store: PolicyStore, uow: UnitOfWork, overlay: Overlay) -> tuple[Po
     try:
         snap = rebuild(store.files, entry_rows(uow.policy.values(None)), [overlay])
     except PolicyValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_proposal(exc) from None
     return snap, 0 if latest is None else latest.change_id
 
 
@@ -130,7 +130,7 @@ def propose(
         )
     at = now or datetime.now(UTC)
     try:
-        overlay = _overlay_of(change_set)
+        overlay = overlay_of(change_set)
         starts = _starts(overlay)
         with uow:
             today = _business_date(uow)
@@ -211,7 +211,7 @@ def _audit_refusal(
 
 
 def _view(record: ProposalRecord) -> ProposalView:
-    return ProposalView(record, _overlay_of(record.change_set))
+    return ProposalView(record, overlay_of(record.change_set))
 
 
 def get(uow: UnitOfWork, actor: Actor, proposal_id: int) -> ProposalView:
@@ -280,7 +280,7 @@ def approve(
     try:
         with uow:
             record = _decidable(uow, actor, proposal_id)
-            overlay = _overlay_of(record.change_set)
+            overlay = overlay_of(record.change_set)
             snap, _ = _proposed(store, uow, overlay)
             at = now or datetime.now(UTC)
             if not uow.policy.decide(

@@ -11,9 +11,14 @@ from pydantic import BaseModel, Field
 from tashilat.entrypoints.api.deps import ActorDep, ContainerDep, Id, RequestIdDep
 from tashilat.entrypoints.api.models.base import ACTOR_PROBLEMS, Out, problems
 from tashilat.entrypoints.parse import moment
-from tashilat.entrypoints.policy_json import history_json, proposal_json, version_json
+from tashilat.entrypoints.policy_json import (
+    history_json,
+    impact_json,
+    proposal_json,
+    version_json,
+)
+from tashilat.services import policy_impact, policy_store
 from tashilat.services import policy_proposals as proposals
-from tashilat.services import policy_store
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
 
@@ -67,6 +72,33 @@ class HistoryItemOut(Out):
 class HistoryOut(Out):
     path: str
     items: list[HistoryItemOut]
+
+
+class AccountChangeOut(Out):
+    account_id: int
+    before_rial: int
+    after_rial: int
+    eligible_before: bool
+    eligible_after: bool
+
+
+class ImpactOut(Out):
+    """What approving the proposal now would change (youth-fund accounts at the business
+    date; open employment applications are not recomputed: ``applications_recomputed``)."""
+
+    proposal_id: int
+    on: str
+    accounts: int
+    accounts_changed: int
+    became_eligible: int
+    no_longer_eligible: int
+    entitlement_before_rial: int
+    entitlement_after_rial: int
+    entitlement_change_rial: int
+    unanswerable: int
+    unanswerable_codes: list[str]
+    applications_recomputed: bool
+    largest: list[AccountChangeOut]
 
 
 class ProposalIn(BaseModel):
@@ -158,6 +190,16 @@ def list_proposals(
 )
 def get_proposal(proposal_id: Id, c: ContainerDep, actor: ActorDep) -> Any:
     return proposal_json(proposals.get(c.reader(), actor, proposal_id))
+
+
+@router.get(
+    "/proposals/{proposal_id}/impact",
+    summary="What approving the proposal now would change, and how much money",
+    response_model=ImpactOut,
+    responses=ACTOR_PROBLEMS,
+)
+def impact(proposal_id: Id, c: ContainerDep, actor: ActorDep) -> Any:
+    return impact_json(policy_impact.preview(c.reader(), actor, c.policies, proposal_id)[1])
 
 
 @router.post(

@@ -17,7 +17,7 @@ from rich.table import Table
 from tashilat.domain.errors import InvalidInput
 from tashilat.entrypoints.cli.common import DigitsOpt, JsonOpt, friendly_errors, out, print_json
 from tashilat.entrypoints.cli.policy import DatabaseUrl, policy_app
-from tashilat.entrypoints.policy_json import history_json, proposal_json
+from tashilat.entrypoints.policy_json import history_json, impact_json, proposal_json
 
 if TYPE_CHECKING:
     from tashilat.bootstrap import Container
@@ -179,6 +179,43 @@ def reject(
 ) -> None:
     """Reject someone else's proposal; nothing changes."""
     _show(_decide("reject", proposal_id, username, note, database_url), as_json)
+
+
+@policy_app.command("impact")
+@friendly_errors
+def impact(
+    proposal_id: Annotated[int, typer.Argument(min=1, help="The proposal's id")],
+    username: As,
+    database_url: DatabaseUrl = None,
+    as_json: JsonOpt = False,
+    digits: DigitsOpt = "latin",
+) -> None:
+    """What approving a proposal now would change: accounts, eligibility and money."""
+    from tashilat.services import auth, policy_impact
+
+    c = _container(database_url)
+    try:
+        actor = auth.actor_named(c.uow(), username)
+        data = impact_json(policy_impact.preview(c.uow(), actor, c.policies, proposal_id)[1])
+    finally:
+        c.dispose()
+    if as_json:
+        print_json(data)
+        return
+    out.print(
+        f"proposal {proposal_id} at {data['on']}: {data['accounts_changed']} of "
+        f"{data['accounts']} accounts change; entitlements {data['entitlement_before_rial']:,} → "
+        f"{data['entitlement_after_rial']:,} rial ({data['entitlement_change_rial']:+,}); "
+        f"{data['became_eligible']} become eligible, {data['no_longer_eligible']} no longer",
+        highlight=False,
+    )
+    if data["unanswerable"]:
+        out.print(
+            f"[red]{data['unanswerable']} accounts cannot be answered under the proposal "
+            f"({', '.join(data['unanswerable_codes'])})[/red]",
+            highlight=False,
+        )
+    out.print("open employment applications: not recomputed", style="dim", highlight=False)
 
 
 @policy_app.command("history")

@@ -1,0 +1,134 @@
+"""What a policy proposal would change, before anyone approves it.
+
+Every youth-fund account's entitlement at the business date is computed twice — with the
+policy in force and with the proposed one (the stored policy with the proposal's overlay,
+validated as on submission) — and the differences are counted: accounts whose entitlement or
+eligibility changes and the money involved. An account the proposed policy cannot answer
+for at all (a figure missing for its cohort or year, which the tree validator cannot see)
+is counted apart: approving such a proposal would break that account's answers.
+
+Open employment applications are not recomputed here: their verdicts are computed by
+services that still read the database directly (docs/architecture.md), so the preview says
+so instead of guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from tashilat.domain.decision import Decision, PolicyReader
+from tashilat.domain.errors import PolicyError
+from tashilat.domain.programs.youth_fund.rules import Entitlement, entitlement
+from tashilat.policy import PolicyValidationError
+from tashilat.policy.store import rebuild
+from tashilat.services.auth import Actor, require
+from tashilat.services.errors import not_found
+from tashilat.services.policy_proposals import ProposalView, invalid_proposal, overlay_of
+from tashilat.services.policy_store import PolicyStore, entry_rows
+from tashilat.services.ports import UnitOfWork
+from tashilat.services.ports.reports import EVERYTHING, AccountHistory
+
+SAMPLE = 20  # changed accounts listed by id, largest change first
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    account_id: int
+    before_rial: int
+    after_rial: int
+    eligible_before: bool
+    eligible_after: bool
+
+
+@dataclass(frozen=True)
+class Impact:
+    proposal_id: int
+    on: date
+    accounts: int
+    accounts_changed: int
+    became_eligible: int
+    no_longer_eligible: int
+    entitlement_before_rial: int
+    entitlement_after_rial: int
+    unanswerable: int
+    unanswerable_codes: tuple[str, ...]
+    largest: tuple[AccountChange, ...] = field(default_factory=tuple)
+    applications_recomputed: bool = False
+
+    @property
+    def entitlement_change_rial(self) -> int:
+        return self.entitlement_after_rial - self.entitlement_before_rial
+
+
+def _answer(
+    policy: PolicyReader, h: AccountHistory, on: date
+) -> Decision[Entitlement] | PolicyError:
+    acc = h.account
+    try:
+        return entitlement(
+            policy,
+            opened_on=acc.opened_on,
+            tier=acc.tier,
+            events=h.events,
+            as_of=max(acc.closed_on or on, acc.opened_on),
+        )
+    except PolicyError as exc:
+        return exc
+
+
+def preview(
+    uow: UnitOfWork, actor: Actor, store: PolicyStore, proposal_id: int
+) -> tuple[ProposalView, Impact]:
+    """The proposal and what approving it now would change for the bank's accounts."""
+    require(actor, "policy.read")
+    with uow:
+        record = uow.policy.proposal(proposal_id)
+        if record is None:
+            raise not_found("policy_proposal", "پیشنهاد", proposal_id)
+        overlay = overlay_of(record.change_set)
+        rows = entry_rows(uow.policy.values(None))
+        current = rebuild(store.files, rows)
+        try:
+            proposed = rebuild(store.files, rows, [overlay])
+        except PolicyValidationError as exc:
+            raise invalid_proposal(exc) from None
+        on = uow.reports.business_date() or record.created_at.date()
+        histories = uow.reports.account_histories(EVERYTHING)
+    changes: list[AccountChange] = []
+    before_total = after_total = became = lost = 0
+    broken: dict[str, int] = {}
+    for h in histories:
+        before = _answer(current, h, on)
+        after = _answer(proposed, h, on)
+        if isinstance(after, PolicyError):
+            broken[after.code] = broken.get(after.code, 0) + 1
+            continue
+        if isinstance(before, PolicyError):
+            continue
+        b, a = before.value, after.value
+        before_total += b.entitlement_rial
+        after_total += a.entitlement_rial
+        became += int(a.eligible and not b.eligible)
+        lost += int(b.eligible and not a.eligible)
+        if (b.entitlement_rial, b.eligible) != (a.entitlement_rial, a.eligible):
+            changes.append(
+                AccountChange(
+                    h.account.id, b.entitlement_rial, a.entitlement_rial, b.eligible, a.eligible
+                )
+            )
+    changes.sort(key=lambda c: (-abs(c.after_rial - c.before_rial), c.account_id))
+    impact = Impact(
+        proposal_id=proposal_id,
+        on=on,
+        accounts=len(histories),
+        accounts_changed=len(changes),
+        became_eligible=became,
+        no_longer_eligible=lost,
+        entitlement_before_rial=before_total,
+        entitlement_after_rial=after_total,
+        unanswerable=sum(broken.values()),
+        unanswerable_codes=tuple(sorted(broken)),
+        largest=tuple(changes[:SAMPLE]),
+    )
+    return ProposalView(record, overlay), impact
