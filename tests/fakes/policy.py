@@ -56,6 +56,9 @@ class FakePolicyRepository:
                 )
             )
 
+    def lock_changes(self) -> None:
+        """One unit of work at a time in memory: nothing to hold off."""
+
     def add_proposal(self, proposal: NewProposal) -> ProposalRecord:
         record = ProposalRecord(
             id=len(self.props) + 1,

@@ -279,6 +279,7 @@ def approve(
     target = f"policy_proposal:{proposal_id}"
     try:
         with uow:
+            uow.policy.lock_changes()  # validate against the values it will join
             record = _decidable(uow, actor, proposal_id)
             overlay = overlay_of(record.change_set)
             snap, _ = _proposed(store, uow, overlay)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tashilat.adapters.db.policy_models import PolicyProposal, PolicyValue, PolicyVersion
@@ -107,6 +107,11 @@ class SqlPolicyRepository:
             for v in values
         ]
         self._s.execute(insert(PolicyValue), rows)
+
+    def lock_changes(self) -> None:
+        # PostgreSQL: other writers wait, readers do not. SQLite has one writer at a time.
+        if self._s.get_bind().dialect.name == "postgresql":
+            self._s.execute(text("LOCK TABLE policy_values IN EXCLUSIVE MODE"))
 
     def add_proposal(self, proposal: NewProposal) -> ProposalRecord:
         row = PolicyProposal(
