@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import PolicyError
+from tashilat.domain.jalali import parse_jalali
 from tashilat.domain.programs.youth_fund.rules import Entitlement, entitlement
 from tashilat.policy import PolicyValidationError
 from tashilat.policy.store import rebuild
@@ -132,3 +134,67 @@ def preview(
         largest=tuple(changes[:SAMPLE]),
     )
     return ProposalView(record, overlay), impact
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One dated value of a proposal beside the value it changes: the one in force on its
+    start date under the current policy (None when the parameter had none then)."""
+
+    path: str
+    description: str | None
+    description_fa: str | None
+    since: date
+    replaces_same_date: bool
+    before: Any
+    before_status: str | None
+    after: Any
+    after_status: str
+    note: str | None
+    note_fa: str | None
+    source: str | None
+
+
+def changes(
+    uow: UnitOfWork, actor: Actor, store: PolicyStore, proposal_id: int
+) -> list[ValueChange]:
+    """What a proposal changes, value by value, against the policy in force now."""
+    require(actor, "policy.read")
+    with uow:
+        record = uow.policy.proposal(proposal_id)
+        if record is None:
+            raise not_found("policy_proposal", "پیشنهاد", proposal_id)
+        current = rebuild(store.files, entry_rows(uow.policy.values(None)))
+    overlay = overlay_of(record.change_set)
+    out: list[ValueChange] = []
+    for path, values in sorted(overlay.changes.items()):
+        param = current.parameter(path)
+        for raw in values:
+            since = parse_jalali(str(raw.get("since")), field="since")
+            try:
+                old = param.entry_at(since)
+                before, before_status = old.value, old.provenance.status.value
+                same = old.since == since
+            except PolicyError:
+                before, before_status, same = None, None, False
+            out.append(
+                ValueChange(
+                    path=path,
+                    description=param.description,
+                    description_fa=param.description_fa,
+                    since=since,
+                    replaces_same_date=same,
+                    before=before,
+                    before_status=before_status,
+                    after=raw.get("value"),
+                    after_status=str(raw.get("status")),
+                    note=_text(raw.get("note")),
+                    note_fa=_text(raw.get("note_fa")),
+                    source=_text(raw.get("source")),
+                )
+            )
+    return out
+
+
+def _text(v: Any) -> str | None:
+    return None if v is None else str(v)

@@ -1,0 +1,133 @@
+"""The policy staff's pages: proposals, the Persian diff and impact, approval by a second
+person, the parameter's timeline; and the approval flow in the browser."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tashilat.bootstrap import Container
+from tashilat.services import auth
+from tashilat.services import policy_proposals as proposals
+
+CHANGE = {
+    "name": "four waiting years",
+    "name_fa": "چهار سال انتظار",
+    "parameters": {
+        "youth_fund.min_wait_years": {
+            "values": [
+                {
+                    "since": "1403/01/01",
+                    "value": 4,
+                    "status": "assumed",
+                    "note": "circular awaited",
+                    "note_fa": "بخشنامه در راه است",
+                }
+            ]
+        }
+    },
+}
+
+
+def propose(c: Container) -> int:
+    editor = auth.actor_named(c.uow(), "policy.editor")
+    return proposals.propose(
+        c.uow(), editor, c.policies, change_set=CHANGE, reason="بخشنامه ۱۴۰۳"
+    ).id
+
+
+def csrf(html: str) -> str:
+    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
+    assert m, "no CSRF token"
+    return m.group(1)
+
+
+def test_an_approver_sees_the_diff_and_approves(
+    client: TestClient, container: Container, helpers: Any
+) -> None:
+    pid = propose(container)
+    r = helpers.login(client, "policy.approver")
+    assert r.headers["location"] == "/policy-admin"
+    listing = client.get("/policy-admin")
+    assert listing.status_code == 200 and "چهار سال انتظار" in listing.text
+    assert "عطف به ماسبق از" in listing.text
+    detail = client.get(f"/policy-admin/proposals/{pid}")
+    assert detail.status_code == 200
+    # the diff in plain Persian: the figure's Persian name, the date in words, old → new
+    assert "حداقل مدت انتظار" in detail.text and "۱ فروردین ۱۴۰۳" in detail.text
+    assert re.search(r"<del>۳</del>.*<ins>۴</ins>", detail.text, flags=re.S)
+    assert 'id="impact"' in detail.text and 'id="retroactive"' in detail.text
+    r = client.post(
+        f"/policy-admin/proposals/{pid}/approve",
+        data={"csrf": csrf(detail.text), "note": "ok"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert container.policy.resolve("youth_fund.min_wait_years", _d("1403/06/01")).value == 4
+    done = client.get(r.headers["location"])
+    assert 'data-status="approved"' in done.text and 'id="ok"' in done.text
+    timeline = client.get("/policy-admin/history?path=youth_fund.min_wait_years")
+    assert timeline.status_code == 200
+    assert timeline.text.count('<li class="done"') == 3
+    assert "عطف به ماسبق" in timeline.text
+
+
+def test_the_proposer_cannot_decide_and_others_cannot_see(
+    client: TestClient, container: Container, helpers: Any
+) -> None:
+    pid = propose(container)
+    helpers.login(client, "policy.editor")
+    detail = client.get(f"/policy-admin/proposals/{pid}")
+    assert 'id="not-yours"' in detail.text and 'id="approve-form"' not in detail.text
+    r = client.post(
+        f"/policy-admin/proposals/{pid}/approve",
+        data={"csrf": csrf(detail.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 403
+    assert container.policy.resolve("youth_fund.min_wait_years", _d("1403/06/01")).value == 3
+    client.cookies.clear()
+    helpers.login(client, "officer")
+    assert client.get("/policy-admin").status_code == 403
+    assert client.get("/policy-admin/history?path=nothing.here").status_code == 403
+
+
+def test_the_approval_flow_in_the_browser(page: Any, live_server: str, helpers: Any) -> None:
+    import httpx
+
+    from tashilat.demo import DEMO_PASSWORD
+
+    # the editor proposes through the API of the live server; the approver decides in the page
+    with httpx.Client(base_url=live_server) as api:
+        token = api.post(
+            "/api/v1/auth/login", json={"username": "policy.editor", "password": DEMO_PASSWORD}
+        ).json()["access_token"]
+        r = api.post(
+            "/api/v1/policy/proposals",
+            json={**CHANGE, "reason": "بخشنامه ۱۴۰۳"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert r.status_code == 201, r.text
+        pid = r.json()["id"]
+    page.goto("/login")
+    page.get_by_label(re.compile("نام کاربری|Username")).fill("policy.approver")
+    page.get_by_label(re.compile("گذرواژه|Password")).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=re.compile("^(ورود|Log in)$")).click()
+    page.wait_for_url(re.compile(r"/policy-admin$"))
+    page.locator(f'#pending li[data-id="{pid}"] a').click()
+    page.wait_for_url(re.compile(rf"/policy-admin/proposals/{pid}$"))
+    assert page.locator("#diff ins").first.inner_text() == "۴"
+    assert page.locator("#retroactive").is_visible()
+    page.get_by_role("button", name="تأیید و اجرا").click()
+    page.wait_for_url(re.compile(rf"/policy-admin/proposals/{pid}\?ok=approve$"))
+    assert page.locator("#status").get_attribute("data-status") == "approved"
+    page.goto("/policy-admin/history?path=youth_fund.min_wait_years")
+    assert page.locator("#timeline li").count() == 3
+
+
+def _d(text: str) -> Any:
+    from tashilat.domain.jalali import parse_jalali
+
+    return parse_jalali(text)
