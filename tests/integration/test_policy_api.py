@@ -87,7 +87,7 @@ def test_propose_approve_and_read_as_known_before_and_after(api: Api) -> None:
     assert [x["id"] for x in pending["items"]] == [p["id"]]
     impact = api.call("approver", "GET", f"/api/v1/policy/proposals/{p['id']}/impact")
     assert (impact["accounts"], impact["accounts_changed"], impact["on"]) == (0, 0, "1403/01/15")
-    assert impact["applications_recomputed"] is False
+    assert (impact["applications"], impact["applications_changed"]) == (0, 0)
     api.call("editor", "POST", f"/api/v1/policy/proposals/{p['id']}/approve", expect=403)
     done = api.call(
         "approver", "POST", f"/api/v1/policy/proposals/{p['id']}/approve", json={"note": "ok"}

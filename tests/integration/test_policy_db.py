@@ -139,3 +139,46 @@ def test_two_approvers_racing_exactly_one_wins(pg_container: Container) -> None:
     assert count(c, AuditLog, AuditLog.action == "policy.approve", AuditLog.outcome == "ok") == 1
     assert c.policy.resolve("youth_fund.min_wait_years", parse_jalali("1403/06/01")).value == 4
     assert datetime.now(UTC) - timedelta(minutes=5) < c.known_policy().as_known_at  # type: ignore[operator]
+
+
+def test_the_impact_preview_counts_open_applications_whose_verdict_changes(
+    container: Container,
+) -> None:
+    from tashilat.services import employment, policy_impact
+    from tests.integration.employment_helpers import emp_world, national_id
+
+    c = container
+    ew = emp_world(c)  # business date 1403/09/01; the individual cap is 1.5 billion rial
+    for n, amount in enumerate((1_000_000_000, 1_200_000_000, 1_400_000_000), start=1):
+        employment.submit(
+            c.uow(),
+            ew.agency,
+            c.policy,
+            national_id=national_id(7000 + n),
+            name="متقاضی",
+            province="تهران",
+            agency_code="A1",
+            amount=amount,
+            jobs=2,
+        )
+    s = staff(c)
+    lower = {
+        "parameters": {
+            "employment.individual_cap": {
+                "values": [
+                    {
+                        "since": "1403/02/25",
+                        "value": 1_100_000_000,
+                        "status": "assumed",
+                        "note": "a what-if cap",
+                    }
+                ]
+            }
+        }
+    }
+    p = proposals.propose(c.uow(), s["editor"], c.policies, change_set=lower, reason="what if")
+    _, impact = policy_impact.preview(c.reader(), s["approver"], c.policies, p.id)
+    assert (impact.applications, impact.applications_changed) == (3, 2)
+    assert impact.applications_changed_rial == 2_600_000_000
+    assert impact.applications_unanswerable == 0
+    assert (impact.accounts, impact.accounts_changed) == (0, 0)

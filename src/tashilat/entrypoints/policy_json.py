@@ -72,7 +72,10 @@ def impact_json(i: Impact) -> dict[str, Any]:
         "entitlement_change_rial": i.entitlement_change_rial,
         "unanswerable": i.unanswerable,
         "unanswerable_codes": list(i.unanswerable_codes),
-        "applications_recomputed": i.applications_recomputed,
+        "applications": i.applications,
+        "applications_changed": i.applications_changed,
+        "applications_changed_rial": i.applications_changed_rial,
+        "applications_unanswerable": i.applications_unanswerable,
         "largest": [
             {
                 "account_id": c.account_id,

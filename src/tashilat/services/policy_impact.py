@@ -7,9 +7,9 @@ eligibility changes and the money involved. An account the proposed policy canno
 for at all (a figure missing for its cohort or year, which the tree validator cannot see)
 is counted apart: approving such a proposal would break that account's answers.
 
-Open employment applications are not recomputed here: their verdicts are computed by
-services that still read the database directly (docs/architecture.md), so the preview says
-so instead of guessing.
+Every open employment application's verdict (the application rules and the guarantee rules
+of the business date, as the citizen's check gives it) is computed with both policies too:
+the applications whose verdict changes, and the amounts they ask for.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 from tashilat.domain.decision import Decision, PolicyReader
 from tashilat.domain.errors import PolicyError
 from tashilat.domain.jalali import parse_jalali
+from tashilat.domain.programs.employment import rules
 from tashilat.domain.programs.youth_fund.rules import Entitlement, entitlement
 from tashilat.policy import PolicyValidationError
 from tashilat.policy.store import rebuild
@@ -29,7 +30,7 @@ from tashilat.services.errors import not_found
 from tashilat.services.policy_proposals import ProposalView, invalid_proposal, overlay_of
 from tashilat.services.policy_store import PolicyStore, entry_rows
 from tashilat.services.ports import UnitOfWork
-from tashilat.services.ports.reports import EVERYTHING, AccountHistory
+from tashilat.services.ports.reports import EVERYTHING, AccountHistory, OpenApplicationRow
 
 SAMPLE = 20  # changed accounts listed by id, largest change first
 
@@ -56,7 +57,10 @@ class Impact:
     unanswerable: int
     unanswerable_codes: tuple[str, ...]
     largest: tuple[AccountChange, ...] = field(default_factory=tuple)
-    applications_recomputed: bool = False
+    applications: int = 0
+    applications_changed: int = 0
+    applications_changed_rial: int = 0
+    applications_unanswerable: int = 0
 
     @property
     def entitlement_change_rial(self) -> int:
@@ -97,6 +101,10 @@ def preview(
             raise invalid_proposal(exc) from None
         on = uow.reports.business_date() or record.created_at.date()
         histories = uow.reports.account_histories(EVERYTHING)
+        apps = [
+            (a, uow.employment.prior_loans(a.national_id), _offered(uow, a.id))
+            for a in uow.reports.open_applications()
+        ]
     changes: list[AccountChange] = []
     before_total = after_total = became = lost = 0
     broken: dict[str, int] = {}
@@ -120,6 +128,15 @@ def preview(
                 )
             )
     changes.sort(key=lambda c: (-abs(c.after_rial - c.before_rial), c.account_id))
+    app_changed = app_rial = app_broken = 0
+    for app, priors, offered in apps:
+        was = _verdict(current, app, priors, offered, on)
+        will = _verdict(proposed, app, priors, offered, on)
+        if will is None:
+            app_broken += 1
+        elif was is not None and was != will:
+            app_changed += 1
+            app_rial += app.amount
     impact = Impact(
         proposal_id=proposal_id,
         on=on,
@@ -132,8 +149,51 @@ def preview(
         unanswerable=sum(broken.values()),
         unanswerable_codes=tuple(sorted(broken)),
         largest=tuple(changes[:SAMPLE]),
+        applications=len(apps),
+        applications_changed=app_changed,
+        applications_changed_rial=app_rial,
+        applications_unanswerable=app_broken,
     )
     return ProposalView(record, overlay), impact
+
+
+def _offered(uow: UnitOfWork, app_id: int) -> rules.Offered:
+    rows = uow.reports.guarantees(app_id)
+    grades = [r.grade for r in rows if r.kind == "credit_score" and r.grade]
+    return rules.Offered(
+        credit_grade=min(grades) if grades else None,
+        promissory_note=any(r.kind == "promissory_note" for r in rows),
+        guarantors=tuple(r.national_id for r in rows if r.kind == "guarantor" and r.national_id),
+    )
+
+
+def _verdict(
+    policy: PolicyReader,
+    app: OpenApplicationRow,
+    priors: list[rules.PriorLoan],
+    offered: rules.Offered,
+    on: date,
+) -> tuple[str, tuple[str, ...]] | None:
+    """The verdict's outcome and the codes of its failed reasons; None if the policy cannot
+    answer for this application."""
+    try:
+        e = rules.check_application(
+            policy,
+            on=on,
+            applicant=rules.Applicant(app.national_id, app.legal_entity, app.clients_hired),
+            amount=app.amount,
+            approved_category=app.approved_category,
+            prior_loans=priors,
+            bank_code=app.bank_code,
+            business_active_and_hiring=app.repeat,
+        )
+        g = rules.check_guarantees(
+            policy, on=on, amount=app.amount, applicant_national_id=app.national_id, offered=offered
+        )
+        v = rules.verdict(e, g)
+    except PolicyError:
+        return None
+    return v.outcome, tuple(r.code for r in v.reasons if not r.passed)
 
 
 @dataclass(frozen=True)

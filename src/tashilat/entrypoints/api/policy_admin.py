@@ -83,8 +83,9 @@ class AccountChangeOut(Out):
 
 
 class ImpactOut(Out):
-    """What approving the proposal now would change (youth-fund accounts at the business
-    date; open employment applications are not recomputed: ``applications_recomputed``)."""
+    """What approving the proposal now would change at the business date: youth-fund
+    accounts' entitlements and open employment applications' verdicts (outcome or failed
+    reasons), with the money; answers the proposal would break are counted apart."""
 
     proposal_id: int
     on: str
@@ -97,7 +98,10 @@ class ImpactOut(Out):
     entitlement_change_rial: int
     unanswerable: int
     unanswerable_codes: list[str]
-    applications_recomputed: bool
+    applications: int
+    applications_changed: int
+    applications_changed_rial: int
+    applications_unanswerable: int
     largest: list[AccountChangeOut]
 
 

@@ -215,7 +215,12 @@ def impact(
             f"({', '.join(data['unanswerable_codes'])})[/red]",
             highlight=False,
         )
-    out.print("open employment applications: not recomputed", style="dim", highlight=False)
+    out.print(
+        f"open employment applications: {data['applications_changed']} of "
+        f"{data['applications']} change verdict ({data['applications_changed_rial']:,} rial "
+        f"asked); {data['applications_unanswerable']} cannot be answered",
+        highlight=False,
+    )
 
 
 @policy_app.command("history")
