@@ -135,3 +135,30 @@ def test_the_impact_preview_counts_accounts_and_money_and_flags_broken_answers(
     assert broken.unanswerable_codes == ("youth_fund.cap_unknown",)
     # nothing was approved by previewing
     assert c.known_policy().change_id == 104
+
+
+def test_batch_month_end_as_known_on_from_the_cli(container: Container, tmp_path: Path) -> None:
+    import json
+    from datetime import UTC, datetime
+
+    from typer.testing import CliRunner
+
+    from tashilat.entrypoints.cli.main import app
+    from tashilat.policy import default_policy
+
+    c = container
+    seed(c)
+    before = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    coarser_rounding(c)
+    url = c.settings.database_url
+    args = ["batch", "month-end", "--as-of", "1404/01/01", "--database-url", url, "--json"]
+    r = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "then"), "--as-known-on", before])
+    assert r.exit_code == 0, r.output
+    then = json.loads(r.output[r.output.index("{") :])  # after the progress bars
+    assert then["policy_hash"] == default_policy().hash and then["written"] is None
+    r = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "now")])
+    assert r.exit_code == 0, r.output
+    now = json.loads(r.output[r.output.index("{") :])
+    assert now["policy_hash"] == c.policy.hash and now["written"] is not None
+    assert now["totals"]["entitlement_rial"] < then["totals"]["entitlement_rial"]
+    assert now["totals"]["accounts"] == then["totals"]["accounts"] == 123
