@@ -48,6 +48,7 @@ STAFF = {
     "admin": ["/employment", "/employment/allocations", "/employment/reports"],
     "sara": ["/my"],
     "policy.approver": ["/policy-admin", "/policy-admin/history?path=youth_fund.caps"],
+    "policy.editor": ["/policy-admin/propose"],
 }
 PAGES = [(None, u) for u in PUBLIC] + [(who, u) for who, urls in STAFF.items() for u in urls]
 

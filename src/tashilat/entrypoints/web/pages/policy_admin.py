@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import yaml
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tashilat.domain.errors import TashilatError
+from tashilat.domain.errors import InvalidInput, TashilatError
+from tashilat.domain.jalali import format_jalali
+from tashilat.domain.text import normalize_text, strip_number
 from tashilat.entrypoints.web import menu
-from tashilat.entrypoints.web.forms import Form, request_id_of
+from tashilat.entrypoints.web.forms import Form, jalali_field, request_id_of
 from tashilat.entrypoints.web.rendering import WebRoute, audit_refusal, redirect, render
 from tashilat.entrypoints.web.sessions import (
     ROLE_LABELS,
@@ -176,6 +179,86 @@ def decide(proposal_id: int, decision: str, page: PolicyPage, data: CheckedForm)
         audit_refusal(page.request, exc)
         return _detail(page, proposal_id, form, status=getattr(exc, "status", 422))  # type: ignore[no-any-return]
     return redirect(f"/policy-admin/proposals/{proposal_id}?ok={decision}")
+
+
+PROPOSE_FIELDS = ("path", "since", "value", "status", "source", "note", "note_fa", "reason")
+
+
+def _typed_value(text: str) -> Any:
+    """A value as typed: a whole number (Persian digits and separators accepted), or YAML
+    for anything else (a word, a list, a table such as ``{5: {tier_1: …}}``)."""
+    plain = strip_number(text)
+    if plain.isdigit():
+        return int(plain)
+    try:
+        return yaml.safe_load(normalize_text(text))
+    except yaml.YAMLError:
+        raise InvalidInput(
+            "policy.value",
+            "مقدار خوانده نشد: یک عدد، یک واژه یا یک جدول به شکل YAML بنویسید.",
+            "The value could not be read: write a number, a word or a YAML table.",
+            field="value",
+        ) from None
+
+
+def _propose_view(page: Page, form: Form, status: int = 200) -> HTMLResponse:
+    return render(
+        page.request,
+        "policy_admin/propose.html",
+        {
+            "form": form,
+            "paths": [(p.path, p.path) for p in page.container.policy],
+            "statuses": [(k, page.fmt.t(*v)) for k, v in VALUE_STATUS.items()],
+        },
+        status=status,
+    )
+
+
+def _may_propose(page: Page) -> None:
+    if not page.can("policy.propose"):
+        raise Forbidden(
+            "web.policy_editors_only",
+            "تنها کارشناسان سیاست‌ها تغییر پیشنهاد می‌کنند.",
+            "Only policy editors propose changes.",
+        )
+
+
+@router.get("/propose", response_class=HTMLResponse)
+def propose_form(page: PolicyPage) -> HTMLResponse:
+    _may_propose(page)
+    return _propose_view(page, Form(values={"status": "assumed"}, fields=PROPOSE_FIELDS))
+
+
+@router.post("/propose", response_class=HTMLResponse)
+def propose(page: PolicyPage, data: CheckedForm) -> Response:
+    """One dated value of one figure, proposed with its status, source and reason."""
+    actor = page.actor
+    assert actor is not None
+    _may_propose(page)
+    form = Form(values=data, fields=PROPOSE_FIELDS)
+    since = form.parse("since", jalali_field("since"))
+    value = form.parse("value", _typed_value)
+    if not form.ok or since is None:
+        return _propose_view(page, form, status=422)
+    entry: dict[str, Any] = {"since": format_jalali(since), "value": value}
+    for key in ("status", "source", "note", "note_fa"):
+        if form.get(key):
+            entry[key] = form.get(key)[:2000]
+    doc = {"name": form.get("path"), "parameters": {form.get("path"): {"values": [entry]}}}
+    try:
+        view = proposals.propose(
+            page.uow(),
+            actor,
+            page.container.policies,
+            change_set=doc,
+            reason=form.get("reason")[:2000],
+            request_id=request_id_of(data),
+        )
+    except TashilatError as exc:
+        form.add(exc, default_field="value")
+        audit_refusal(page.request, exc)
+        return _propose_view(page, form, status=getattr(exc, "status", 422))
+    return redirect(f"/policy-admin/proposals/{view.id}")
 
 
 @router.get("/history", response_class=HTMLResponse)
