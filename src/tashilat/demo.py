@@ -30,6 +30,8 @@ STAFF = [
     ("supervisor2", "supervisor", "0101"),
     ("supervisor.isfahan", "supervisor", "0301"),
     ("auditor", "auditor", None),
+    ("policy.editor", "policy_editor", None),
+    ("policy.approver", "policy_approver", None),
 ]
 # national id, name, birth date, branch, city, behaviour (share of the table in percent,
 # or "lump"), month opened (0-based)

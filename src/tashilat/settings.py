@@ -26,6 +26,9 @@ class Settings:
     login_limit_per_user: str = "5/minute"
     login_limit_per_address: str = "30/minute"
     rate_limit_storage: str = "memory://"
+    # Seconds a process may keep using the policy it last read from the database before
+    # asking again (one small query); an approval in the same process takes effect at once.
+    policy_refresh_seconds: float = 5.0
 
     @staticmethod
     def from_env(**overrides: object) -> Settings:
@@ -40,6 +43,7 @@ class Settings:
                 "TASHILAT_LOGIN_LIMIT_PER_ADDRESS", "30/minute"
             ),
             "rate_limit_storage": os.environ.get("TASHILAT_RATE_LIMIT_STORAGE", "memory://"),
+            "policy_refresh_seconds": float(os.environ.get("TASHILAT_POLICY_REFRESH_SECONDS", "5")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         s = Settings(**values)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from tests.fakes.calendar import FakeBusinessDateRepository
 from tests.fakes.employment import FakeEmploymentRepository
 from tests.fakes.ledger import FakeLedgerRepository
 from tests.fakes.loans import FakeLoanRepository
+from tests.fakes.policy import FakePolicyRepository
 from tests.fakes.reports import FakeReportsReader
 from tests.fakes.youth import FakeAccountRepository, FakeCustomerRepository
 
@@ -44,6 +45,7 @@ class FakeStore:
         self.loans = FakeLoanRepository()
         self.employment = FakeEmploymentRepository()
         self.reports = FakeReportsReader()
+        self.policy = FakePolicyRepository()
         self.audit: list[AuditLine] = []
         self.accounts.wire(calendar=self.business_date, ledger=self.ledger, audit=self.audit)
         self.loans.wire(accounts=self.accounts)

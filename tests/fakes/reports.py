@@ -22,6 +22,7 @@ from tashilat.services.ports.reports import (
     LoanRow,
     MonthlyLimitRow,
     NamedRow,
+    OpenApplicationRow,
     PostedEntry,
     Scope,
     UserRoleRow,
@@ -58,6 +59,7 @@ class FakeReportsReader:
     categories: list[CategoryRow] = field(default_factory=list)
     allocations: list[tuple[int, int, str]] = field(default_factory=list)  # agency, year, prov.
     limits: list[MonthlyLimitRow] = field(default_factory=list)
+    open_application_rows: list[OpenApplicationRow] = field(default_factory=list)
     applicants: dict[int, tuple[str, str]] = field(default_factory=dict)
     samat_codes: dict[int, str] = field(default_factory=dict)
     owners: dict[int, ApplicationOwner] = field(default_factory=dict)
@@ -203,6 +205,9 @@ class FakeReportsReader:
 
     def guarantees(self, app_id: int) -> list[GuaranteeRow]:
         return sorted(self.guarantee_rows.get(app_id, []), key=lambda g: g.id)
+
+    def open_applications(self) -> list[OpenApplicationRow]:
+        return sorted(self.open_application_rows, key=lambda a: a.id)
 
     def entry_recorded_at(self, entry_id: int) -> datetime | None:
         return next((e.recorded_at for e in self.entries if e.id == entry_id), None)

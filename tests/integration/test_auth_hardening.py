@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from tashilat.adapters.db.models import AuditLog
 from tashilat.bootstrap import Container
 from tashilat.entrypoints.api.app import create_app
-from tashilat.services.auth import LoginThrottle
+from tashilat.services.login_throttle import LoginThrottle
 
 from .helpers import world
 

@@ -38,6 +38,7 @@ ROLES = [
     "bank1",  # bank B1
     "bank2",  # bank B2
     "payer1",  # a supervisor of bank B1 and branch 0101
+    "editor",  # a policy editor: no customer, account or application
 ]
 FORBIDDEN = None
 # each record's holder, distinct so that a page showing a record can be told by its name
@@ -63,6 +64,7 @@ YOUTH: dict[str, set[str] | None] = {
     "bank1": FORBIDDEN,
     "bank2": FORBIDDEN,
     "payer1": {"A"},
+    "editor": FORBIDDEN,
 }
 # applications: s1 (agency A1), s2 (A2), i1 (A1, introduced to bank B1), i2 (A2 -> B2)
 APPS: dict[str, set[str] | None] = {
@@ -77,6 +79,7 @@ APPS: dict[str, set[str] | None] = {
     "bank1": {"i1"},
     "bank2": {"i2"},
     "payer1": {"i1"},
+    "editor": FORBIDDEN,
 }
 AMOUNT = {"s1": 1_000_000_001, "s2": 1_000_000_002, "i1": 1_000_000_003, "i2": 1_000_000_004}
 AGENCY = {"s1": "A1", "s2": "A2", "i1": "A1", "i2": "A2"}
@@ -89,6 +92,7 @@ ALLOCATIONS: dict[str, set[str] | None] = {
 USERS = {who: (True if who == "admin" else FORBIDDEN) for who in ROLES}
 AUDIT = {who: (True if who in ("admin", "auditor") else FORBIDDEN) for who in ROLES}
 LOANS = {who: (FORBIDDEN if YOUTH[who] is FORBIDDEN else True) for who in ROLES}
+POLICY = {who: (True if who in ("admin", "auditor", "editor") else FORBIDDEN) for who in ROLES}
 
 
 class Client:
@@ -140,6 +144,7 @@ def scene(container: Container) -> Iterator[Scene]:
             request_id=f"open-{name}",
         )
         customers[x.id], accounts[y.id] = name, name
+    auth.create_user(c.uow(), SYSTEM, username="editor", password=PW, role="policy_editor")
     auth.create_user(
         c.uow(),
         SYSTEM,
@@ -253,6 +258,13 @@ def check_speed(s: Scene, who: str, url: str) -> None:
         assert r.json()["items"] == []
 
 
+def check_proposals(s: Scene, who: str, url: str) -> None:
+    # the bank's policy proposals: no scope, the permission alone decides
+    r = s.a.get(who, url)
+    if _refused_or_ok(r, POLICY[who], url):
+        assert r.json()["items"] == []
+
+
 LISTS: dict[str, Callable[[Scene, str, str], None]] = {
     "/api/v1/users": check_users,
     "/api/v1/customers": check_customers,
@@ -264,6 +276,7 @@ LISTS: dict[str, Callable[[Scene, str, str], None]] = {
     "/api/v1/employment/reports/categories": check_categories,
     "/api/v1/employment/reports/allocations": check_allocations,
     "/api/v1/employment/reports/speed": check_speed,
+    "/api/v1/policy/proposals": check_proposals,
 }
 # GET operations that are not lists of scoped records, and why
 NOT_LISTS = {
@@ -288,6 +301,10 @@ NOT_LISTS = {
     "/api/v1/cities": "public list of cities",
     "/api/v1/policy/parameters": "public policy figures",
     "/api/v1/policy/parameters/{path}": "public policy figure",
+    "/api/v1/policy/version": "public: which policy version is in force",
+    "/api/v1/policy/parameters/{path}/history": "one figure's history (policy.read)",
+    "/api/v1/policy/proposals/{proposal_id}": "one record (policy.read)",
+    "/api/v1/policy/proposals/{proposal_id}/impact": "one proposal's totals, no personal data",
     "/api/v1/wages/profile": "calculator",
     "/api/v1/wages/article149": "calculator",
     "/api/v1/afford/burden": "calculator",

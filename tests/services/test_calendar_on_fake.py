@@ -30,11 +30,11 @@ def test_day_end_moves_the_date_accrues_every_loan_kind_and_audits_once(
 ) -> None:
     accrued: list[str] = []
 
-    def housing(u: object, to: object, *, user_id: int | None) -> int:
+    def housing(u: object, to: object, *, user_id: int | None, policy: object = None) -> int:
         accrued.append(f"housing {to} by {user_id}")
         return 3_000
 
-    def jobs(u: object, to: object, *, user_id: int | None) -> int:
+    def jobs(u: object, to: object, *, user_id: int | None, policy: object = None) -> int:
         accrued.append(f"employment {to} by {user_id}")
         return 4_000
 

@@ -13,7 +13,7 @@ can make the server compute without end.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -22,7 +22,7 @@ from tashilat.domain.decision import PolicyReader, Provenance
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import parse_jalali, start_of_year
 from tashilat.domain.money import parse_percent, parse_rial
-from tashilat.domain.text import strip_number
+from tashilat.domain.text import normalize_text, strip_number
 
 if TYPE_CHECKING:
     from tashilat.domain.programs.wages.affordability import Repayment
@@ -45,6 +45,49 @@ def rial(value: str | int, field: str, *, allow_zero: bool = False) -> int:
 def jdate(value: str, field: str) -> date:
     """A Jalali date ``YYYY/MM/DD``."""
     return parse_jalali(value, field=field)
+
+
+_JALALI_MOMENT = re.compile(
+    r"^(\d{4}[/-]\d{1,2}[/-]\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+
+
+def moment(text: str | None, field: str = "as_known_on") -> datetime | None:
+    """An instant: ISO 8601 (``2024-08-01T10:30:00Z``; without an offset, UTC) or a Jalali
+    date with an optional Tehran wall-clock time (``1403/05/11 14:30``; a bare date means the
+    end of that day in Tehran). None when not given."""
+    if text is None or not str(text).strip():
+        return None
+    from zoneinfo import ZoneInfo
+
+    raw = normalize_text(str(text)).strip()
+    m = _JALALI_MOMENT.match(raw)
+    if m and int(m.group(1)[:4]) < 1700:  # a Jalali year, not a Gregorian one
+        day = parse_jalali(m.group(1), field=field)
+        h, mi, sec = (int(g) if g else None for g in m.groups()[1:])
+        if h is None:
+            at = datetime.combine(day, time(23, 59, 59, 999999))
+        elif h > 23 or (mi or 0) > 59 or (sec or 0) > 59:
+            raise _bad_moment(text, field)
+        else:
+            at = datetime.combine(day, time(h, mi or 0, sec or 0))
+        return at.replace(tzinfo=ZoneInfo("Asia/Tehran")).astimezone(UTC)
+    # an unencoded "+" in a URL arrives as a space: "…T10:30:00 03:30" means "+03:30"
+    raw = re.sub(r"(T[\d:.]+) (\d{2}:?\d{2})$", r"\1+\2", raw)
+    try:
+        at = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise _bad_moment(text, field) from None
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _bad_moment(text: object, field: str) -> InvalidInput:
+    return InvalidInput(
+        "input.moment",
+        f"«{text}» زمان معتبری نیست؛ نمونه: ۱۴۰۳/۰۵/۱۱ ۱۴:۳۰ یا 2024-08-01T10:30:00Z",
+        f"{text!r} is not a valid time; e.g. 1403/05/11 14:30 or 2024-08-01T10:30:00Z",
+        field=field,
+    )
 
 
 def on_date(text: str | None, field: str = "on") -> date:

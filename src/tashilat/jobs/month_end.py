@@ -45,10 +45,15 @@ def month_end(
     on_partition: runner.Progress | None = None,
     on_write: runner.Progress | None = None,
     stop_after: int | None = None,
+    write_back: bool = True,
 ) -> MonthEnd:
     """Run (or resume) the month-end at ``as_of`` in ``run``. With a container the input is
     exported from its database and the results are written back to it; a run directory
-    that already holds generated input is only computed."""
+    that already holds generated input is only computed.
+
+    ``write_back=False`` only computes: a recomputation with the policy as known at an
+    earlier time (``PolicyStore.as_known``), to reproduce what a past run recorded, must
+    not replace the results of the policy in force."""
     if is_generated(run):
         manifest = runner.check_same_run(run, as_of, policy) or {}
         container = None
@@ -78,7 +83,7 @@ def month_end(
         stop_after=stop_after,
     )
     written = None
-    if container is not None and result.complete and (stop_after is None):
+    if container is not None and result.complete and (stop_after is None) and write_back:
         written = writeback.write_back(
             container, run, post_penalties=post_penalties, progress=on_write
         )

@@ -49,6 +49,9 @@ class Overlay:
     changes: Mapping[str, tuple[Mapping[str, Any], ...]]
     name_fa: str | None = None
     description: str | None = None
+    # False: each value is added (replacing one with its start date); True: the given values
+    # are the parameter's whole list (a policy rebuilt from stored rows).
+    replace: bool = False
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -194,7 +197,7 @@ def apply_overlays(
                     )
                 )
                 continue
-            node["values"] = _merge(node["values"], values)
+            node["values"] = _merge([] if overlay.replace else node["values"], values)
     return tree, findings
 
 

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time as _time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
 from tashilat.domain.errors import InvalidInput
 from tashilat.services.errors import (
@@ -23,10 +19,10 @@ from tashilat.services.errors import (
     Unauthenticated,
     not_found,
 )
+from tashilat.services.login_throttle import LoginThrottle
 from tashilat.services.ports import UnitOfWork
 from tashilat.services.ports.auth import UserRecord
 
-ROLES = ("admin", "officer", "supervisor", "auditor", "customer", "agency_officer", "bank_officer")
 _hasher = PasswordHasher()
 
 # What each role may do. Branch scoping is applied on top for officers and supervisors,
@@ -55,8 +51,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "employment.disburse",
             "employment.repay",
             "employment.reject",
+            "policy.read",
         }
     ),
+    # Four eyes on the policy: an editor proposes changes, a different approver decides.
+    "policy_editor": frozenset({"policy.read", "policy.propose"}),
+    "policy_approver": frozenset({"policy.read", "policy.approve"}),
     "agency_officer": frozenset(
         {"employment.read", "employment.submit", "employment.introduce", "employment.reject"}
     ),
@@ -91,10 +91,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     "auditor": frozenset(
-        {"customers.read", "accounts.read", "loans.read", "audit.read", "employment.read"}
+        {
+            "customers.read",
+            "accounts.read",
+            "loans.read",
+            "audit.read",
+            "employment.read",
+            "policy.read",
+        }
     ),
     "customer": frozenset({"accounts.read", "loans.read", "customers.read", "employment.submit"}),
 }
+ROLES = tuple(PERMISSIONS)
 
 
 @dataclass(frozen=True)
@@ -257,42 +265,6 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class LoginThrottle:
-    """Failed logins counted per username and per client address in a moving window (the
-    ``limits`` library). Once either count reaches its limit, every login for that username
-    or from that address is refused, the right password included, until the window has
-    moved on. Counters live in ``storage_uri``: ``memory://`` is per process."""
-
-    def __init__(
-        self,
-        per_user: str = "5/minute",
-        per_address: str = "30/minute",
-        storage_uri: str = "memory://",
-    ) -> None:
-        self.per_user: RateLimitItem = parse(per_user)
-        self.per_address: RateLimitItem = parse(per_address)
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
-
-    def _keys(self, username: str, address: str) -> list[tuple[RateLimitItem, str, str]]:
-        keys = [(self.per_user, "login-user", username)]
-        if address:
-            keys.append((self.per_address, "login-address", address))
-        return keys
-
-    def retry_after(self, username: str, address: str) -> int | None:
-        """Seconds until a login may be tried again, or None when it may be tried now."""
-        waits = []
-        for item, scope, key in self._keys(username, address):
-            if not self._limiter.test(item, scope, key):
-                reset = self._limiter.get_window_stats(item, scope, key).reset_time
-                waits.append(max(1, int(reset - _time.time()) + 1))
-        return max(waits) if waits else None
-
-    def failed(self, username: str, address: str) -> None:
-        for item, scope, key in self._keys(username, address):
-            self._limiter.hit(item, scope, key)
-
-
 def _audit_alone(
     uow: UnitOfWork,
     *,
@@ -398,6 +370,16 @@ def login(
         )
         uow.commit()
         return token
+
+
+def actor_named(uow: UnitOfWork, username: str) -> Actor:
+    """The active user ``username``, for operators acting at the command line (they hold
+    the database's credentials already)."""
+    with uow:
+        user = uow.users.by_username(username)
+    if user is None or not user.active:
+        raise not_found("user", "کاربر", username)
+    return actor_of(user)
 
 
 def authenticate(uow: UnitOfWork, token: str, *, now: datetime) -> Actor:

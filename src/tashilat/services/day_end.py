@@ -28,7 +28,8 @@ def advance(
     housing and employment loans and post the savings profit of the account months
     completed by it (``youth_profit.post_all``). Only supervisors (and admins) may; the
     date never moves back. The move, the charges, the profit and the audit record commit
-    together."""
+    together. ``policy`` is the policy in force (the container's); the shipped one when not
+    given."""
     require(actor, "business_date.advance")
     user_id = actor.user_id or None
     if policy is None:
@@ -37,8 +38,8 @@ def advance(
         policy = default_policy()
     with uow:
         previous = calendar.move(uow, to, user_id=user_id)
-        accrued = loans.accrue_all(uow, to, user_id=user_id)
-        accrued += employment.accrue_all(uow, to, user_id=user_id)
+        accrued = loans.accrue_all(uow, to, user_id=user_id, policy=policy)
+        accrued += employment.accrue_all(uow, to, user_id=user_id, policy=policy)
         profit = youth_profit.post_all(uow, policy, to, user_id=user_id)
         uow.audit(
             user_id=user_id,

@@ -14,8 +14,13 @@ from playwright.sync_api import expect
 from tashilat.demo import DEMO_PASSWORD
 from tashilat.entrypoints.web import PAGES
 
-SIGNED_IN_AREAS = ("/staff", "/my", "/employment")
-WHO = {"/staff": "admin", "/my": "sara", "/employment": "bank.officer"}
+SIGNED_IN_AREAS = ("/staff", "/my", "/employment", "/policy-admin")
+WHO = {
+    "/staff": "admin",
+    "/my": "sara",
+    "/employment": "bank.officer",
+    "/policy-admin": "policy.approver",
+}
 
 
 def signed_in_get_routes() -> list[str]:

@@ -53,6 +53,8 @@ STAFF = {
     "supervisor": ["/staff/loans/queue"],
     "admin": ["/employment", "/employment/allocations", "/employment/reports"],
     "sara": ["/my"],
+    "policy.approver": ["/policy-admin", "/policy-admin/history?path=youth_fund.caps"],
+    "policy.editor": ["/policy-admin/propose"],
 }
 PAGES = [(None, u) for u in PUBLIC] + [(who, u) for who, urls in STAFF.items() for u in urls]
 
@@ -62,7 +64,7 @@ def _login(page: Any, who: str) -> None:
     page.get_by_label(re.compile("نام کاربری")).fill(who)
     page.get_by_label(re.compile("گذرواژه")).fill("tashilat-demo")
     page.get_by_role("button", name=re.compile("^ورود$")).click()
-    page.wait_for_url(re.compile(r"/(staff|my|employment)"))
+    page.wait_for_url(re.compile(r"/(staff|my|employment|policy-admin)"))
 
 
 @pytest.fixture(scope="module")

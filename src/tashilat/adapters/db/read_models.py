@@ -34,6 +34,7 @@ from tashilat.adapters.db.models import (
 )
 from tashilat.domain.programs.youth_fund.rules import Event
 from tashilat.services.ports.reports import (
+    OPEN_STATES,
     AccountHistory,
     AccountRow,
     ApplicationOwner,
@@ -46,6 +47,7 @@ from tashilat.services.ports.reports import (
     LoanRow,
     MonthlyLimitRow,
     NamedRow,
+    OpenApplicationRow,
     PostedEntry,
     Scope,
     UserRoleRow,
@@ -398,6 +400,30 @@ class SqlReportsReader:
             for g in self._s.scalars(
                 select(Guarantee).where(Guarantee.application_id == app_id).order_by(Guarantee.id)
             )
+        ]
+
+    def open_applications(self) -> list[OpenApplicationRow]:
+        q = (
+            select(
+                EmploymentApplication, Applicant.national_id, Applicant.legal_entity, AgentBank.code
+            )
+            .join(Applicant, Applicant.id == EmploymentApplication.applicant_id)
+            .outerjoin(AgentBank, AgentBank.id == EmploymentApplication.bank_id)
+            .where(EmploymentApplication.state.in_(OPEN_STATES))
+            .order_by(EmploymentApplication.id)
+        )
+        return [
+            OpenApplicationRow(
+                a.id,
+                nid,
+                bool(legal),
+                a.clients_hired,
+                a.amount,
+                a.approved_category,
+                a.repeat,
+                bank,
+            )
+            for a, nid, legal, bank in self._s.execute(q).all()
         ]
 
     # -- receipts

@@ -21,6 +21,7 @@ from tashilat.services.ports.calendar import BusinessDateRepository
 from tashilat.services.ports.employment import EmploymentRepository
 from tashilat.services.ports.ledger import LedgerRepository
 from tashilat.services.ports.loans import LoanRepository
+from tashilat.services.ports.policy import PolicyRepository
 from tashilat.services.ports.reports import ReportsReader
 from tashilat.services.ports.youth import AccountRepository, CustomerRepository
 
@@ -41,6 +42,7 @@ class SqlAlchemyUnitOfWork:
     loans: LoanRepository
     employment: EmploymentRepository
     reports: ReportsReader
+    policy: PolicyRepository
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -86,6 +88,7 @@ class SqlAlchemyUnitOfWork:
             employment,
             ledger,
             loans,
+            policy,
             youth,
         )
 
@@ -97,6 +100,7 @@ class SqlAlchemyUnitOfWork:
         self.loans = loans.SqlLoanRepository(session)
         self.employment = employment.SqlEmploymentRepository(session)
         self.reports = read_models.SqlReportsReader(session)
+        self.policy = policy.SqlPolicyRepository(session)
 
     def after_commit(self, fn: Callable[[], None]) -> None:
         self._after_commit.append(fn)

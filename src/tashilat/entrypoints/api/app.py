@@ -33,6 +33,7 @@ from tashilat.entrypoints.api import (
     employment_reports,
     loans,
     logs,
+    policy_admin,
     problems,
     routes,
     wages,
@@ -45,7 +46,7 @@ from tashilat.entrypoints.api.hardening import NoStoreMiddleware, docs_router
 from tashilat.entrypoints.api.models.base import document_problems
 from tashilat.entrypoints.api.models.resources import HealthOut
 from tashilat.entrypoints.web.rendering import browser_error_page, wants_html
-from tashilat.services.auth import LoginThrottle
+from tashilat.services.login_throttle import LoginThrottle
 
 audit_log = logging.getLogger("tashilat.audit")
 log = logging.getLogger("tashilat.api")
@@ -147,6 +148,7 @@ def create_app(container: Container, *, token_cache_seconds: int | None = None) 
     app.include_router(calculators.router)
     app.include_router(youth_strategies.router)
     app.include_router(youth_planner.router)
+    app.include_router(policy_admin.router)
     app.include_router(wages.router)
     app.include_router(afford.router)
     app.include_router(construction.router)

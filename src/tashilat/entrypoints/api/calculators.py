@@ -25,7 +25,9 @@ from tashilat.entrypoints.api.models.programs import (
     PolicyParameterOut,
     ScheduleOut,
 )
+from tashilat.entrypoints.api.policy_admin import known_at
 from tashilat.entrypoints.parse import jdate, rial
+from tashilat.entrypoints.policy_json import version_json
 from tashilat.entrypoints.serialize import jsonable, plan_json, schedule_json
 from tashilat.services.youth_planner import Household, plan_with_loan
 
@@ -181,11 +183,31 @@ def parameters(c: ContainerDep) -> dict[str, Any]:
 @router.get(
     "/policy/parameters/{path}",
     tags=["policy"],
-    responses=problems(404),
+    responses=problems(404, 422),
     response_model=PolicyParameterOut,
 )
-def parameter(path: str, c: ContainerDep) -> dict[str, Any]:
-    return {"policy_hash": c.policy.hash, **_param(c.policy.parameter(path), c.policy)}
+def parameter(
+    path: str,
+    c: ContainerDep,
+    on: Annotated[str | None, Query(max_length=20, description="Jalali YYYY/MM/DD")] = None,
+    as_known_on: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="As the bank knew it then: ISO 8601, or Jalali with a Tehran time",
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    """A parameter's dated values (only the one in force ``on`` a date, if given), from the
+    policy in force or as known at ``as_known_on`` (docs/adr/0009)."""
+    known = known_at(c, as_known_on)
+    snap = known.snapshot
+    out = _param(snap.parameter(path), snap)
+    if on is not None:
+        day = jdate(on, "on")
+        since = format_jalali(snap.parameter(path).entry_at(day).since)
+        out["values"] = [v for v in out["values"] if v["since"] == since]
+    return {"policy_hash": snap.hash, "policy_version": version_json(known), **out}
 
 
 def _question(q: Any) -> dict[str, Any]:

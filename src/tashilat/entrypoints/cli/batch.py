@@ -97,18 +97,29 @@ def month_end_cmd(
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Delete the run directory first (no resume)")
     ] = False,
+    as_known_on: Annotated[
+        str | None,
+        typer.Option(
+            "--as-known-on",
+            help="Recompute with the policy as known then (ISO 8601 or Jalali [time]); "
+            "nothing is written back",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     digits: DigitsOpt = "latin",
 ) -> None:
     """Monthly structures, yearly averages and entitlements of every youth-fund account and
     the instalments due, overdue amounts and late charges of every loan, at --as-of.
 
-    Resumes a killed run in the same --out directory; the output is the same bytes."""
+    Resumes a killed run in the same --out directory; the output is the same bytes. With
+    --as-known-on the run is recomputed with the policy the bank knew then (to reproduce a
+    past run) and its results are not written back."""
 
     def run() -> None:
         from tashilat.adapters.batch import runner
         from tashilat.domain.errors import InvalidInput
         from tashilat.domain.jalali import parse_jalali
+        from tashilat.entrypoints.parse import moment
         from tashilat.entrypoints.serialize import jsonable
         from tashilat.jobs import month_end as job
         from tashilat.policy import default_policy
@@ -124,16 +135,23 @@ def month_end_cmd(
                 "--scheduler needs --engine dask.",
             )
         on = parse_jalali(as_of, field="as_of")
+        known_on = moment(as_known_on, "as_known_on")
         policy = default_policy()
         run_dir = out_dir or job.default_out(on)
         if fresh:
             runner.reset(run_dir)
         container = None
-        if not job.is_generated(run_dir):
+        if not job.is_generated(run_dir) or known_on is not None:
             from tashilat.bootstrap import build
             from tashilat.settings import Settings
 
             container = build(Settings.from_env(database_url=database_url))
+            # the policy in force, or as known then: stored in the database when it is
+            policy = (
+                container.policy
+                if known_on is None
+                else container.policies.as_known(container.reader(), known_on).snapshot
+            )
         started = time.perf_counter()
         with _bar() as bar:
             tasks: dict[str, Any] = {}
@@ -182,6 +200,7 @@ def month_end_cmd(
                     on_export=Lazy("export"),
                     on_partition=Lazy("partitions"),
                     on_write=Lazy("write-back"),
+                    write_back=known_on is None,
                 )
             finally:
                 if container is not None:
@@ -200,6 +219,8 @@ def month_end_cmd(
                     "resumed_partitions": result.result.skipped,
                     "totals": t,
                     "written": None if w is None else jsonable(w),
+                    "policy_hash": result.manifest.get("policy_hash"),
+                    "as_known_on": None if known_on is None else known_on.isoformat(),
                     "seconds": round(elapsed, 2),
                 }
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import typer
 
+from tashilat.entrypoints.cli import policy_admin  # noqa: F401  (adds its commands to policy)
 from tashilat.entrypoints.cli.afford import afford_app
 from tashilat.entrypoints.cli.batch import batch_app
 from tashilat.entrypoints.cli.common import JsonErrorsGroup

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
+from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.entrypoints.cli.common import (
     DigitsOpt,
@@ -18,8 +19,20 @@ from tashilat.entrypoints.cli.common import (
     out,
     print_json,
 )
+from tashilat.entrypoints.parse import moment
+from tashilat.entrypoints.policy_json import version_json
 from tashilat.entrypoints.serialize import jsonable
 from tashilat.policy import check_policy, default_policy
+
+if TYPE_CHECKING:
+    from tashilat.services.policy_store import KnownPolicy
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url", help="Database URL: the stored policy (default: the shipped YAML)"
+    ),
+]
 
 policy_app = typer.Typer(
     help="Policy parameters: validate and show. / پارامترهای سیاستی", no_args_is_help=True
@@ -27,6 +40,38 @@ policy_app = typer.Typer(
 
 
 # -- policy ---------------------------------------------------------------------------------
+
+
+def known_policy(database_url: str | None, as_known_on: str | None) -> KnownPolicy:
+    """The policy stored in the database at ``database_url`` as known at ``as_known_on``
+    (now when not given), or the shipped YAML without a database."""
+    from tashilat.services.policy_store import KnownPolicy
+
+    when = moment(as_known_on, "as_known_on")
+    if database_url is None:
+        if when is not None:
+            raise InvalidInput(
+                "policy.as_known_needs_database",
+                "برای --as-known-on نشانی پایگاه داده (--database-url) لازم است.",
+                "--as-known-on reads the stored policy: give --database-url.",
+                field="as_known_on",
+            )
+        return KnownPolicy(default_policy(), 0, None, stored=False)
+    from tashilat.bootstrap import build
+    from tashilat.settings import Settings
+
+    c = build(Settings.from_env(database_url=database_url))
+    try:
+        return c.policies.as_known(c.reader(), when)
+    finally:
+        c.dispose()
+
+
+def version_line(known: KnownPolicy) -> str:
+    if not known.stored:
+        return f"policy {known.snapshot.short_hash} (shipped YAML / پارامترهای همراه برنامه)"
+    at = known.as_known_at.isoformat() if known.as_known_at else "—"
+    return f"policy {known.snapshot.short_hash}, change {known.change_id} recorded {at}"
 
 
 def _load(path: Path) -> Any:
@@ -73,11 +118,24 @@ def policy_check(
 def policy_show(
     path: Annotated[str, typer.Argument(help="Parameter path, e.g. youth_fund.caps")],
     on: Annotated[str | None, typer.Option("--on", help="Jalali date YYYY/MM/DD")] = None,
+    as_known_on: Annotated[
+        str | None,
+        typer.Option(
+            "--as-known-on",
+            help="As the bank knew it then: 1403/05/11 [14:30] (Tehran) or ISO 8601; "
+            "needs --database-url",
+        ),
+    ] = None,
+    database_url: DatabaseUrl = None,
     as_json: JsonOpt = False,
     digits: DigitsOpt = "latin",
 ) -> None:
-    """A parameter's value, status and source (all dated values, or the one in force --on)."""
-    snap = default_policy()
+    """A parameter's value, status and source (all dated values, or the one in force --on).
+
+    With --database-url, the values stored in the database (as known --as-known-on, now by
+    default); without it, the shipped YAML."""
+    known = known_policy(database_url, as_known_on)
+    snap = known.snapshot
     param = snap.parameter(path)
     entries = [param.entry_at(parse_jalali(on, field="on"))] if on else list(param.entries)
     values: list[dict[str, Any]] = [
@@ -108,12 +166,14 @@ def policy_show(
             for q in snap.questions_for(param.path)
         ],
         "policy_hash": snap.hash,
+        "policy_version": version_json(known),
         "values": values,
     }
     if as_json:
         print_json(data)
         return
     out.print(f"[bold]{param.path}[/bold]  ({param.kind}{', by cohort' if param.keyed_by else ''})")
+    out.print(version_line(known), style="dim", highlight=False)
     if param.description:
         out.print(param.description, highlight=False)
     if param.description_fa:

@@ -34,6 +34,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "employment.allocation.set": ("تعیین سهمیه استان", "provincial allocation set"),
     "employment.limit.set": ("تعیین سقف ماهانه بانک", "bank's monthly limit set"),
     "employment.samat.import": ("دریافت فهرست سمات", "SAMAT list imported"),
+    "policy.import": ("ثبت ارقام سیاستی همراه برنامه", "shipped policy figures recorded"),
+    "policy.propose": ("پیشنهاد تغییر سیاست", "policy change proposed"),
+    "policy.approve": ("تأیید تغییر سیاست", "policy change approved"),
+    "policy.reject": ("رد تغییر سیاست", "policy change rejected"),
 }
 
 OUTCOMES: dict[str, tuple[str, str]] = {

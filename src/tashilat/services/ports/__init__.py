@@ -20,6 +20,7 @@ from tashilat.services.ports.calendar import BusinessDateRepository
 from tashilat.services.ports.employment import EmploymentRepository
 from tashilat.services.ports.ledger import LedgerRepository
 from tashilat.services.ports.loans import LoanRepository
+from tashilat.services.ports.policy import PolicyRepository
 from tashilat.services.ports.reports import ReportsReader
 from tashilat.services.ports.youth import AccountRepository, CustomerRepository
 
@@ -46,6 +47,8 @@ class UnitOfWork(Protocol):
     def employment(self) -> EmploymentRepository: ...
     @property
     def reports(self) -> ReportsReader: ...
+    @property
+    def policy(self) -> PolicyRepository: ...
 
     def __enter__(self) -> Self: ...
 
@@ -86,6 +89,7 @@ __all__ = [
     "EmploymentRepository",
     "LedgerRepository",
     "LoanRepository",
+    "PolicyRepository",
     "ReportsReader",
     "UnitOfWork",
     "UserRepository",

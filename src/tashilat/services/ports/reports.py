@@ -202,6 +202,24 @@ class ApplicationOwner:
     bank_id: int | None
 
 
+OPEN_STATES = ("submitted", "agency_review", "introduced", "bank_review", "approved")
+
+
+@dataclass(frozen=True)
+class OpenApplicationRow:
+    """An employment application not yet disbursed, closed or rejected, with what its rules
+    read (for previewing a policy change)."""
+
+    id: int
+    national_id: str
+    legal_entity: bool
+    clients_hired: int
+    amount: int
+    approved_category: bool
+    repeat: bool
+    bank_code: str | None
+
+
 @dataclass(frozen=True)
 class GuaranteeRow:
     id: int
@@ -337,6 +355,10 @@ class ReportsReader(Protocol):
 
     def guarantees(self, app_id: int) -> list[GuaranteeRow]:
         """An application's guarantees in the order they were recorded."""
+        ...
+
+    def open_applications(self) -> list[OpenApplicationRow]:
+        """Every application still open (submitted up to approved), oldest first."""
         ...
 
     def entry_recorded_at(self, entry_id: int) -> datetime | None: ...

@@ -3,7 +3,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from tashilat.adapters.db import batch_models  # noqa: F401  (registers the month-end tables)
+from tashilat.adapters.db import (
+    batch_models,  # noqa: F401  (registers the month-end tables)
+    policy_models,  # noqa: F401  (registers the policy tables)
+)
 from tashilat.adapters.db.models import Base
 
 config = context.config

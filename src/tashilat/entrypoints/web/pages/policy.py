@@ -80,7 +80,12 @@ def _search_text(p: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _findings(root: str) -> tuple[Finding, ...]:
-    """The validator's findings on the policy data the app runs on (read once)."""
+    """The validator's findings on the policy data the app runs on (read once). A policy
+    rebuilt from the database has no directory: it was validated when it was built."""
+    from pathlib import Path
+
+    if not Path(root).is_dir():
+        return ()
     return tuple(check_policy(root))
 
 

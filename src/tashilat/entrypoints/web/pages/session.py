@@ -2,7 +2,7 @@
 
 The login form posts a username and password; ``services.auth.login`` returns an API token,
 which is kept in an HttpOnly, SameSite=Lax cookie (Secure over HTTPS) for the token's
-lifetime. Failed logins are throttled as in the API (``services.auth.LoginThrottle``):
+lifetime. Failed logins are throttled as in the API (``services.login_throttle.LoginThrottle``):
 past the limit the form answers 429 with ``Retry-After``. The login form itself is
 protected against cross-site posting by a double-submit token (a random cookie repeated in
 a hidden field); every later form carries the session's CSRF token (see
@@ -60,11 +60,14 @@ def _login_form(page: PublicPage, form: Form, next_url: str, status: int = 200) 
 
 def home_of(role: str) -> str:
     """Where a role lands after login: branch staff at their desk, agency and bank officers
-    in the employment pipeline, customers in their own accounts."""
+    in the employment pipeline, policy staff at the proposals, customers in their own
+    accounts."""
     if role in STAFF_ROLES:
         return "/staff"
     if role in ("agency_officer", "bank_officer"):
         return "/employment"
+    if role in ("policy_editor", "policy_approver"):
+        return "/policy-admin"
     return "/my"
 
 

@@ -196,7 +196,13 @@ def advance_date(page: StaffPage, data: CheckedForm) -> Response:
     to = form.parse("date", jalali_field("date"))
     if form.ok and to is not None:
         try:
-            day_end.advance(page.uow(), actor, to, request_id=request_id_of(data))
+            day_end.advance(
+                page.uow(),
+                actor,
+                to,
+                request_id=request_id_of(data),
+                policy=page.container.policy,
+            )
         except TashilatError as exc:
             _refused(page, form, exc, default_field="date")
         else:
