@@ -55,12 +55,12 @@ def count(c: Container, model: Any, *where: Any) -> int:
 
 def test_db_init_imports_the_shipped_values_once(container: Container) -> None:
     c = container
-    assert count(c, PolicyValue) == 104
+    assert count(c, PolicyValue) == 106
     init_database(c, business_date=START)  # again: nothing more
-    assert count(c, PolicyValue) == 104
+    assert count(c, PolicyValue) == 106
     assert count(c, AuditLog, AuditLog.action == "policy.import") == 1
     known = c.known_policy()
-    assert known.stored and known.change_id == 104
+    assert known.stored and known.change_id == 106
     assert c.policy.hash == default_policy().hash
 
 

@@ -61,12 +61,12 @@ def test_import_records_every_shipped_value_once_and_keeps_the_hash(
     uow: FakeUnitOfWork, store: FakeStore, policies: PolicyStore
 ) -> None:
     added = import_shipped(uow, policies.files, now=T0)
-    assert added == 104
+    assert added == 106
     assert import_shipped(uow, policies.files, now=T1) == 0
     known = policies.as_known(uow)
     # rebuilt from the rows, the policy is byte for byte the shipped one
     assert known.hash == default_policy().hash
-    assert known.change_id == 104 and known.as_known_at == T0
+    assert known.change_id == 106 and known.as_known_at == T0
     assert store.policy.version(known.hash) is not None
     assert [a.action for a in store.audit] == ["policy.import"]
 
