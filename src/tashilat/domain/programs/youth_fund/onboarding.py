@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.errors import InvalidInput
@@ -129,8 +130,14 @@ def _key(row: Mapping[str, str], field: str, pattern: re.Pattern[str]) -> str:
     return value
 
 
+@lru_cache(maxsize=65536)
+def _jalali(text: str, field: str) -> date:
+    """``parse_jalali``, remembered: a book repeats the same few thousand days."""
+    return parse_jalali(text, field=field)
+
+
 def _date(row: Mapping[str, str], field: str, business_date: date) -> date:
-    on = parse_jalali(_text(row, field), field=field)
+    on = _jalali(_text(row, field), field)
     if on > business_date:
         raise InvalidInput(
             "import.future_date",
