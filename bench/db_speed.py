@@ -287,13 +287,23 @@ def import_bench(accounts: int, workdir: Path) -> dict[str, Any]:
     return out
 
 
-def report(me: dict[str, Any], imp: dict[str, Any] | None, load: str) -> str:
+def report(me: dict[str, Any] | None, imp: dict[str, Any] | None, load: str) -> str:
     lines = [
         "# Month-end and import at database speed (issue 15)",
         "",
         f"Machine: {machine()}. {load}",
         "Regenerate: `.venv/bin/python -m bench.db_speed` (each part in a fresh database).",
         "",
+    ]
+    if me:
+        lines += _month_end_lines(me)
+    if imp:
+        lines += _import_lines(imp)
+    return "\n".join(lines) + "\n"
+
+
+def _month_end_lines(me: dict[str, Any]) -> list[str]:
+    return [
         f"## Month-end database → database, {me['accounts']:,} accounts",
         "",
         f"{me['accounts']:,} accounts, {me['events']:,} movements, {me['loans']:,} loans, "
@@ -317,30 +327,31 @@ def report(me: dict[str, Any], imp: dict[str, Any] | None, load: str) -> str:
         "",
         f"Setup (not compared): the book loaded with `batch generate --database-url`'s "
         f"code with the ledger's triggers off for the session: {me['load_s']:.1f} s.",
+        "",
     ]
-    if imp:
-        rows = imp["accounts"] + imp["movements"]
-        t_imp = imp["import_accounts_s"] + imp["import_movements_s"]
-        t_raw = imp["raw_accounts_s"] + imp["raw_movements_s"]
-        lines += [
-            "",
-            f"## Import, {imp['accounts']:,} accounts and {imp['movements']:,} movements (CSV)",
-            "",
-            "| | seconds | rows/s |",
-            "|---|---:|---:|",
-            f"| `tashilat import accounts` | {imp['import_accounts_s']:.2f} | "
-            f"{imp['accounts'] / imp['import_accounts_s']:,.0f} |",
-            f"| `tashilat import movements` | {imp['import_movements_s']:.2f} | "
-            f"{imp['movements'] / imp['import_movements_s']:,.0f} |",
-            f"| **import, both files** | **{t_imp:.2f}** | **{rows / t_imp:,.0f}** |",
-            f"| raw `COPY … FROM STDIN (FORMAT csv)` of the same two files | {t_raw:.2f} | "
-            f"{rows / t_raw:,.0f} |",
-            f"| rerun of the movements file (nothing to load) | {imp['rerun_s']:.2f} | |",
-            "",
-            f"**Import / raw COPY = {t_raw / t_imp:.2f}** of raw COPY's rows per second "
-            "(target ≥ 1/3 ≈ 0.33).",
-        ]
-    return "\n".join(lines) + "\n"
+
+
+def _import_lines(imp: dict[str, Any]) -> list[str]:
+    rows = imp["accounts"] + imp["movements"]
+    t_imp = imp["import_accounts_s"] + imp["import_movements_s"]
+    t_raw = imp["raw_accounts_s"] + imp["raw_movements_s"]
+    return [
+        f"## Import, {imp['accounts']:,} accounts and {imp['movements']:,} movements (CSV)",
+        "",
+        "| | seconds | rows/s |",
+        "|---|---:|---:|",
+        f"| `tashilat import accounts` | {imp['import_accounts_s']:.2f} | "
+        f"{imp['accounts'] / imp['import_accounts_s']:,.0f} |",
+        f"| `tashilat import movements` | {imp['import_movements_s']:.2f} | "
+        f"{imp['movements'] / imp['import_movements_s']:,.0f} |",
+        f"| **import, both files** | **{t_imp:.2f}** | **{rows / t_imp:,.0f}** |",
+        f"| raw `COPY … FROM STDIN (FORMAT csv)` of the same two files | {t_raw:.2f} | "
+        f"{rows / t_raw:,.0f} |",
+        f"| rerun of the movements file (nothing to load) | {imp['rerun_s']:.2f} | |",
+        "",
+        f"**Import / raw COPY = {t_raw / t_imp:.2f}** of raw COPY's rows per second "
+        "(target ≥ 1/3 ≈ 0.33).",
+    ]
 
 
 def main() -> None:
@@ -353,7 +364,7 @@ def main() -> None:
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     load = f"Load average at start: {os.getloadavg()[0]:.1f}. {args.load_note}".strip()
-    me = month_end(args.accounts, args.workdir)
+    me = month_end(args.accounts, args.workdir) if args.accounts else None
     print(me, flush=True)
     imp = import_bench(args.import_accounts, args.workdir) if args.import_accounts else None
     print(imp, flush=True)

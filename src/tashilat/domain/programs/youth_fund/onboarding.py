@@ -27,7 +27,7 @@ from tashilat.domain.decision import PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import format_jalali, jalali_year, parse_jalali
-from tashilat.domain.money import parse_rial
+from tashilat.domain.money import MAX_RIAL, parse_rial
 from tashilat.domain.programs.youth_fund.cities import CityIndex, tier_of
 from tashilat.domain.programs.youth_fund.rules import (
     CohortTerms,
@@ -110,8 +110,14 @@ def _missing(field: str) -> InvalidInput:
     )
 
 
+_ASCII_SPACES = re.compile(r"\s+")
+_PLAIN_AMOUNT = re.compile(r"^[+-]?[0-9]{1,18}$")
+
+
 def _text(row: Mapping[str, str], field: str) -> str:
-    value = normalize_text(str(row.get(field) or "")).strip()
+    raw = str(row.get(field) or "")
+    # plain ASCII (most fields of a bank's export) needs only the spaces normalised
+    value = _ASCII_SPACES.sub(" ", raw).strip() if raw.isascii() else normalize_text(raw).strip()
     if not value:
         raise _missing(field)
     return value
@@ -197,7 +203,10 @@ def movement_row(line: int, row: Mapping[str, str], business_date: date) -> Move
     number = _key(row, "number", _NUMBER)
     reference = _key(row, "reference", _REFERENCE)
     on = _date(row, "on", business_date)
-    raw = strip_number(_text(row, "amount"))
+    text = _text(row, "amount")
+    if _PLAIN_AMOUNT.match(text) and 0 < abs(int(text)) <= MAX_RIAL:
+        return MovementRow(line, number, reference, on, int(text))
+    raw = strip_number(text)
     sign = -1 if raw.startswith("-") else 1
     amount = parse_rial(raw.lstrip("+-"), field="amount", allow_zero=False)
     return MovementRow(line, number, reference, on, sign * amount)
