@@ -7,6 +7,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tashilat.adapters.batch.pgcopy import NULL_DAY, CopyFormatError, date_array, parse_binary
 from tashilat.data import load_city_index
@@ -118,3 +120,21 @@ def test_a_null_or_another_width_is_refused() -> None:
         parse_binary(_stream([null, null]), [("a", "int4")])
     with pytest.raises(CopyFormatError):
         parse_binary(_stream([struct.pack(">hiq", 1, 8, 5)]), [("a", "int4")])
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-(2**63), 2**63 - 1),
+            st.integers(-(2**31), 2**31 - 1),
+            st.integers(-(2**15), 2**15 - 1),
+        ),
+        max_size=40,
+    )
+)
+def test_any_fixed_width_rows_round_trip(rows: list[tuple[int, int, int]]) -> None:
+    data = _stream([struct.pack(">hiqiiih", 3, 8, a, 4, b, 2, c) for a, b, c in rows])
+    cols = parse_binary(data, [("a", "int8"), ("b", "int4"), ("c", "int2")])
+    assert (
+        list(zip(cols["a"].tolist(), cols["b"].tolist(), cols["c"].tolist(), strict=True)) == rows
+    )
