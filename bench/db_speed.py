@@ -1,6 +1,7 @@
 """Month-end and import at database speed (issue 15): regenerates bench/results/db_speed.md.
 
-    .venv/bin/python -m bench.db_speed --accounts 100000 --import-accounts 100000
+    .venv/bin/python -m bench.db_speed      # month-end at 100,000 accounts, import of 20,000
+    .venv/bin/python -m bench.db_speed --accounts 0 --import-accounts 5000   # the import only
 
 In one run, each in a fresh PostgreSQL database created for it:
 
@@ -289,7 +290,7 @@ def import_bench(accounts: int, workdir: Path) -> dict[str, Any]:
 
 def report(me: dict[str, Any] | None, imp: dict[str, Any] | None, load: str) -> str:
     lines = [
-        "# Month-end and import at database speed (issue 15)",
+        "## Month-end and import at database speed (issue 15)",
         "",
         f"Machine: {machine()}. {load}",
         "Regenerate: `.venv/bin/python -m bench.db_speed` (each part in a fresh database).",
@@ -304,7 +305,7 @@ def report(me: dict[str, Any] | None, imp: dict[str, Any] | None, load: str) -> 
 
 def _month_end_lines(me: dict[str, Any]) -> list[str]:
     return [
-        f"## Month-end database → database, {me['accounts']:,} accounts",
+        f"### Month-end database → database, {me['accounts']:,} accounts",
         "",
         f"{me['accounts']:,} accounts, {me['events']:,} movements, {me['loans']:,} loans, "
         f"{me['instalments']:,} instalments; {me['posted']:,} late charges posted.",
@@ -336,7 +337,7 @@ def _import_lines(imp: dict[str, Any]) -> list[str]:
     t_imp = imp["import_accounts_s"] + imp["import_movements_s"]
     t_raw = imp["raw_accounts_s"] + imp["raw_movements_s"]
     return [
-        f"## Import, {imp['accounts']:,} accounts and {imp['movements']:,} movements (CSV)",
+        f"### Import, {imp['accounts']:,} accounts and {imp['movements']:,} movements (CSV)",
         "",
         "| | seconds | rows/s |",
         "|---|---:|---:|",
@@ -357,7 +358,7 @@ def _import_lines(imp: dict[str, Any]) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--accounts", type=int, default=100_000)
-    ap.add_argument("--import-accounts", type=int, default=100_000)
+    ap.add_argument("--import-accounts", type=int, default=20_000)
     ap.add_argument("--workdir", type=Path, default=Path("var/bench/db_speed"))
     ap.add_argument("--load-note", default="")
     ap.add_argument("--out", type=Path, default=RESULTS)
