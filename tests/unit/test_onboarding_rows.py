@@ -138,3 +138,15 @@ def test_any_fixed_width_rows_round_trip(rows: list[tuple[int, int, int]]) -> No
     assert (
         list(zip(cols["a"].tolist(), cols["b"].tolist(), cols["c"].tolist(), strict=True)) == rows
     )
+
+
+def test_a_history_reject_speaks_of_this_movement_not_its_number_in_the_history() -> None:
+    policy = default_policy()
+    terms = ob.Terms(policy)(date(2023, 8, 1))
+    history = [Event(date(2023, 8, 1), 5_000_000)]
+    bad = ob.check_account_movements(
+        policy, terms, history, [ob.MovementRow(12, "A1", "T-9", date(2023, 9, 1), -2_000_000)]
+    )
+    assert bad is not None and bad.line == 12
+    assert bad.reason_en.startswith("This movement (a withdrawal of 2,000,000 rial on 1402/06/10)")
+    assert bad.reason_fa.startswith("این تراکنش (برداشت 2,000,000 ریال در 1402/06/10)")

@@ -271,5 +271,12 @@ def check_account_movements(
         n = exc.details.get("movement")
         k = int(n) - len(history) - 1 if n is not None else -1
         line = rows[k].line if 0 <= k < len(rows) else rows[0].line
-        return reject(line, exc)
+        # the rule numbers movements in the account's whole history; the reject names the
+        # line, so the reason speaks of "this movement"
+        return Reject(
+            line,
+            exc.code,
+            re.sub(r"^تراکنش \d+ ", "این تراکنش ", exc.message_fa),
+            re.sub(r"^Movement \d+ ", "This movement ", exc.message_en),
+        )
     return None
