@@ -20,6 +20,7 @@ BENCHES = [
     ("bench.month_end", [], "month_end.md"),
     ("bench.introductions", [], "introductions.md"),
     ("bench.savings_profit", ["--rounds", "9", "--accounts", "32768"], "savings_profit.md"),
+    ("bench.db_speed", [], "db_speed.md"),
 ]
 
 HEADER = """# Benchmarks

@@ -41,7 +41,7 @@ def test_copy_export_is_byte_identical(pg_container: Container, tmp_path: Path) 
     rows, copied = tmp_path / "rows", tmp_path / "copy"
     export.export(c.engine, rows, as_of=AS_OF, policy=c.policy, partition_size=50, copy=False)
     export.export(
-        c.engine, copied, as_of=AS_OF, policy=c.policy, partition_size=50, copy=True, connections=3
+        c.engine, copied, as_of=AS_OF, policy=c.policy, partition_size=50, copy=True, connections=2
     )
     a, b = _files(rows, "input"), _files(copied, "input")
     assert len(a) == 4 * 3 + 2 and sorted(a) == sorted(b)

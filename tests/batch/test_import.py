@@ -216,3 +216,41 @@ def test_generated_book_loads_through_the_import_path(container: Container) -> N
     assert kinds == {"youth.open", "youth.deposit", "youth.withdraw"}
     assert len(b["entries"]) == counts["events"]
     assert b["entries"][0][0].startswith("import:GEN-00000001:g5-0-")
+
+
+def test_an_imported_book_is_what_the_services_and_the_month_end_read(
+    container: Container, tmp_path: Path
+) -> None:
+    """The imported accounts, as the account service reads them from the ledger, and the
+    month-end over them agree: structures and balances per account."""
+    from tashilat.adapters.batch.onboard import rejects_path
+    from tashilat.domain.jalali import parse_jalali
+    from tashilat.jobs import month_end as job
+    from tashilat.services import youth
+    from tests.integration.helpers import actor_of
+
+    c = container
+    world(c)
+    assert run(c, "accounts", write(tmp_path, "a.csv", ACCOUNTS)).ok
+    assert run(c, "movements", write(tmp_path, "m.csv", MOVEMENTS)).ok
+    assert not rejects_path(tmp_path / "a.csv").exists()
+    as_of = parse_jalali("1403/01/15")
+    done = job.month_end(as_of=as_of, run=tmp_path / "run", policy=c.policy, container=c)
+    assert done.result.totals["accounts"] == 3 and done.result.totals["events"] == 6
+    admin = actor_of(c, "admin")
+    with c.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT a.id, a.number, m.balance_rial, m.completed_months, m.structure_rial "
+                "FROM month_end_accounts m JOIN youth_accounts a ON a.id = m.account_id "
+                "ORDER BY a.number"
+            )
+        ).all()
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        ("IMP-0001", 5_500_000, 8),
+        ("IMP-0002", 5_000_000, 5),
+        ("IMP-0003", 12_000_000, 0),
+    ]
+    for acc_id, _, _, months, structure in rows:
+        st = youth.account_structures(c.uow(), admin, c.policy, acc_id, as_of=as_of)
+        assert (len(st.months), st.months[-1][2] if st.months else None) == (months, structure)

@@ -81,7 +81,7 @@ def test_approved_retroactive_change_takes_effect_and_the_past_stays_answerable(
     assert c.policy.resolve("youth_fund.min_wait_years", on).value == 4
     then, known_then = c.policies.resolve(c.reader(), "youth_fund.min_wait_years", on, before)
     assert then.value == 3 and known_then.hash == default_policy().hash
-    assert c.known_policy().change_id == 105
+    assert c.known_policy().change_id == 107
     with pytest.raises(Conflict):
         proposals.approve(c.uow(), s["approver2"], c.policies, p.id)
     with pytest.raises(Forbidden):
@@ -135,7 +135,7 @@ def test_two_approvers_racing_exactly_one_wins(pg_container: Container) -> None:
     for t in threads:
         t.join(timeout=60)
     assert sorted(results.values()) == ["approved", "conflict"]
-    assert count(c, PolicyValue) == 105  # the values were recorded once
+    assert count(c, PolicyValue) == 107  # the values were recorded once
     assert count(c, AuditLog, AuditLog.action == "policy.approve", AuditLog.outcome == "ok") == 1
     assert c.policy.resolve("youth_fund.min_wait_years", parse_jalali("1403/06/01")).value == 4
     assert datetime.now(UTC) - timedelta(minutes=5) < c.known_policy().as_known_at  # type: ignore[operator]

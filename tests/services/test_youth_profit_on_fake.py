@@ -7,24 +7,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tashilat.domain.jalali import parse_jalali
 from tashilat.policy import PolicySnapshot, default_root, load_policy
-from tashilat.services import day_end, employment, ledger, loans, youth, youth_profit
+from tashilat.services import day_end, ledger, youth, youth_profit
 from tests.fakes import FakeStore, FakeUnitOfWork
 
 from .conftest import OFFICER, SUPERVISOR
 
 D = parse_jalali
-
-
-@pytest.fixture(autouse=True)
-def _no_loans(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The loan accruals read SQL tables the fake store does not have; no loans here."""
-    monkeypatch.setattr(loans, "accrue_all", lambda u, to, *, user_id: 0)
-    monkeypatch.setattr(employment, "accrue_all", lambda u, to, *, user_id: 0)
 
 
 def _account(uow: FakeUnitOfWork, policy: PolicySnapshot, deposit: int = 10_000_000) -> int:

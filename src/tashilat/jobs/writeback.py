@@ -1,15 +1,18 @@
 """A finished month-end run back into the database, and its late charges posted exactly once.
 
-* Per partition the results replace that partition's rows (``adapters.batch.store``), so a
-  rerun rewrites the same rows and never duplicates them.
-* Late charges go through the ledger service (``services.ledger.post``) with the very
-  request ids the loan services use (``penalty:{instalment}:{date}`` for housing loans,
-  ``emp-penalty:{instalment}:{date}`` against ``EMP:{id}:PENALTY`` for employment loans),
-  inside a unit of work that first moves the instalment's ``penalty_accrued`` from the
-  exported value to the new one with a conditional update (the instalment must still be
-  exactly as exported). A charge already posted — by an earlier run, or by the day-end
-  when the business date moved — finds either its request id taken or the instalment
-  already moved, and is skipped; nothing is ever posted twice.
+* Per partition the results replace that partition's rows (``adapters.batch.store``; on
+  PostgreSQL by COPY into a staging table and one set-based replace), so a rerun rewrites
+  the same rows and never duplicates them.
+* Late charges are posted with the very request ids the loan services use
+  (``penalty:{instalment}:{date}`` for housing loans, ``emp-penalty:{instalment}:{date}``
+  against ``EMP:{id}:PENALTY`` for employment loans), after moving the instalment's
+  ``penalty_accrued`` from the exported value to the new one with a conditional update (the
+  instalment must still be exactly as exported). By default a partition's charges are
+  posted set-based in one transaction (``store.post_charges``); ``set_based=False`` posts
+  them one by one through ``services.ledger.post`` (the reference the tests compare with).
+  A charge already posted — by an earlier run, or by the day-end when the business date
+  moved — finds either its request id taken or the instalment already moved, and is
+  skipped; nothing is ever posted twice.
 * Savings profit: each account month's profit not posted yet (``profit_store.due_profits``,
   after the account's last posted month) is posted through ``services.youth_profit`` with
   the day-end's request ids ``yf-profit:{account}:{month}``, so neither a rerun nor the

@@ -59,6 +59,13 @@ def _is_pg(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
+def _analyze(conn: Connection, name: str) -> None:
+    """Fresh statistics for a staging table on PostgreSQL (a temporary table has none, and
+    the planner would take its rows for a handful and join them by nested loops)."""
+    if _is_pg(conn):
+        conn.execute(text(f"ANALYZE {name}"))
+
+
 def stage(conn: Connection, name: str, columns: tuple[str, ...], data: pa.Table) -> int:
     """(Re)create temporary table ``name`` with ``columns`` (SQL column definitions) and
     load ``data`` (its columns by name) into it."""
@@ -67,7 +74,9 @@ def stage(conn: Connection, name: str, columns: tuple[str, ...], data: pa.Table)
     if data.num_rows == 0:
         return 0
     if _is_pg(conn):
-        return pgcopy.copy_in(conn.connection.driver_connection, name, data)
+        n = pgcopy.copy_in(conn.connection.driver_connection, name, data)
+        _analyze(conn, name)
+        return n
     names = data.column_names
     conn.execute(
         text(
@@ -133,12 +142,12 @@ def claim_charges(conn: Connection, staged: str, instalments: str) -> None:
             f"AND i.paid_profit = {staged}.paid_profit AND i.paid_on IS NULL)"
         )
     )
+    _analyze(conn, staged)
     conn.execute(
         text(
-            f"UPDATE {instalments} SET penalty_accrued = (SELECT s.target FROM {staged} s "
-            f"WHERE s.instalment_id = {instalments}.id AND s.ok = 1), "
-            "penalty_from = COALESCE(penalty_from, due) "
-            f"WHERE id IN (SELECT instalment_id FROM {staged} WHERE ok = 1)"
+            f"UPDATE {instalments} SET penalty_accrued = s.target, "
+            f"penalty_from = COALESCE({instalments}.penalty_from, {instalments}.due) "
+            f"FROM {staged} s WHERE s.instalment_id = {instalments}.id AND s.ok = 1"
         )
     )
 
@@ -159,6 +168,7 @@ def post_staged(
             f"journal_entries j WHERE j.request_id = {staged}.request_id)"
         )
     )
+    _analyze(conn, staged)  # ``ok`` changed since the load: plans depend on how many
     for side in ("debit_code", "credit_code"):
         # accounts posted to for the first time: named by their code, as the ledger
         # repository creates them

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
-from queue import Queue
 from typing import Any
 
 import numpy as np
@@ -24,6 +22,7 @@ from sqlalchemy import Engine
 from tashilat.adapters.batch import layout
 from tashilat.adapters.batch.pgcopy import copy_out, date_array, day, day_or_null, driver_connection
 from tashilat.adapters.batch.runner import RunError
+from tashilat.domain.programs.youth_fund.profit import LEDGER_KIND as PROFIT_KIND
 
 INST_COLUMNS = (
     ("instalment_id", "int8"),
@@ -64,12 +63,13 @@ def boundaries(
     return [int(x) for x in firsts], np.unique(cols["opened"]).tolist(), len(ids)
 
 
-def export_partition(
-    conn: Any, run: Path, part: int, lo: int, hi: int | None, as_of: date
-) -> dict[str, int]:
-    """One partition's four input files: accounts with ids in ``[lo, hi]``, their
-    movements before ``as_of``, the day each first used the privilege, their disbursed
-    loans and the instalments due by ``as_of``."""
+Columns = dict[str, dict[str, np.ndarray]]
+
+
+def fetch(conn: Any, lo: int, hi: int | None, as_of: date) -> Columns:
+    """The accounts with ids in ``[lo, hi]``, their movements before ``as_of``, the day
+    each first used the privilege, their disbursed loans and the instalments due by
+    ``as_of``: one binary COPY (one scan) per table, rows in account order."""
     d = f"DATE '{as_of.isoformat()}'"
     open_acc = f"a.status = 'open' AND a.opened_on <= {d} AND {_range('a.id', lo, hi)}"
     acc = copy_out(
@@ -83,7 +83,9 @@ def export_partition(
         f"SELECT a.id::int8, {day('j.business_date')}, (-p.amount)::int8 FROM postings p "
         "JOIN journal_entries j ON j.id = p.entry_id "
         "JOIN youth_accounts a ON a.ledger_account_id = p.ledger_account_id "
-        f"WHERE {open_acc} AND j.business_date < {d} ORDER BY a.id, j.business_date, j.id",
+        f"WHERE {open_acc} AND j.business_date < {d} "
+        # the kernel computes the profit from the other movements (as the row-by-row path)
+        f"AND j.kind <> '{PROFIT_KIND}' ORDER BY a.id, j.business_date, j.id",
         (("account", "int8"), ("day", "int4"), ("amount", "int8")),
     )
     loan_range = _range("l.account_id", lo, hi)
@@ -110,15 +112,35 @@ def export_partition(
         )
     inst = copy_out(
         conn,
-        "SELECT i.id::int8, i.loan_id::int8, i.number::int4, "
+        "SELECT l.account_id::int8, i.id::int8, i.loan_id::int8, i.number::int4, "
         f"{day('i.due')}, i.amount::int8, i.principal::int8, i.profit::int8, "
         f"i.paid_principal::int8, i.paid_profit::int8, {day_or_null('i.paid_on')}, "
         "i.penalty_accrued::int8, i.penalty_paid::int8, i.penalty_prior::int8, "
         f"{day_or_null('i.penalty_from')} FROM loan_instalments i "
         f"JOIN loans l ON l.id = i.loan_id WHERE {loan_range} AND l.status = 'disbursed' "
         f"AND i.due <= {d} ORDER BY l.account_id, l.id, i.number",
-        INST_COLUMNS,
+        (("account", "int8"), *INST_COLUMNS),
     )
+    return {"acc": acc, "ev": ev, "used": used, "loans": loans, "inst": inst}
+
+
+KEYS = {"acc": "id", "ev": "account", "used": "account", "loans": "account", "inst": "account"}
+
+
+def cut(cols: Columns, lo: int, hi: int | None) -> Columns:
+    """The rows of accounts with ids in ``[lo, hi]`` (every table is in account order)."""
+    out: Columns = {}
+    for name, table in cols.items():
+        key = table[KEYS[name]]
+        a = int(np.searchsorted(key, lo, side="left"))
+        b = len(key) if hi is None else int(np.searchsorted(key, hi, side="right"))
+        out[name] = {c: v[a:b] for c, v in table.items()}
+    return out
+
+
+def write_partition(run: Path, part: int, cols: Columns) -> dict[str, int]:
+    """A partition's four input files from its rows (``fetch``/``cut``)."""
+    acc, ev, used, loans, inst = (cols[k] for k in ("acc", "ev", "used", "loans", "inst"))
     ids = acc["id"]
     n_events = np.searchsorted(ev["account"], ids, side="right") - np.searchsorted(
         ev["account"], ids
@@ -178,7 +200,9 @@ def export_partitions(
     progress: Callable[[int, dict[str, int]], None] | None = None,
 ) -> None:
     """Every partition not yet in place, over ``connections`` connections in parallel
-    (the database does the work; the threads wait on sockets and write Parquet)."""
+    (the database does the work; the threads wait on sockets and write Parquet). Groups
+    of consecutive partitions are read whole, so each connection scans each table once;
+    a group's rows are held in memory (about 35 bytes a movement)."""
     todo = []
     for part, lo in enumerate(firsts):
         hi = firsts[part + 1] - 1 if part + 1 < len(firsts) else None
@@ -188,23 +212,20 @@ def export_partitions(
     if not todo:
         return
 
+    # one scan per table and connection: the partitions still to do, in ``connections``
+    # contiguous groups, each fetched whole and cut into its partitions
     n = max(1, min(connections, len(todo)))
-    with ExitStack() as stack:
-        idle: Queue[Any] = Queue()
-        for _ in range(n):
-            idle.put(stack.enter_context(driver_connection(engine)))
+    size = -(-len(todo) // n)
+    groups = [todo[k : k + size] for k in range(0, len(todo), size)]
 
-        def one(part: int, lo: int, hi: int | None) -> tuple[int, dict[str, int]]:
-            conn = idle.get()
-            try:
-                counts = export_partition(conn, run, part, lo, hi, as_of)
-                conn.rollback()  # end the read transaction between partitions
-                return part, counts
-            finally:
-                idle.put(conn)
+    def one(group: list[tuple[int, int, int | None]]) -> list[tuple[int, dict[str, int]]]:
+        with driver_connection(engine) as conn:
+            cols = fetch(conn, group[0][1], group[-1][2], as_of)
+            conn.rollback()
+        return [(part, write_partition(run, part, cut(cols, lo, hi))) for part, lo, hi in group]
 
-        with ThreadPoolExecutor(max_workers=n) as pool:
-            for fut in as_completed([pool.submit(one, *job) for job in todo]):
-                part, counts = fut.result()
+    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+        for fut in as_completed([pool.submit(one, g) for g in groups]):
+            for part, counts in fut.result():
                 if progress:
                     progress(part, counts)

@@ -50,8 +50,9 @@ def national_ids(ids: np.ndarray) -> pa.Array:
 
 
 def book_tables(gen: Generator, p: Partition, part: int) -> tuple[pa.Table, pa.Table]:
-    """A partition as the import's staged accounts (each with its first movement, on the
-    opening day, as the opening deposit) and staged movements (the rest)."""
+    """A partition as the import's staged accounts (each with its first movement as the
+    opening entry, on that movement's day) and staged movements (the rest): the same
+    postings, on the same days, as the generated movements."""
     n = len(p.account_id)
     ids = pa.array(p.account_id)
     numbers = pc.binary_join_element_wise(
@@ -74,7 +75,9 @@ def book_tables(gen: Generator, p: Partition, part: int) -> tuple[pa.Table, pa.T
             "national_id": national_ids(p.account_id),
             "name": pc.binary_join_element_wise("مشتری ", pc.cast(ids, pa.string()), ""),
             "birth_date": pa.array([datetime(1995, 1, 1).date()] * n, pa.date32()),
-            "business_date": open_days,
+            "opened_on": open_days,
+            # the first movement, usually the opening day's deposit (a saver may skip it)
+            "business_date": pa.array(p.ev_day[first].astype(np.int32)).cast(pa.date32()),
             "cohort": cohorts[inverse],
             "city": pa.array(["تهران (Tehran)"] * n),
             "tier": p.tier.astype(np.int64),

@@ -226,6 +226,7 @@ class BookStore:
                 "national_id": [r.national_id for r in rows],
                 "name": [r.name for r in rows],
                 "birth_date": pa.array([r.birth_date for r in rows], pa.date32()),
+                "opened_on": pa.array([r.opened_on for r in rows], pa.date32()),
                 "business_date": pa.array([r.opened_on for r in rows], pa.date32()),
                 "cohort": pa.array([r.cohort for r in rows], pa.int64()),
                 "city": [r.city for r in rows],
@@ -299,7 +300,7 @@ class BookStore:
                     "customer_id, branch_id, ledger_account_id, opened_on, cohort, city, tier, "
                     "status, balance, min_balance, privilege_holder_id, privilege_used) "
                     f"SELECT {'s.id, ' if explicit else ''}s.number, c.id, b.id, la.id, "
-                    "s.business_date, s.cohort, s.city, "
+                    "s.opened_on, s.cohort, s.city, "
                     "s.tier, 'open', s.amount, s.min_balance, c.id, :no "
                     "FROM stage_accounts s JOIN customers c ON c.national_id = s.national_id "
                     "JOIN branches b ON b.code = s.branch "
@@ -346,9 +347,9 @@ class BookStore:
             )
             conn.execute(
                 text(
-                    "UPDATE youth_accounts SET balance = balance + (SELECT SUM(s.signed) "
-                    "FROM stage_movements s WHERE s.ok = 1 AND s.number = youth_accounts.number) "
-                    "WHERE number IN (SELECT number FROM stage_movements WHERE ok = 1)"
+                    "UPDATE youth_accounts SET balance = youth_accounts.balance + m.total "
+                    "FROM (SELECT number, SUM(signed) AS total FROM stage_movements "
+                    "WHERE ok = 1 GROUP BY number) m WHERE youth_accounts.number = m.number"
                 )
             )
             posted = bulk.post_staged(conn, "stage_movements", kind=None, on=None, memo="import")
@@ -363,7 +364,8 @@ ACCOUNT_STAGE = (
     "national_id VARCHAR(10) NOT NULL",
     "name VARCHAR(200) NOT NULL",
     "birth_date DATE NOT NULL",
-    "business_date DATE NOT NULL",
+    "opened_on DATE NOT NULL",
+    "business_date DATE NOT NULL",  # of the opening entry
     "cohort INTEGER NOT NULL",
     "city VARCHAR(100) NOT NULL",
     "tier INTEGER NOT NULL",

@@ -21,12 +21,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.ids import parse_national_id
 from tashilat.domain.jalali import format_jalali, jalali_year, parse_jalali
-from tashilat.domain.money import parse_rial
+from tashilat.domain.money import MAX_RIAL, parse_rial
 from tashilat.domain.programs.youth_fund.cities import CityIndex, tier_of
 from tashilat.domain.programs.youth_fund.rules import (
     CohortTerms,
@@ -109,8 +110,14 @@ def _missing(field: str) -> InvalidInput:
     )
 
 
+_ASCII_SPACES = re.compile(r"\s+")
+_PLAIN_AMOUNT = re.compile(r"^[+-]?[0-9]{1,18}$")
+
+
 def _text(row: Mapping[str, str], field: str) -> str:
-    value = normalize_text(str(row.get(field) or "")).strip()
+    raw = str(row.get(field) or "")
+    # plain ASCII (most fields of a bank's export) needs only the spaces normalised
+    value = _ASCII_SPACES.sub(" ", raw).strip() if raw.isascii() else normalize_text(raw).strip()
     if not value:
         raise _missing(field)
     return value
@@ -129,8 +136,14 @@ def _key(row: Mapping[str, str], field: str, pattern: re.Pattern[str]) -> str:
     return value
 
 
+@lru_cache(maxsize=65536)
+def _jalali(text: str, field: str) -> date:
+    """``parse_jalali``, remembered: a book repeats the same few thousand days."""
+    return parse_jalali(text, field=field)
+
+
 def _date(row: Mapping[str, str], field: str, business_date: date) -> date:
-    on = parse_jalali(_text(row, field), field=field)
+    on = _jalali(_text(row, field), field)
     if on > business_date:
         raise InvalidInput(
             "import.future_date",
@@ -190,7 +203,10 @@ def movement_row(line: int, row: Mapping[str, str], business_date: date) -> Move
     number = _key(row, "number", _NUMBER)
     reference = _key(row, "reference", _REFERENCE)
     on = _date(row, "on", business_date)
-    raw = strip_number(_text(row, "amount"))
+    text = _text(row, "amount")
+    if _PLAIN_AMOUNT.match(text) and 0 < abs(int(text)) <= MAX_RIAL:
+        return MovementRow(line, number, reference, on, int(text))
+    raw = strip_number(text)
     sign = -1 if raw.startswith("-") else 1
     amount = parse_rial(raw.lstrip("+-"), field="amount", allow_zero=False)
     return MovementRow(line, number, reference, on, sign * amount)
@@ -255,5 +271,12 @@ def check_account_movements(
         n = exc.details.get("movement")
         k = int(n) - len(history) - 1 if n is not None else -1
         line = rows[k].line if 0 <= k < len(rows) else rows[0].line
-        return reject(line, exc)
+        # the rule numbers movements in the account's whole history; the reject names the
+        # line, so the reason speaks of "this movement"
+        return Reject(
+            line,
+            exc.code,
+            re.sub(r"^تراکنش \d+ ", "این تراکنش ", exc.message_fa),
+            re.sub(r"^Movement \d+ ", "This movement ", exc.message_en),
+        )
     return None
