@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from tashilat.adapters.batch import export, forecast_io, runner
 from tashilat.adapters.batch.calendar import epoch_day, from_epoch_day
 from tashilat.adapters.batch.forecast import METRICS, Behaviour, ForecastContext
 from tashilat.domain.decision import PolicyReader
-from tashilat.domain.errors import InvalidInput
+from tashilat.domain.errors import InvalidInput, TashilatError
 from tashilat.domain.jalali import add_months, format_jalali, jalali_year, start_of_year
 from tashilat.domain.programs.youth_fund import rules
 from tashilat.jobs import Target
@@ -341,3 +342,38 @@ def csv_rows(f: Forecast) -> list[list[Any]]:
             for p, fig in r["by_province"].items():
                 out.append([name, r["year"], "province", p, *(fig[k] for k in FIGURES)])
     return out
+
+
+# -- inputs ------------------------------------------------------------------------------------
+
+
+def load_variant(path: Path) -> Scenario:
+    """A variant from an overlay file (``policy.overlay``), validated like the shipped
+    policy; a file that does not load or validate is bad input, named with its findings."""
+    from tashilat.policy import PolicyValidationError
+    from tashilat.policy.overlay import load_overlay, snapshot_with
+
+    try:
+        overlay = load_overlay(path)
+        policy = snapshot_with([overlay])
+    except PolicyValidationError as exc:
+        found = "; ".join(f"{f.path}: {f.message_en}" for f in exc.findings[:5])
+        found_fa = "؛ ".join(f"{f.path}: {f.message_fa}" for f in exc.findings[:5])
+        raise InvalidInput(
+            "forecast.variant_invalid",
+            f"فایل گزینه {path} پذیرفته نشد: {found_fa}",
+            f"The variant file {path} was refused: {found}",
+            field="variant",
+        ) from exc
+    return Scenario(overlay.name, policy, overlay.name_fa, str(path))
+
+
+@lru_cache(maxsize=4096)
+def province_of_city(city: str) -> str:
+    """The Persian name of the province of a city of the shipped city list ("" if unknown)."""
+    from tashilat.data import load_city_index
+
+    try:
+        return load_city_index().lookup(city).province_fa
+    except TashilatError:  # not in the list, or a name several cities share
+        return ""
