@@ -368,6 +368,14 @@ def load_variant(path: Path) -> Scenario:
     return Scenario(overlay.name, policy, overlay.name_fa, str(path))
 
 
+def caps_variant(percent: int) -> Scenario:
+    """A variant with every youth-fund cap scaled by ``percent`` (``overlay.scale_caps``)."""
+    from tashilat.policy.overlay import scale_caps, snapshot_with
+
+    overlay = scale_caps(percent)
+    return Scenario(overlay.name, snapshot_with([overlay]), overlay.name_fa)
+
+
 @lru_cache(maxsize=4096)
 def province_of_city(city: str) -> str:
     """The Persian name of the province of a city of the shipped city list ("" if unknown)."""

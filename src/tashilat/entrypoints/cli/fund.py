@@ -30,6 +30,10 @@ def forecast_cmd(
         list[Path] | None,
         typer.Option("--variant", help="A policy overlay YAML to compare (repeatable)"),
     ] = None,
+    scale_caps: Annotated[
+        list[int] | None,
+        typer.Option("--scale-caps", help="A variant with every cap × PERCENT (repeatable)"),
+    ] = None,
     database_url: Annotated[
         str | None,
         typer.Option("--database-url", help="Database URL (default TASHILAT_DATABASE_URL)"),
@@ -91,6 +95,7 @@ def forecast_cmd(
         policy = default_policy()
         scenarios = [job.Scenario("baseline", policy, "وضع موجود")]
         scenarios += [job.load_variant(p) for p in variant or []]
+        scenarios += [job.caps_variant(p) for p in scale_caps or []]
         if run_dir is not None:
             run = run_dir
             manifest = job.prepare_run(as_of=on, run=run, policy=policy, container=None)
