@@ -30,6 +30,7 @@ STAFF = [
     ("supervisor2", "supervisor", "0101"),
     ("supervisor.isfahan", "supervisor", "0301"),
     ("auditor", "auditor", None),
+    ("analyst", "analyst", None),
 ]
 # national id, name, birth date, branch, city, behaviour (share of the table in percent,
 # or "lump"), month opened (0-based)

@@ -328,8 +328,12 @@ CSV_COLUMNS = ("scenario", "year", "group", "key", *FIGURES)
 def csv_rows(f: Forecast) -> list[list[Any]]:
     """One row per scenario, year and group (total, each tier, each province), differences
     of each variant from the baseline included as scenario ``<name> − baseline``."""
+    return csv_rows_of(as_json(f))
+
+
+def csv_rows_of(doc: dict[str, Any]) -> list[list[Any]]:
+    """:func:`csv_rows` of a forecast's JSON answer."""
     out: list[list[Any]] = []
-    doc = as_json(f)
     blocks = [("baseline", doc["years"])]
     for v in doc["variants"]:
         blocks.append((v["name"], v["years"]))
@@ -366,6 +370,26 @@ def load_variant(path: Path) -> Scenario:
             field="variant",
         ) from exc
     return Scenario(overlay.name, policy, overlay.name_fa, str(path))
+
+
+def overlay_variant(doc: dict[str, Any]) -> Scenario:
+    """A variant from an overlay document (the API's), validated like :func:`load_variant`."""
+    from tashilat.policy import PolicyValidationError
+    from tashilat.policy.overlay import parse_overlay, snapshot_with
+
+    try:
+        overlay = parse_overlay(doc)
+        policy = snapshot_with([overlay])
+    except PolicyValidationError as exc:
+        found = "; ".join(f"{f.path}: {f.message_en}" for f in exc.findings[:5])
+        found_fa = "؛ ".join(f"{f.path}: {f.message_fa}" for f in exc.findings[:5])
+        raise InvalidInput(
+            "forecast.variant_invalid",
+            f"گزینه «{doc.get('name')}» پذیرفته نشد: {found_fa}",
+            f"The variant '{doc.get('name')}' was refused: {found}",
+            field="variants",
+        ) from exc
+    return Scenario(overlay.name, policy, overlay.name_fa)
 
 
 def caps_variant(percent: int) -> Scenario:

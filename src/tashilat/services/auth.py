@@ -26,7 +26,6 @@ from tashilat.services.errors import (
 from tashilat.services.ports import UnitOfWork
 from tashilat.services.ports.auth import UserRecord
 
-ROLES = ("admin", "officer", "supervisor", "auditor", "customer", "agency_officer", "bank_officer")
 _hasher = PasswordHasher()
 
 # What each role may do. Branch scoping is applied on top for officers and supervisors,
@@ -55,8 +54,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "employment.disburse",
             "employment.repay",
             "employment.reject",
+            "forecast.run",
         }
     ),
+    "analyst": frozenset({"forecast.run"}),  # the fund's forecasts; no person's records
     "agency_officer": frozenset(
         {"employment.read", "employment.submit", "employment.introduce", "employment.reject"}
     ),
@@ -95,6 +96,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "customer": frozenset({"accounts.read", "loans.read", "customers.read", "employment.submit"}),
 }
+ROLES = tuple(PERMISSIONS)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class User(Base):
     __table_args__ = (
         CheckConstraint(
             "role IN ('admin','officer','supervisor','auditor','customer',"
-            "'agency_officer','bank_officer')",
+            "'agency_officer','bank_officer','analyst')",
             name="role",
         ),
     )

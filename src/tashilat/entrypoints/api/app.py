@@ -31,6 +31,7 @@ from tashilat.entrypoints.api import (
     employment,
     employment_admin,
     employment_reports,
+    forecasts,
     loans,
     logs,
     problems,
@@ -43,6 +44,7 @@ from tashilat.entrypoints.api.hardening import NoStoreMiddleware, docs_router
 from tashilat.entrypoints.api.models.base import document_problems
 from tashilat.entrypoints.api.models.resources import HealthOut
 from tashilat.entrypoints.web.rendering import browser_error_page, wants_html
+from tashilat.jobs.forecast_runs import ForecastRuns
 from tashilat.services.auth import LoginThrottle
 from tashilat.services.uow import UnitOfWork
 
@@ -132,6 +134,7 @@ def create_app(container: Container, *, token_cache_seconds: int | None = None) 
         if token_cache_seconds is None
         else token_cache_seconds
     )
+    app.state.forecasts = ForecastRuns()
     app.state.login_throttle = LoginThrottle(
         settings.login_limit_per_user,
         settings.login_limit_per_address,
@@ -151,6 +154,7 @@ def create_app(container: Container, *, token_cache_seconds: int | None = None) 
     app.include_router(employment_admin.router)
     app.include_router(employment.router)
     app.include_router(employment_reports.router)
+    app.include_router(forecasts.router)
     app.include_router(web.router)
     document_problems(app)
 

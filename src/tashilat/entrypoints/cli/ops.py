@@ -98,7 +98,9 @@ def _ask_password() -> str:
 @friendly_errors
 def users_create(
     username: Annotated[str, typer.Option("--username")],
-    role: Annotated[str, typer.Option("--role", help="admin|officer|supervisor|auditor|customer")],
+    role: Annotated[
+        str, typer.Option("--role", help="admin|officer|supervisor|auditor|customer|analyst|…")
+    ],
     branch: Annotated[
         str | None, typer.Option("--branch", help="Branch code (officers, supervisors)")
     ] = None,
