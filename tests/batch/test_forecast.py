@@ -224,3 +224,12 @@ def test_a_fourth_waiting_year_moves_eligibility_a_year_later() -> None:
     assert later[:, LOANS].tolist() == [0, 1, 0]
     assert base[:, DEPOSITS].tolist() == later[:, DEPOSITS].tolist()
     assert len(METRICS) == 8 and PROFIT == 6 and REPAID == 7
+
+
+def test_the_province_of_an_account_city() -> None:
+    from tashilat.jobs.forecast import province_of_city
+
+    assert province_of_city("تهران (Tehran)") == "تهران"
+    assert province_of_city("کرج") == "البرز"
+    assert province_of_city("نجف آباد (Najafabad)") == "اصفهان"
+    assert province_of_city("nowhere at all") == ""

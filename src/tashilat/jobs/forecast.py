@@ -372,7 +372,7 @@ def load_variant(path: Path) -> Scenario:
     return Scenario(overlay.name, policy, overlay.name_fa, str(path))
 
 
-def overlay_variant(doc: dict[str, Any]) -> Scenario:
+def overlay_variant(doc: dict[str, Any], field: str = "variants") -> Scenario:
     """A variant from an overlay document (the API's), validated like :func:`load_variant`."""
     from tashilat.policy import PolicyValidationError
     from tashilat.policy.overlay import parse_overlay, snapshot_with
@@ -387,9 +387,32 @@ def overlay_variant(doc: dict[str, Any]) -> Scenario:
             "forecast.variant_invalid",
             f"گزینه «{doc.get('name')}» پذیرفته نشد: {found_fa}",
             f"The variant '{doc.get('name')}' was refused: {found}",
-            field="variants",
+            field=field,
         ) from exc
     return Scenario(overlay.name, policy, overlay.name_fa)
+
+
+def text_variant(text: str) -> Scenario:
+    """A variant from overlay YAML typed or pasted by an analyst."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidInput(
+            "forecast.variant_yaml",
+            "متن گزینه YAML درستی نیست.",
+            f"The variant is not valid YAML: {str(exc).splitlines()[0]}",
+            field="variant",
+        ) from exc
+    if not isinstance(doc, dict):
+        raise InvalidInput(
+            "forecast.variant_yaml",
+            "گزینه باید نگاشتی با name و parameters باشد.",
+            "The variant must be a mapping with name and parameters.",
+            field="variant",
+        )
+    return overlay_variant(doc, field="variant")
 
 
 def caps_variant(percent: int) -> Scenario:
@@ -402,10 +425,18 @@ def caps_variant(percent: int) -> Scenario:
 
 @lru_cache(maxsize=4096)
 def province_of_city(city: str) -> str:
-    """The Persian name of the province of a city of the shipped city list ("" if unknown)."""
+    """The Persian name of the province of a city of the shipped city list ("" if unknown).
+    Accounts store the city as typed or as a label such as «تهران (Tehran)»: the name, then
+    the part before the bracket, then the part inside it are tried."""
     from tashilat.data import load_city_index
 
-    try:
-        return load_city_index().lookup(city).province_fa
-    except TashilatError:  # not in the list, or a name several cities share
-        return ""
+    index = load_city_index()
+    head, _, rest = city.partition(" (")
+    for name in dict.fromkeys((city, head, rest.rstrip(")"))):
+        if not name.strip():
+            continue
+        try:
+            return index.lookup(name).province_fa
+        except TashilatError:  # not in the list, or a name several cities share
+            continue
+    return ""

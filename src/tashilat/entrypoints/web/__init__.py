@@ -38,6 +38,7 @@ from starlette.routing import Route
 
 from tashilat.entrypoints.web import assets
 from tashilat.entrypoints.web.pages import (
+    analyst,
     citizen,
     citizen_afford,
     citizen_schedule,
@@ -70,6 +71,7 @@ PAGES: tuple[ModuleType, ...] = (
     employment,
     employment_application,
     employment_reports,
+    analyst,
 )
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)

@@ -60,11 +60,14 @@ def _login_form(page: PublicPage, form: Form, next_url: str, status: int = 200) 
 
 def home_of(role: str) -> str:
     """Where a role lands after login: branch staff at their desk, agency and bank officers
-    in the employment pipeline, customers in their own accounts."""
+    in the employment pipeline, the fund's analysts at the forecast, customers in their own
+    accounts."""
     if role in STAFF_ROLES:
         return "/staff"
     if role in ("agency_officer", "bank_officer"):
         return "/employment"
+    if role == "analyst":
+        return "/analyst/forecast"
     return "/my"
 
 
