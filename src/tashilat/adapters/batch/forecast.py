@@ -31,14 +31,17 @@ All sums are exact int64 (bincount on split 26-bit halves); there is no per-acco
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from tashilat.adapters.batch.kernel import Accounts, Context, account_month_end
+from tashilat.adapters.batch.kernel import AccountResults, Accounts, Context, account_month_end
+from tashilat.adapters.batch.years import year_rows
 from tashilat.domain import finance
 
 I64 = npt.NDArray[np.int64]
@@ -169,103 +172,205 @@ def _segment_sum(x: I64, off: I64) -> I64:
     return out
 
 
-def project(acc: Accounts, province: I64, n_prov: int, fc: ForecastContext) -> I64:
-    """The partition's sums for one scenario: ``[year, bin, metric]`` with
-    ``bin = 3·province + tier − 1`` (``province`` indexes ``0 … n_prov−1``)."""
-    ctx, tab, terms = fc.ctx, fc.ctx.days, fc.ctx.terms
-    n_years, n_bins = fc.years, 3 * n_prov
-    out = np.zeros((n_years, n_bins, len(METRICS)), dtype=np.int64)
-    n_acc = len(acc.account_id)
-    if n_acc == 0:
-        return out
-    start = fc.start
+@dataclass
+class _Shared:
+    """What every scenario of a partition shares: its history before the as-of date, the
+    calendar and where each account's projected months start and end."""
+
+    acc: Accounts
+    bins: I64
+    n_bins: int
+    open_day: I64
+    u: I64
+    c0: I64  # completed months at the as-of date
+    first_i: I64  # the first account month starting on or after the as-of date
+    last_i: I64  # the last one starting before the end of the horizon
+    day: npt.NDArray[np.int32]
+    amount: I64
+    n_ev: I64
+    monthly: I64  # the ``repeat`` amount
+    year_of: npt.NDArray[np.int64]  # Jalali year of each epoch day
+
+
+@dataclass
+class _Months:
+    """The deposits one behaviour and deposit table project, and the months they give: one
+    run of the month-end kernel, shared by every scenario that projects the same deposits
+    with the same structure mode (a variant of caps, waits or take-up costs no months)."""
+
+    row: I64
+    amount: I64
+    closing: npt.NDArray[np.bool_]
+    res: AccountResults
+    m_off: I64
+    deposits: I64  # [year, bin]
+    profit: dict[int, I64] = field(default_factory=dict)  # by rate: [year, bin]
+
+
+def _shared(acc: Accounts, province: I64, n_prov: int, fc: ForecastContext) -> _Shared:
+    tab, start, n_acc = fc.ctx.days, fc.start, len(acc.account_id)
     # history strictly before the as-of date (ADR 0003)
-    n_ev = acc.n_events.astype(np.int64)
     ev_off = np.zeros(n_acc + 1, dtype=np.int64)
-    np.cumsum(n_ev, out=ev_off[1:])
+    np.cumsum(acc.n_events.astype(np.int64), out=ev_off[1:])
     keep = acc.day < start
     day, amount = acc.day[keep], acc.amount[keep]
     n_ev = _segment_sum(keep.astype(np.int64), ev_off)
     np.cumsum(n_ev, out=ev_off[1:])
-
     open_day = acc.open_day.astype(np.int64)
-    piece = terms.piece_of(open_day)
     u = tab.u_of(open_day)
-    tier0 = acc.tier.astype(np.int64) - 1
-    bins = 3 * province + tier0
-    min_wait, max_wait = terms.min_wait[piece], terms.max_wait[piece]
-
-    # -- projected deposits -----------------------------------------------------------------
-    in_window = (day >= fc.window_start).astype(np.int64)
-    net = _segment_sum(np.where(in_window > 0, amount, 0), ev_off)
-    monthly = np.maximum(net, 0) // 12
-    beh = behaviours(acc.account_id, fc.behaviour)
+    net = _segment_sum(np.where(day >= fc.window_start, amount, 0), ev_off)
     c0 = tab.completed_months(open_day, start)
-    first_i = np.where(tab.month_start(u, c0 + 1) == start, c0 + 1, c0 + 2)
-    horizon = ctx.as_of
-    c_h = tab.completed_months(open_day, horizon)
-    last_i = np.where(tab.month_start(u, c_h + 1) < horizon, c_h + 1, c_h)
-    active = (beh == TABLE) | ((beh == REPEAT) & (monthly > 0))
-    n_new = np.where(active, np.maximum(last_i - first_i + 1, 0), 0)
-    new_off = np.zeros(n_acc + 1, dtype=np.int64)
-    np.cumsum(n_new, out=new_off[1:])
-    total_new = int(new_off[-1])
-    row = np.repeat(np.arange(n_acc, dtype=np.int64), n_new)
-    i = first_i[row] + np.arange(total_new, dtype=np.int64) - new_off[:-1][row]
-    new_day = tab.month_start(u[row], i)
-    k = np.minimum((i - 1) // 12, fc.deposit.shape[1] - 1)
-    new_amount = np.where(beh[row] == TABLE, fc.deposit[piece[row], k], monthly[row])
-
-    # -- history + projection, account by account ---------------------------------------------
-    all_n = n_ev + n_new
-    all_off = np.zeros(n_acc + 1, dtype=np.int64)
-    np.cumsum(all_n, out=all_off[1:])
-    a_day = np.empty(int(all_off[-1]), dtype=np.int32)
-    a_amount = np.empty(int(all_off[-1]), dtype=np.int64)
-    old_row = np.repeat(np.arange(n_acc, dtype=np.int64), n_ev)
-    old_pos = np.arange(len(day), dtype=np.int64) + (all_off[:-1] - ev_off[:-1])[old_row]
-    new_pos = np.arange(total_new, dtype=np.int64) + (all_off[:-1] + n_ev - new_off[:-1])[row]
-    a_day[old_pos], a_amount[old_pos] = day, amount
-    a_day[new_pos], a_amount[new_pos] = new_day, new_amount
-    res = account_month_end(
-        Accounts(acc.account_id, acc.open_day, acc.tier, all_n.astype(np.int32), a_day, a_amount),
-        ctx,
-        check=False,
+    c_h = tab.completed_months(open_day, fc.ctx.as_of)
+    return _Shared(
+        acc=acc,
+        bins=3 * province + acc.tier.astype(np.int64) - 1,
+        n_bins=3 * n_prov,
+        open_day=open_day,
+        u=u,
+        c0=c0,
+        first_i=np.where(tab.month_start(u, c0 + 1) == start, c0 + 1, c0 + 2),
+        last_i=np.where(tab.month_start(u, c_h + 1) < fc.ctx.as_of, c_h + 1, c_h),
+        day=day,
+        amount=amount,
+        n_ev=n_ev,
+        monthly=np.maximum(net, 0) // 12,
+        year_of=tab.first_year + (tab.T.astype(np.int64) >> 6) // 12,
     )
 
-    year_of = tab.first_year + (tab.T >> 6) // 12  # Jalali year of each epoch day
-    ny = np.int64(n_years)
-    if total_new:
-        jy = year_of[new_day].astype(np.int64) - fc.first_year
-        out[:, :, DEPOSITS] = exact_sums(
-            jy * n_bins + bins[row], new_amount, n_years * n_bins
-        ).reshape(n_years, n_bins)
 
-    # -- profit on each account month ending on or after the as-of date ---------------------
-    cm = res.completed_months.astype(np.int64)
+def _deposits(sh: _Shared, fc: ForecastContext, piece: I64) -> tuple[I64, I64, I64]:
+    """Each projected deposit's account row, month and amount, account after account."""
+    n_acc = len(sh.open_day)
+    beh = behaviours(sh.acc.account_id, fc.behaviour)
+    active = (beh == TABLE) | ((beh == REPEAT) & (sh.monthly > 0))
+    n_new = np.where(active, np.maximum(sh.last_i - sh.first_i + 1, 0), 0)
+    new_off = np.zeros(n_acc + 1, dtype=np.int64)
+    np.cumsum(n_new, out=new_off[1:])
+    row = np.repeat(np.arange(n_acc, dtype=np.int64), n_new)
+    i = sh.first_i[row] + np.arange(int(new_off[-1]), dtype=np.int64) - new_off[:-1][row]
+    k = np.minimum((i - 1) // 12, fc.deposit.shape[1] - 1)
+    amount = np.where(beh[row] == TABLE, fc.deposit[piece[row], k], sh.monthly[row])
+    return row, i, amount
+
+
+def _months(
+    sh: _Shared, fc: ForecastContext, row: I64, i: I64, amount: I64, closing: Any
+) -> _Months:
+    """History plus the projected deposits through the month-end kernel at the horizon."""
+    tab, n_acc, n_years = fc.ctx.days, len(sh.open_day), fc.years
+    n_new = np.bincount(row, minlength=n_acc).astype(np.int64)
+    new_day = tab.month_start(sh.u[row], i)
+    all_n = sh.n_ev + n_new
+    all_off = np.zeros(n_acc + 1, dtype=np.int64)
+    np.cumsum(all_n, out=all_off[1:])
+    ev_off = np.zeros(n_acc + 1, dtype=np.int64)
+    np.cumsum(sh.n_ev, out=ev_off[1:])
+    new_off = np.zeros(n_acc + 1, dtype=np.int64)
+    np.cumsum(n_new, out=new_off[1:])
+    a_day = np.empty(int(all_off[-1]), dtype=np.int32)
+    a_amount = np.empty(int(all_off[-1]), dtype=np.int64)
+    old_row = np.repeat(np.arange(n_acc, dtype=np.int64), sh.n_ev)
+    old_pos = np.arange(len(sh.day), dtype=np.int64) + (all_off[:-1] - ev_off[:-1])[old_row]
+    new_pos = np.arange(len(row), dtype=np.int64) + (all_off[:-1] + sh.n_ev - new_off[:-1])[row]
+    a_day[old_pos], a_amount[old_pos] = sh.day, sh.amount
+    a_day[new_pos], a_amount[new_pos] = new_day, amount
+    acc = sh.acc
+    res = account_month_end(
+        Accounts(acc.account_id, acc.open_day, acc.tier, all_n.astype(np.int32), a_day, a_amount),
+        fc.ctx,
+        check=False,
+    )
     m_off = np.zeros(n_acc + 1, dtype=np.int64)
-    np.cumsum(cm, out=m_off[1:])
-    n_pm = np.maximum(cm - c0, 0)
-    if fc.behaviour.profit_rate_e4 and int(n_pm.sum()):
+    np.cumsum(res.completed_months.astype(np.int64), out=m_off[1:])
+    jy = sh.year_of[new_day] - fc.first_year
+    deposits = exact_sums(jy * sh.n_bins + sh.bins[row], amount, n_years * sh.n_bins)
+    return _Months(row, amount, closing, res, m_off, deposits.reshape(n_years, sh.n_bins))
+
+
+def _profit(sh: _Shared, fc: ForecastContext, months: _Months) -> I64:
+    """Profit on each account month ending on or after the as-of date, by year and bin."""
+    rate = fc.behaviour.profit_rate_e4
+    if rate in months.profit:
+        return months.profit[rate]
+    n_acc, n_years = len(sh.open_day), fc.years
+    cm = months.res.completed_months.astype(np.int64)
+    n_pm = np.maximum(cm - sh.c0, 0)
+    out = np.zeros((n_years, sh.n_bins), dtype=np.int64)
+    if rate and int(n_pm.sum()):
         p_off = np.zeros(n_acc + 1, dtype=np.int64)
         np.cumsum(n_pm, out=p_off[1:])
         prow = np.repeat(np.arange(n_acc, dtype=np.int64), n_pm)
-        pi = c0[prow] + 1 + np.arange(int(p_off[-1]), dtype=np.int64) - p_off[:-1][prow]
-        s = np.maximum(res.m_structure[m_off[:-1][prow] + pi - 1], 0)
-        profit = s * fc.behaviour.profit_rate_e4 // 12_000_000
-        ends = tab.month_start(u[prow], pi + 1) - 1
-        jy = year_of[ends].astype(np.int64) - fc.first_year
-        out[:, :, PROFIT] = exact_sums(jy * n_bins + bins[prow], profit, n_years * n_bins).reshape(
-            n_years, n_bins
+        pi = sh.c0[prow] + 1 + np.arange(int(p_off[-1]), dtype=np.int64) - p_off[:-1][prow]
+        s = np.maximum(months.res.m_structure[months.m_off[:-1][prow] + pi - 1], 0)
+        profit = s * rate // 12_000_000
+        ends = fc.ctx.days.month_start(sh.u[prow], pi + 1) - 1
+        jy = sh.year_of[ends] - fc.first_year
+        out = exact_sums(jy * sh.n_bins + sh.bins[prow], profit, n_years * sh.n_bins).reshape(
+            n_years, sh.n_bins
         )
+    months.profit[rate] = out
+    return out
 
-    # -- entitlements year by year, take-up, disbursements ------------------------------------
-    yoff = np.zeros(n_acc + 1, dtype=np.int64)
-    np.cumsum(res.counted_years.astype(np.int64), out=yoff[1:])
-    y_ent = res.y_entitlement
+
+def project(acc: Accounts, province: I64, n_prov: int, fc: ForecastContext) -> I64:
+    """The partition's sums for one scenario (:func:`project_all` of one)."""
+    return project_all(acc, province, n_prov, [fc])[0]
+
+
+def project_all(
+    acc: Accounts, province: I64, n_prov: int, scenarios: Sequence[ForecastContext]
+) -> list[I64]:
+    """The partition's sums for every scenario: ``[year, bin, metric]`` each, with
+    ``bin = 3·province + tier − 1`` (``province`` indexes ``0 … n_prov−1``). Scenarios
+    that project the same deposits share one pass of the kernel over the months."""
+    if not scenarios:
+        return []
+    if len(acc.account_id) == 0:
+        return [np.zeros((fc.years, 3 * n_prov, len(METRICS)), dtype=np.int64) for fc in scenarios]
+    sh = _shared(acc, province, n_prov, scenarios[0])
+    done: list[_Months] = []
+    outs = []
+    for fc in scenarios:
+        terms = fc.ctx.terms
+        piece = terms.piece_of(sh.open_day)
+        row, i, amount = _deposits(sh, fc, piece)
+        closing = terms.closing[piece]
+        months = next(
+            (
+                m
+                for m in done
+                if np.array_equal(m.row, row)
+                and np.array_equal(m.amount, amount)
+                and np.array_equal(m.closing, closing)
+            ),
+            None,
+        )
+        if months is None:
+            months = _months(sh, fc, row, i, amount, closing)
+            done.append(months)
+            yoff = np.zeros(len(piece) + 1, dtype=np.int64)
+            np.cumsum(months.res.counted_years.astype(np.int64), out=yoff[1:])
+            y_ent = months.res.y_entitlement
+        else:  # the same months under this scenario's terms
+            counted = np.minimum(months.res.completed_years.astype(np.int64), terms.max_wait[piece])
+            yr = year_rows(months.res.m_structure, months.m_off, counted, piece, acc.tier, terms)
+            yoff, y_ent = yr.yoff, yr.entitlement
+        out = np.zeros((fc.years, sh.n_bins, len(METRICS)), dtype=np.int64)
+        out[:, :, DEPOSITS] = months.deposits
+        out[:, :, PROFIT] = _profit(sh, fc, months)
+        _take_up(sh, fc, piece, yoff, y_ent, out)
+        outs.append(out)
+    return outs
+
+
+def _take_up(sh: _Shared, fc: ForecastContext, piece: I64, yoff: I64, y_ent: I64, out: I64) -> None:
+    """Entitlements year by year, take-up, disbursements and their repayments, into ``out``."""
+    acc, tab, terms, bins, n_bins = sh.acc, fc.ctx.days, fc.ctx.terms, sh.bins, sh.n_bins
+    n_acc, n_years = len(sh.open_day), fc.years
+    min_wait, max_wait = terms.min_wait[piece], terms.max_wait[piece]
 
     def entitlement_at(e_day: int) -> tuple[I64, I64]:
-        years = tab.completed_months(open_day, e_day) // 12
+        years = tab.completed_months(sh.open_day, e_day) // 12
         counted = np.minimum(years, max_wait)
         ok = counted >= min_wait
         idx = np.where(ok, yoff[:-1] + counted - 1, 0)
@@ -274,8 +379,8 @@ def project(acc: Accounts, province: I64, n_prov: int, fc: ForecastContext) -> I
 
     used = np.zeros(n_acc, dtype=bool)
     if acc.privilege_day is not None:
-        used = (acc.privilege_day >= 0) & (acc.privilege_day.astype(np.int64) <= start)
-    prev_years, prev_ent = entitlement_at(start)
+        used = (acc.privilege_day >= 0) & (acc.privilege_day.astype(np.int64) <= fc.start)
+    prev_years, prev_ent = entitlement_at(fc.start)
     borrow_year = np.full(n_acc, -1, dtype=np.int64)
     principal = np.zeros(n_acc, dtype=np.int64)
     b = fc.behaviour
@@ -299,8 +404,8 @@ def project(acc: Accounts, province: I64, n_prov: int, fc: ForecastContext) -> I
             out[j, :, metric] = exact_sums(bins, values, n_bins)
         prev_years, prev_ent = years, ent
 
-    # -- repayments of the loans paid out in the forecast -------------------------------------
-    borrowers = np.flatnonzero((borrow_year >= 0) & (borrow_year < ny - 1))
+    # repayments of the loans paid out in the forecast
+    borrowers = np.flatnonzero((borrow_year >= 0) & (borrow_year < n_years - 1))
     if len(borrowers):
         # one schedule per distinct (principal, piece), not per loan
         key = principal[borrowers] * 1024 + piece[borrowers]
@@ -319,4 +424,3 @@ def project(acc: Accounts, province: I64, n_prov: int, fc: ForecastContext) -> I
             out[:, :, REPAID] += exact_sums(keys, rep[ok, m - 1], n_years * n_bins).reshape(
                 n_years, n_bins
             )
-    return out

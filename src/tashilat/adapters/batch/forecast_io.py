@@ -21,7 +21,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from sqlalchemy import Engine, select
 
 from tashilat.adapters.batch import layout
-from tashilat.adapters.batch.forecast import ForecastContext, project
+from tashilat.adapters.batch.forecast import ForecastContext, project_all
 from tashilat.adapters.batch.runner import read_accounts
 from tashilat.adapters.db.models import YouthAccount
 from tashilat.domain.errors import InvalidInput
@@ -93,4 +93,4 @@ def forecast_partition(
     run = Path(run_dir)
     acc = read_accounts(run, part)
     province, names = read_provinces(run, part, acc.account_id)
-    return names, [project(acc, province, len(names), fc) for fc in scenarios]
+    return names, project_all(acc, province, len(names), scenarios)
