@@ -273,3 +273,42 @@ def test_a_variant_sharing_the_months_equals_it_run_alone(tmp_path: Path) -> Non
     assert together[1][:, 0, DISBURSED].sum() > together[0][:, 0, DISBURSED].sum()
     assert together[2][:, 0, REACHING].tolist() != together[0][:, 0, REACHING].tolist()
     assert together[4][:, 0, DEPOSITS].sum() != together[0][:, 0, DEPOSITS].sum()
+
+
+def test_earlier_loans_are_repaid_in_the_year_each_instalment_falls_due() -> None:
+    from tashilat.adapters.batch.calendar import epoch_day
+    from tashilat.adapters.batch.forecast import Schedules
+    from tests.batch.forecast_data import accounts, context
+
+    accs: list[Acc] = [
+        (3, J("1401/01/01"), 2, [E(J("1401/01/01"), 5_000_000)]),
+        (5, J("1402/03/01"), 1, [E(J("1402/03/01"), 5_000_000)]),
+    ]
+    stop = policy_with(
+        {
+            **HAND,
+            "forecast.take_up.newly_eligible_percent": 0,
+            "forecast.behaviour.stop_percent": 100,
+            "forecast.behaviour.repeat_percent": 0,
+            "forecast.behaviour.table_percent": 0,
+        },
+        SINCE,
+    )
+    fc = context(stop, accs, J("1405/01/01"), 2)
+    sched = Schedules(
+        row=np.array([0, 0, 1, 1, 1], dtype=np.int64),
+        due=np.array(
+            [
+                epoch_day(J(d))
+                for d in ("1404/12/01", "1405/02/01", "1405/12/29", "1406/07/01", "1407/01/01")
+            ],
+            dtype=np.int64,
+        ),
+        amount=np.array([11, 1_000, 20_000, 300_000, 4_000_000], dtype=np.int64),
+    )
+    out = project_all(accounts(accs), np.array([0, 1]), 2, [fc], sched)[0]
+    # 1404/12/01 is before the as-of date, 1407/01/01 after the horizon
+    assert out[:, :, REPAID].tolist() == [
+        [0, 1_000, 0, 20_000, 0, 0],  # bins: 3·province + tier − 1
+        [0, 0, 0, 300_000, 0, 0],
+    ]

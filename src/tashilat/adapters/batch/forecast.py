@@ -172,6 +172,16 @@ def _segment_sum(x: I64, off: I64) -> I64:
     return out
 
 
+@dataclass(frozen=True)
+class Schedules:
+    """What is still owed on the instalments of loans paid out before the as-of date: the
+    account's row in the partition, the epoch day due, the amount (rial)."""
+
+    row: I64
+    due: I64
+    amount: I64
+
+
 @dataclass
 class _Shared:
     """What every scenario of a partition shares: its history before the as-of date, the
@@ -318,16 +328,23 @@ def project(acc: Accounts, province: I64, n_prov: int, fc: ForecastContext) -> I
 
 
 def project_all(
-    acc: Accounts, province: I64, n_prov: int, scenarios: Sequence[ForecastContext]
+    acc: Accounts,
+    province: I64,
+    n_prov: int,
+    scenarios: Sequence[ForecastContext],
+    schedules: Schedules | None = None,
 ) -> list[I64]:
     """The partition's sums for every scenario: ``[year, bin, metric]`` each, with
     ``bin = 3·province + tier − 1`` (``province`` indexes ``0 … n_prov−1``). Scenarios
-    that project the same deposits share one pass of the kernel over the months."""
+    that project the same deposits share one pass of the kernel over the months. The
+    remaining instalments of earlier loans (``schedules``) are repaid in every scenario
+    alike, in the year they fall due."""
     if not scenarios:
         return []
     if len(acc.account_id) == 0:
         return [np.zeros((fc.years, 3 * n_prov, len(METRICS)), dtype=np.int64) for fc in scenarios]
     sh = _shared(acc, province, n_prov, scenarios[0])
+    earlier = _earlier_repayments(sh, scenarios[0], schedules)
     done: list[_Months] = []
     outs = []
     for fc in scenarios:
@@ -359,8 +376,21 @@ def project_all(
         out[:, :, DEPOSITS] = months.deposits
         out[:, :, PROFIT] = _profit(sh, fc, months)
         _take_up(sh, fc, piece, yoff, y_ent, out)
+        out[:, :, REPAID] += earlier
         outs.append(out)
     return outs
+
+
+def _earlier_repayments(sh: _Shared, fc: ForecastContext, sched: Schedules | None) -> I64:
+    """``[year, bin]``: instalments of loans paid out before the as-of date, by year due."""
+    n_years = fc.years
+    if sched is None or len(sched.row) == 0:
+        return np.zeros((n_years, sh.n_bins), dtype=np.int64)
+    ok = (sched.due >= fc.start) & (sched.due < fc.year_ends[-1])
+    jy = sh.year_of[sched.due[ok]] - fc.first_year
+    keys = jy * sh.n_bins + sh.bins[sched.row[ok]]
+    out: I64 = exact_sums(keys, sched.amount[ok], n_years * sh.n_bins).reshape(n_years, sh.n_bins)
+    return out
 
 
 def _take_up(sh: _Shared, fc: ForecastContext, piece: I64, yoff: I64, y_ent: I64, out: I64) -> None:
