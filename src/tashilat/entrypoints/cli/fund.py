@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tashilat.entrypoints.cli.common import DigitsOpt, JsonOpt, err, guarded, out, print_json
@@ -116,16 +117,26 @@ def forecast_cmd(
                 )
             finally:
                 container.dispose()
-        result = job.run_forecast(
-            as_of=on,
-            years=years,
-            run=run,
-            manifest=manifest,
-            scenarios=scenarios,
-            engine=engine,
-            scheduler=scheduler,
-            workers=workers,
-        )
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("partitions", total=int(manifest.get("partitions") or 0))
+            result = job.run_forecast(
+                as_of=on,
+                years=years,
+                run=run,
+                manifest=manifest,
+                scenarios=scenarios,
+                engine=engine,
+                scheduler=scheduler,
+                workers=workers,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
         if as_json:
             print_json(job.as_json(result))
             return
