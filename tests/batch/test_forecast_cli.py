@@ -170,3 +170,9 @@ def test_database_equals_its_generated_run(container: Container, tmp_path: Path)
         same = [k for k in FIGURES if k not in ("repayments_rial", "net_rial")]
         assert {k: a[k] for k in same} == {k: b[k] for k in same}
         assert list(a["by_province"]) == ["تهران"]
+    # the command exports the database afresh and gives the same answer
+    code, text = forecast(
+        "--years", "3", "--database-url", container.settings.database_url, "--json"
+    )
+    assert code == 0, text
+    assert json.loads(text)["years"] == from_db["years"]

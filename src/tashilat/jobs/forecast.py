@@ -58,10 +58,6 @@ class Forecast:
     assumptions: tuple[dict[str, Any], ...]
 
 
-def default_out(as_of: date) -> Path:
-    return Path("var") / "batch" / f"forecast-{as_of.isoformat()}"
-
-
 def _percent_bp(policy: PolicyReader, path: str, on: date) -> int:
     value = Decimal(str(policy.resolve(path, on).value)) * 100
     if value != value.to_integral_value() or not 0 <= value <= 10_000:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -45,7 +47,11 @@ def forecast_cmd(
     ] = None,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Where to export the database (default var/batch/forecast-…)"),
+        typer.Option(
+            "--out",
+            help="Keep the database export here and reuse it on the next run (default: a "
+            "temporary directory, exported afresh; a Dask --scheduler needs a shared one)",
+        ),
     ] = None,
     engine: Annotated[str, typer.Option("--engine", help="local or dask")] = "local",
     scheduler: Annotated[
@@ -97,46 +103,55 @@ def forecast_cmd(
         scenarios = [job.Scenario("baseline", policy, "وضع موجود")]
         scenarios += [job.load_variant(p) for p in variant or []]
         scenarios += [job.caps_variant(p) for p in scale_caps or []]
+        scratch: Path | None = None
         if run_dir is not None:
             run = run_dir
-            manifest = job.prepare_run(as_of=on, run=run, policy=policy, container=None)
-        else:
-            from tashilat.bootstrap import build
-            from tashilat.settings import Settings
+        elif out_dir is not None:
+            run = out_dir
+        else:  # a fresh export every time: a kept one would not see later movements
+            run = scratch = Path(tempfile.mkdtemp(prefix="tashilat-forecast-"))
+        try:
+            if run_dir is not None:
+                manifest = job.prepare_run(as_of=on, run=run, policy=policy, container=None)
+            else:
+                from tashilat.bootstrap import build
+                from tashilat.settings import Settings
 
-            run = out_dir or job.default_out(on)
-            container = build(Settings.from_env(database_url=database_url))
-            try:
-                manifest = job.prepare_run(
+                container = build(Settings.from_env(database_url=database_url))
+                try:
+                    manifest = job.prepare_run(
+                        as_of=on,
+                        run=run,
+                        policy=policy,
+                        container=container,
+                        partition_size=partition_size,
+                        province_of=job.province_of_city,
+                    )
+                finally:
+                    container.dispose()
+            with Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("partitions", total=int(manifest.get("partitions") or 0))
+                result = job.run_forecast(
                     as_of=on,
+                    years=years,
                     run=run,
-                    policy=policy,
-                    container=container,
-                    partition_size=partition_size,
-                    province_of=job.province_of_city,
+                    manifest=manifest,
+                    scenarios=scenarios,
+                    engine=engine,
+                    scheduler=scheduler,
+                    workers=workers,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
-            finally:
-                container.dispose()
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("partitions", total=int(manifest.get("partitions") or 0))
-            result = job.run_forecast(
-                as_of=on,
-                years=years,
-                run=run,
-                manifest=manifest,
-                scenarios=scenarios,
-                engine=engine,
-                scheduler=scheduler,
-                workers=workers,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+        finally:
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
         if as_json:
             print_json(job.as_json(result))
             return
