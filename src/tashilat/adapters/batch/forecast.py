@@ -1,7 +1,8 @@
 """The fund's forecast for one partition: every open account projected forward, per year.
 
 Input: a partition's accounts and movements up to the as-of date (the month-end's input,
-``runner.read_accounts``), their provinces, and a :class:`ForecastContext` per scenario
+``runner.read_accounts``), their provinces and remaining loan instalments
+(``forecast_io``), and a :class:`ForecastContext` per scenario
 (the baseline and each variant). Output: per scenario, an int64 array
 ``[year, tier·province bin, metric]`` of sums (:data:`METRICS`), small enough to ship back
 from a Dask worker and to add across partitions.
@@ -16,13 +17,16 @@ How (docs/forecast.md):
 * **Entitlements** come from the month-end kernel itself (``kernel.account_month_end``) run
   once at the end of the horizon over the real history plus the projected deposits; the
   entitlement at the end of projected year ``Y`` is the yearly row of the account's counted
-  years then, exactly what ``rules.entitlement`` would answer at ``(Y+1)/01/01``.
+  years then, exactly what ``rules.entitlement`` would answer at ``(Y+1)/01/01``. Scenarios
+  that project the same deposits share that pass and recompute only the yearly rows under
+  their own terms (``years.year_rows``).
 * **Take-up**: an account eligible (a positive entitlement, privilege unused) takes the loan
   in a year when a second hash of (id, year) falls below the share for the newly eligible
   (first eligible year) or for those eligible earlier. The loan is its entitlement at the
   year's end, paid out on the year's last day; it is repaid on the shared finance rule's
   simple schedule (``finance.build_schedule``) at the cohort's rate and term, from the
-  following month.
+  following month. Loans paid out before the as-of date are repaid as their remaining
+  instalments fall due (:class:`Schedules`).
 * **Profit** on savings: a twelfth of the yearly rate on each account month's structure,
   floored to the rial, counted in the year the month ends.
 
