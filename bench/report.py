@@ -19,6 +19,7 @@ BENCHES = [
     ("bench.entitlement_latency", ["--rate", "200", "--seconds", "20"], "entitlement_latency.md"),
     ("bench.month_end", [], "month_end.md"),
     ("bench.introductions", [], "introductions.md"),
+    ("bench.savings_profit", ["--rounds", "9", "--accounts", "32768"], "savings_profit.md"),
 ]
 
 HEADER = """# Benchmarks

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tashilat.adapters.batch import generate
 from tashilat.adapters.db.batch_models import MonthEndAccount, MonthEndLoan, MonthEndRun
@@ -13,7 +13,7 @@ from tashilat.adapters.db.models import JournalEntryRow, LoanInstalment
 from tashilat.bootstrap import Container
 from tashilat.domain.jalali import add_months, parse_jalali
 from tashilat.jobs import month_end as job
-from tashilat.services import calendar, day_end, ledger, loans, youth
+from tashilat.services import calendar, day_end, ledger, loans, youth, youth_profit
 from tests.integration.helpers import VALID_IDS, customer, world
 
 AS_OF = parse_jalali("1404/01/01")
@@ -77,7 +77,10 @@ def test_month_end_round_trip(container: Container, tmp_path: Path) -> None:
     first = job.month_end(as_of=AS_OF, run=run, policy=c.policy, container=c, partition_size=50)
     assert first.result.partitions == 3 and first.written is not None
     assert first.written.penalties_posted > 0
-    assert entries(c) == before + first.written.penalties_posted
+    # the generated accounts' savings profit (the seeded ones had theirs from the day-end)
+    assert first.written.profits_posted > 0 and first.written.profit_posted_rial > 0
+    posted = first.written.penalties_posted + first.written.profits_posted
+    assert entries(c) == before + posted
     uow = c.uow()
     with uow:
         s = uow.session
@@ -87,6 +90,18 @@ def test_month_end_round_trip(container: Container, tmp_path: Path) -> None:
         run_row = s.get(MonthEndRun, AS_OF)
         assert run_row is not None and run_row.penalties_posted == first.written.penalties_posted
         posted_total = ledger.raw_balance(uow, ledger.PENALTY_INCOME)
+        profit_total = ledger.raw_balance(uow, ledger.SAVINGS_PROFIT_EXPENSE)
+        # the service finds every month's profit posted: the batch posted what it would
+        assert youth_profit.post_all(uow, c.policy, AS_OF, user_id=None).entries == 0
+        # and each account's balance is its postings, the profit credits included
+        balances = uow.session.execute(
+            text(
+                "SELECT a.balance, COALESCE(-SUM(p.amount), 0) FROM youth_accounts a "
+                "LEFT JOIN postings p ON p.ledger_account_id = a.ledger_account_id "
+                "GROUP BY a.id, a.balance"
+            )
+        ).all()
+        assert all(b == x for b, x in balances)
     # every written row equals the service's single-account answer from the ledger
     admin = world_admin(c)
     for acc_id in [*ids, *sorted(rows)[3::7]]:
@@ -115,16 +130,18 @@ def test_month_end_round_trip(container: Container, tmp_path: Path) -> None:
     again = job.month_end(as_of=AS_OF, run=run, policy=c.policy, container=c)
     # (a resumed run reports what this run directory posted, and posts nothing more)
     assert again.written is not None and again.written.partitions_skipped == 3
-    assert again.result.computed == 0 and entries(c) == before + first.written.penalties_posted
+    assert again.result.computed == 0 and entries(c) == before + posted
     fresh = job.month_end(
         as_of=AS_OF, run=tmp_path / "fresh", policy=c.policy, container=c, partition_size=50
     )
     assert fresh.written is not None and fresh.written.penalties_posted == 0
+    assert fresh.written.profits_posted == 0
     assert fresh.result.totals["penalties"] == 0
-    assert entries(c) == before + first.written.penalties_posted
+    assert entries(c) == before + posted
     uow = c.uow()
     with uow:
         assert ledger.raw_balance(uow, ledger.PENALTY_INCOME) == posted_total
+        assert ledger.raw_balance(uow, ledger.SAVINGS_PROFIT_EXPENSE) == profit_total > 0
         assert ledger.ledger_total(uow) == 0
         assert uow.session.scalar(select(func.count()).select_from(MonthEndAccount)) == 123
 

@@ -25,10 +25,11 @@ from tashilat.adapters.batch.kernel import (
     account_month_end,
     loan_month_end,
 )
+from tashilat.adapters.batch.profit import profit_rates
 from tashilat.adapters.batch.terms import build_terms
 from tashilat.domain.decision import Resolved
 from tashilat.domain.jalali import completed_account_months, parse_jalali
-from tashilat.domain.programs.youth_fund import rules
+from tashilat.domain.programs.youth_fund import profit, rules
 from tashilat.policy import default_policy
 from tashilat.services import loan_servicing
 from tashilat.services import loans as loan_service
@@ -42,9 +43,9 @@ class Override:
     """The shipped policy with some youth-fund modes replaced (no ``parameter``: the batch
     then resolves terms per opening date, its fallback path)."""
 
-    def __init__(self, **values: str) -> None:
+    def __init__(self, **values: Any) -> None:
         self.values = {f"youth_fund.{k}": v for k, v in values.items()}
-        self.hash = POLICY.hash + ":" + ",".join(sorted(values.values()))
+        self.hash = POLICY.hash + ":" + ",".join(sorted(str(v) for v in values.values()))
 
     def resolve(self, path: str, as_of: date) -> Resolved[Any]:
         r = POLICY.resolve(path, as_of)
@@ -53,11 +54,36 @@ class Override:
         return r
 
 
+class DatedRate(Override):
+    """The savings profit rate changing by date (5% until 1400/06/31, 18.5% from
+    1400/07/01), with profit counted in the averages: months at either rate."""
+
+    CHANGE = parse_jalali("1400/07/01")
+
+    def __init__(self) -> None:
+        super().__init__(profit_counts_toward_averages=True)
+        self.hash += ":dated-rate"
+
+    def resolve(self, path: str, as_of: date) -> Resolved[Any]:
+        r = super().resolve(path, as_of)
+        if path == profit.RATE and as_of >= self.CHANGE:
+            return Resolved("18.5", r.provenance, r.cells)
+        return r
+
+
 POLICIES = [
     POLICY,
     Override(monthly_structure="closing_balance"),
     Override(entitlement_mode="all_or_nothing", entitlement_accrual="current"),
     Override(entitlement_accrual="current"),
+    # profit counted in the averages, at a high rate so that it moves them
+    Override(profit_counts_toward_averages=True, savings_profit_rate_percent="23.75"),
+    Override(
+        profit_counts_toward_averages=True,
+        monthly_structure="closing_balance",
+        savings_profit_rate_percent=Decimal("0.0001"),
+    ),
+    DatedRate(),
 ]
 
 
@@ -100,7 +126,16 @@ def batch(policy: Any, accs: list[Acc], as_of: date) -> Any:
             [NO_DAY if u is None else epoch_day(u) for _, _, _, u in accs], dtype=np.int32
         ),
     )
-    ctx = Context(epoch_day(as_of), TAB, build_terms(policy, open_day), 60_000, 365, "h")
+    first = from_epoch_day(int(open_day.min()))
+    ctx = Context(
+        epoch_day(as_of),
+        TAB,
+        build_terms(policy, open_day),
+        60_000,
+        365,
+        "h",
+        profit_rates(policy, first, as_of),
+    )
     return account_month_end(data, ctx)
 
 
@@ -125,9 +160,13 @@ def test_accounts_equal_the_domain_rule(accs: list[Acc], extra: int, which: int)
         v = d.value
         terms = rules.cohort_terms(policy, opened)
         months = completed_account_months(opened, as_of)
-        expected = rules.monthly_structures(
-            opened, [e for e in events if e.on < as_of], months, terms.structure_mode
-        )
+        own = [e for e in events if e.on < as_of]
+        expected = rules.monthly_structures(opened, own, months, terms.structure_mode)
+        profits = [x.profit_rial for x in profit.monthly_profits(policy, opened, own, months)]
+        assert r.m_profit[m : m + months].tolist() == profits
+        assert int(r.profit[i]) == sum(profits)
+        if terms.profit_counts:
+            expected = profit.with_profit(expected, profits)
         assert r.m_structure[m : m + months].tolist() == expected
         m += months
         assert int(r.completed_months[i]) == months
@@ -295,6 +334,7 @@ def test_loans_equal_the_service_accrual(
         int(points * 10_000),
         day_count,
         "h",
+        profit_rates(POLICY, FIRST, as_of),
     )
     got = loan_month_end(data, ctx)
     posted: dict[str, int] = {}
@@ -338,3 +378,28 @@ def test_loans_equal_the_service_accrual(
         (r.principal - r.paid_principal) + (r.profit - r.paid_profit) for r in late
     )
     assert int(got.penalty_accrued.sum()) == sum(r.penalty_accrued for r in rows)
+
+
+def test_profit_of_a_single_deposit_by_hand() -> None:
+    """10,000,000 on 1403/01/15 at the shipped 5%: 41,666, then 41,840 on 10,041,666, then
+    42,014 on 10,083,506 (each rounded down); the shipped policy leaves them out of the
+    structures."""
+    opened = parse_jalali("1403/01/15")
+    r = batch(
+        POLICY, [(opened, 1, [rules.Event(opened, 10_000_000)], None)], parse_jalali("1403/04/15")
+    )
+    assert r.m_profit.tolist() == [41_666, 41_840, 42_014]
+    assert r.profit.tolist() == [125_520]
+    assert r.m_structure.tolist() == [10_000_000] * 3
+    assert r.balance.tolist() == [10_000_000]
+
+
+def test_profit_at_a_rate_that_changes_by_date_by_hand() -> None:
+    """Opened 1400/05/15 with 120,000,000: months starting 1400/05/15 and 1400/06/15 earn
+    5% (500,000; 502,083 on 120,500,000), the month starting 1400/07/15 18.5% (121,002,083 ×
+    18.5% / 12 = 1,865,448.78); counted in the structures under this policy."""
+    opened = parse_jalali("1400/05/15")
+    accs: list[Acc] = [(opened, 2, [rules.Event(opened, 120_000_000)], None)]
+    r = batch(DatedRate(), accs, parse_jalali("1400/08/15"))
+    assert r.m_profit.tolist() == [500_000, 502_083, 1_865_448]
+    assert r.m_structure.tolist() == [120_000_000, 120_500_000, 121_002_083]

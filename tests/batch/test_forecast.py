@@ -50,7 +50,7 @@ HAND = {
     "forecast.behaviour.stop_percent": 40,
     "forecast.take_up.newly_eligible_percent": 100,
     "forecast.take_up.later_percent": 0,
-    "forecast.savings_profit_rate_percent": 12,
+    "youth_fund.savings_profit_rate_percent": 0,  # profit: its own test below
     "youth_fund.loan.rate_percent": 0,
 }
 SINCE = ("1397/01/01", "1403/01/01")  # the loan rate has an entry for each
@@ -70,18 +70,15 @@ def test_hand_checked_scenario() -> None:
     d2 21,600,000 ×12) and keeps following it (d3 23,200,000, d4 24,800,000). At 1406/01/01
     three years are complete: the full year-3 Tehran cap, 16,000,000,000, taken in 1405
     (newly eligible, take-up 100%), repaid at 0% over 240 months: 66,666,667 a month.
-    Profit 1% a month on each month's lowest balance (the deposit lands on its first day):
-    1405: Σ(499,200,000 + 23,200,000·m)/100 = 78,000,000; 1406: 112,656,000.
 
     B (id 2, tier 2, Isfahan): opened 1404/01/01 with 20,000,000, then stops. At 1407/01/01
     three years: averages 20,000,000 ×3 against references 130,000,000 + 380,400,000 +
     650,000,000; 14,000,000,000 × 60,000,000 / 1,160,400,000 = 723,888,314 → 723,000,000
-    (unit 1,000,000), taken in 1406. Profit 200,000 a month.
+    (unit 1,000,000), taken in 1406.
 
     C (id 1, tier 3, no province): opened 1402/06/10 with 4,000,000 and 10,000,000 on the
     10th of each month of 1404: it repeats 120,000,000 / 12 a month. Minimum wait 5 years:
-    never eligible here. Profit: 1405 months 124,000,000 + 10,000,000·m (m = 0…11) →
-    21,480,000; 1406 (m = 12…23) → 35,880,000.
+    never eligible here. The profit rate is 0 (profit has its own differential test).
     """
     a_days = [account_month_start(J("1403/01/01"), i) for i in range(1, 25)]
     a_ev = [E(d, 20_000_000 if i < 12 else 21_600_000) for i, d in enumerate(a_days)]
@@ -98,8 +95,8 @@ def test_hand_checked_scenario() -> None:
     total = out.sum(axis=1)
     expect = {
         # reaching, eligible, entitlements, loans, disbursed, deposits, profit, repaid
-        0: [1, 1, 16_000_000_000, 1, 16_000_000_000, 398_400_000, 101_880_000, 0],
-        1: [1, 1, 723_000_000, 1, 723_000_000, 417_600_000, 150_936_000, 800_000_004],
+        0: [1, 1, 16_000_000_000, 1, 16_000_000_000, 398_400_000, 0, 0],
+        1: [1, 1, 723_000_000, 1, 723_000_000, 417_600_000, 0, 800_000_004],
     }
     assert total.tolist() == [expect[0], expect[1]]
     # bins: 3·province + tier − 1
@@ -110,13 +107,13 @@ def test_hand_checked_scenario() -> None:
         1,
         16_000_000_000,
         278_400_000,
-        78_000_000,
+        0,
         0,
     ]
-    assert out[1, 3 * 2 + 0].tolist() == [0, 0, 0, 0, 0, 297_600_000, 112_656_000, 800_000_004]
-    assert out[1, 3 * 1 + 1].tolist() == [1, 1, 723_000_000, 1, 723_000_000, 0, 2_400_000, 0]
-    assert out[0, 3 * 0 + 2].tolist() == [0, 0, 0, 0, 0, 120_000_000, 21_480_000, 0]
-    assert out[1, 3 * 0 + 2].tolist() == [0, 0, 0, 0, 0, 120_000_000, 35_880_000, 0]
+    assert out[1, 3 * 2 + 0].tolist() == [0, 0, 0, 0, 0, 297_600_000, 0, 800_000_004]
+    assert out[1, 3 * 1 + 1].tolist() == [1, 1, 723_000_000, 1, 723_000_000, 0, 0, 0]
+    assert out[0, 3 * 0 + 2].tolist() == [0, 0, 0, 0, 0, 120_000_000, 0, 0]
+    assert out[1, 3 * 0 + 2].tolist() == [0, 0, 0, 0, 0, 120_000_000, 0, 0]
     assert int(out.sum()) == int(total.sum())
 
 
@@ -312,3 +309,47 @@ def test_earlier_loans_are_repaid_in_the_year_each_instalment_falls_due() -> Non
         [0, 1_000, 0, 20_000, 0, 0],  # bins: 3·province + tier − 1
         [0, 0, 0, 300_000, 0, 0],
     ]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 2900),
+    st.integers(1, 3),
+    st.sampled_from([0, 5, 18, 23]),
+    st.integers(1, 6),
+)
+def test_profit_is_the_profit_rule_credited_in_each_year(
+    days: int, tier: int, rate: int, years: int
+) -> None:
+    """The differential test of profit: a saver who follows the table, the forecast's
+    profit of each year is the sum of ``youth_fund.profit.monthly_profits`` (the domain
+    rule, compounding monthly) credited in that year from the as-of date on."""
+    from tashilat.domain.programs.youth_fund.profit import monthly_profits
+
+    opened = J("1397/01/01") + timedelta(days=days)
+    values: dict[str, object] = {
+        "forecast.behaviour.repeat_percent": 0,
+        "forecast.behaviour.table_percent": 100,
+        "forecast.behaviour.stop_percent": 0,
+        "forecast.take_up.newly_eligible_percent": 0,
+        "forecast.take_up.later_percent": 0,
+        "youth_fund.savings_profit_rate_percent": rate,
+    }
+    policy = policy_with(values)
+    terms = rules.cohort_terms(policy, opened)
+    planned = rules.planned_events(terms, share_percent=100)
+    assume(sum(e.amount for e in planned if e.on == opened) >= terms.min_opening_deposit)
+    as_of = start_of_year(jalali_year(opened) + 1) + timedelta(days=40)
+    y0 = jalali_year(as_of)
+    horizon = start_of_year(y0 + years)
+    assume(horizon <= account_month_start(opened, 12 * terms.max_wait_years + 1))
+    history = [e for e in planned if e.on < as_of]
+    out = run(policy, [(1, opened, tier, history)], as_of, years)
+    months = 12 * terms.max_wait_years
+    rule = monthly_profits(policy, opened, [e for e in planned if e.on < horizon], months)
+    for j in range(years):
+        lo, hi = max(as_of, start_of_year(y0 + j)), start_of_year(y0 + j + 1)
+        want = sum(m.profit_rial for m in rule if lo <= m.credited_on < hi)
+        assert int(out[j].sum(axis=0)[PROFIT]) == want
+    if rate:
+        assert int(out.sum(axis=(0, 1))[PROFIT]) > 0

@@ -159,6 +159,22 @@ class FakeAccountRepository:
         )
         return acc.balance + amount
 
+    def credit(self, *, account_id: int, entry: JournalEntry, user_id: int | None) -> int | None:
+        acc = self.rows[account_id]
+        if acc.status != "open":
+            return None
+        self._ledger.post(entry, user_id=user_id)
+        amount = entry.postings[0].amount
+        self.rows[account_id] = dataclasses.replace(acc, balance=acc.balance + amount)
+        return acc.balance + amount
+
+    def open_accounts(self, opened_before: date) -> list[AccountRecord]:
+        return [
+            a
+            for _, a in sorted(self.rows.items())
+            if a.status == "open" and a.opened_on < opened_before
+        ]
+
     def debit_above_floor(self, account_id: int, amount: int) -> int | None:
         acc = self.rows[account_id]
         if acc.status != "open" or acc.balance - amount < acc.min_balance:

@@ -371,6 +371,9 @@ def test_calculators_need_no_login(api: tuple[Api, World]) -> None:
     )
     assert r.status_code == 200
     assert r.json()["years"][2]["entitlement_rial"] == 16_000_000_000
+    # the savings profit of year 1 (20,000,000 a month at 5%) and the balance with it
+    year_1 = r.json()["years"][0]
+    assert (year_1["profit_rial"], year_1["balance_rial"]) == (6_600_342, 246_600_342)
     r = a.client.get(
         "/api/v1/calculators/loan-schedule",
         params={"principal": "600000000", "rate": "17.5", "months": 144},

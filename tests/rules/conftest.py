@@ -20,7 +20,13 @@ import yaml
 from tashilat.domain.errors import TashilatError
 from tashilat.domain.jalali import parse_jalali
 from tashilat.domain.money import parse_percent, parse_rial
-from tashilat.entrypoints.serialize import entitlement_json, jsonable, plan_json, schedule_json
+from tashilat.entrypoints.serialize import (
+    decision_envelope,
+    entitlement_json,
+    jsonable,
+    plan_json,
+    schedule_json,
+)
 from tashilat.policy import default_policy
 
 
@@ -63,6 +69,46 @@ def _entitlement(i: dict[str, Any]) -> Any:
             check=bool(i.get("check", False)),
         )
     )
+
+
+def _plan_loan(i: dict[str, Any]) -> Any:
+    from tashilat.services.youth_planner import Household, plan_with_loan
+
+    household = Household(
+        income_rial=parse_rial(str(i["income"])) if "income" in i else None,
+        minimum_wage_children=i.get("minimum_wage_children"),
+    )
+    return plan_json(
+        plan_with_loan(
+            default_policy(),
+            opened_on=parse_jalali(str(i["opened"])),
+            tier=int(i["tier"]),
+            monthly=parse_rial(str(i["monthly"])) if "monthly" in i else None,
+            share_percent=i.get("share"),
+            lump_sum=parse_rial(str(i.get("lump_sum", 0))),
+            kind=str(i.get("kind", "purchase")),
+            method=str(i.get("method", "simple")),
+            household=household,
+        )
+    )
+
+
+def _target(i: dict[str, Any]) -> Any:
+    from tashilat.services.youth_planner import deposit_target
+
+    def rial_or_none(key: str) -> int | None:
+        return parse_rial(str(i[key])) if key in i else None
+
+    d = deposit_target(
+        default_policy(),
+        opened_on=parse_jalali(str(i["opened"])),
+        tier=int(i["tier"]),
+        amount=rial_or_none("amount"),
+        by_year=i.get("by_year"),
+        monthly=rial_or_none("monthly"),
+        lump_sum=rial_or_none("lump_sum"),
+    )
+    return {**jsonable(d.value), **decision_envelope(d)}
 
 
 def _schedule(i: dict[str, Any]) -> Any:
@@ -433,6 +479,8 @@ RULES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "employment.monthly_limit": _employment_exempt,
     "youth_fund.plan": _plan,
     "youth_fund.entitlement": _entitlement,
+    "youth_fund.plan_loan": _plan_loan,
+    "youth_fund.target": _target,
     "loan.schedule": _schedule,
     "loan.months_to_repay": _months_to_repay,
     "loan.late_penalty": _late_penalty,

@@ -44,20 +44,10 @@ def decision_envelope(d: Decision[Any]) -> dict[str, Any]:
 
 
 def plan_json(d: Decision[Any]) -> dict[str, Any]:
-    """The ``youth-fund plan --json`` contract: its fields are relied on by scripts."""
-    p = d.value
-    return {
-        "opened_on": format_jalali(p.opened_on),
-        "cohort": p.cohort,
-        "tier": p.tier,
-        "min_wait_years": p.min_wait_years,
-        "max_wait_years": p.max_wait_years,
-        "monthly_rial": p.monthly_rial,
-        "share_percent": p.share_percent,
-        "lump_sum_rial": p.lump_sum_rial,
-        "years": [jsonable(y) for y in p.years],
-        **decision_envelope(d),
-    }
+    """The ``youth-fund plan --json`` contract: its fields are relied on by scripts. A plan
+    with its loans (``loan_plan.LoanPlan``) adds ``loan`` and ``loans`` to every year and
+    the loan's terms after ``years``."""
+    return {**jsonable(d.value), **decision_envelope(d)}
 
 
 def entitlement_json(d: Decision[Any]) -> dict[str, Any]:

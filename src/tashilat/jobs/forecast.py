@@ -83,14 +83,12 @@ def behaviour(policy: PolicyReader, on: date) -> Behaviour:
             "The deposit behaviour shares (repeat, table, stop) must add up to 100%.",
             field="variant",
         )
-    rate = Decimal(str(policy.resolve("forecast.savings_profit_rate_percent", on).value))
     return Behaviour(
         repeat_bp=shares[0],
         table_bp=shares[1],
         stop_bp=shares[2],
         newly_bp=_percent_bp(policy, "forecast.take_up.newly_eligible_percent", on),
         later_bp=_percent_bp(policy, "forecast.take_up.later_percent", on),
-        profit_rate_e4=int(rate * 10_000),
     )
 
 
@@ -242,7 +240,7 @@ def _assumptions(policy: PolicyReader, on: date) -> dict[str, Any]:
         "forecast.behaviour.stop_percent",
         "forecast.take_up.newly_eligible_percent",
         "forecast.take_up.later_percent",
-        "forecast.savings_profit_rate_percent",
+        "youth_fund.savings_profit_rate_percent",
     ):
         r = policy.resolve(path, on)
         out[path] = {"value": str(r.value), "status": r.provenance.status.value}

@@ -10,6 +10,10 @@
   exactly as exported). A charge already posted — by an earlier run, or by the day-end
   when the business date moved — finds either its request id taken or the instalment
   already moved, and is skipped; nothing is ever posted twice.
+* Savings profit: each account month's profit not posted yet (``profit_store.due_profits``,
+  after the account's last posted month) is posted through ``services.youth_profit`` with
+  the day-end's request ids ``yf-profit:{account}:{month}``, so neither a rerun nor the
+  day-end can post a month twice.
 * ``month_end_runs`` gets one row per as-of date with the totals and the digest of the
   Parquet outputs.
 
@@ -23,11 +27,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from tashilat.adapters.batch import layout, store
+from tashilat.adapters.batch import layout, profit_store, store
 from tashilat.adapters.batch.runner import Progress, RunError, read_manifest
 from tashilat.domain.ledger import transfer
 from tashilat.jobs import Target
-from tashilat.services import employment, ledger
+from tashilat.services import employment, ledger, youth_profit
 from tashilat.services.loans import penalty_code
 
 POST_CHUNK = 500
@@ -45,6 +49,8 @@ class WriteBack:
     employment_penalties_posted: int = 0
     employment_penalty_posted_rial: int = 0
     employment_penalties_skipped: int = 0
+    profits_posted: int = 0
+    profit_posted_rial: int = 0
 
 
 def _post_penalties(
@@ -90,6 +96,31 @@ def _post_penalties(
     return posted, amount, skipped
 
 
+def _post_profits(c: Target, run: Path, part: int) -> tuple[int, int]:
+    """Post the partition's savings profit not posted yet; returns (entries, rial)."""
+    due = profit_store.due_profits(c.engine, run, part)
+    posted = amount = 0
+    for i in range(0, len(due), POST_CHUNK):
+        chunk = due[i : i + POST_CHUNK]
+        uow = c.uow()
+        with uow:
+            conn = uow.session.connection()
+            ids = {youth_profit.request_id(d.account_id, d.month): d for d in chunk}
+            taken = store.taken_request_ids(conn, ids)
+            for rid, d in ids.items():
+                if rid in taken:
+                    continue
+                entry = youth_profit.entry_for(
+                    d.account_id, d.number, d.month, d.credited_on, d.profit_rial
+                )
+                credited = uow.accounts.credit(account_id=d.account_id, entry=entry, user_id=None)
+                if credited is not None:  # None: the account closed since the export
+                    posted += 1
+                    amount += d.profit_rial
+            uow.commit()
+    return posted, amount
+
+
 def write_back(
     c: Target, run: Path, *, post_penalties: bool = True, progress: Progress | None = None
 ) -> WriteBack:
@@ -111,6 +142,7 @@ def write_back(
     target = store.database_label(c.engine)
     n = int(manifest["partitions"])
     n_acc = n_loans = posted = rial = skipped = parts_skipped = 0
+    profits = profit_rial = 0
     for part in range(n):
         marker = run / "done" / f"{part:05d}.db.json"
         rec = layout.try_read_json(marker)
@@ -120,10 +152,13 @@ def write_back(
             posted += rec["posted"]
             rial += rec["posted_rial"]
             skipped += rec["skipped"]
+            profits += rec.get("profits_posted", 0)
+            profit_rial += rec.get("profit_posted_rial", 0)
             parts_skipped += 1
             continue
         a, ln = store.write_results(c.engine, run, part, as_of)
         p, r, s = _post_penalties(c, run, part, as_of) if post_penalties else (0, 0, 0)
+        pp, pr = _post_profits(c, run, part) if post_penalties else (0, 0)
         rec = {
             "database": target,
             "accounts": a,
@@ -131,8 +166,11 @@ def write_back(
             "posted": p,
             "posted_rial": r,
             "skipped": s,
+            "profits_posted": pp,
+            "profit_posted_rial": pr,
         }
         layout.write_json(marker, rec)
+        profits, profit_rial = profits + pp, profit_rial + pr
         n_acc, n_loans, posted, rial, skipped = (
             n_acc + a,
             n_loans + ln,
@@ -196,4 +234,6 @@ def write_back(
         employment_penalties_posted=e_posted,
         employment_penalty_posted_rial=e_rial,
         employment_penalties_skipped=e_skipped,
+        profits_posted=profits,
+        profit_posted_rial=profit_rial,
     )

@@ -47,7 +47,16 @@ PARAM_KEYS = {
 }
 ENTRY_KEYS = {"since", "value", "status", "source", "quote", "note", "note_fa", "reference"}
 CELL_KEYS = {"value", "status", "source", "quote", "note", "note_fa"}
-KINDS = {"scalar", "percent", "enum", "list", "cap_table", "deposit_table", "mapping"}
+KINDS = {
+    "scalar",
+    "percent",
+    "boolean",
+    "enum",
+    "list",
+    "cap_table",
+    "deposit_table",
+    "mapping",
+}
 TIERS = ("tier_1", "tier_2", "tier_3")
 NEEDS_SOURCE = {Status.SEED, Status.SOURCED, Status.CORRECTED}
 # A seed value cites one of the four articles of the source page (docs/rules.md §0.1–§0.4).
@@ -341,6 +350,7 @@ class _Builder:
             "cap_table": self.check_cap_table,
             "deposit_table": self.check_deposit_table,
             "percent": self.check_percent,
+            "boolean": self.check_boolean,
         }
         if kind in checks:
             checks[kind](value, path, since)
@@ -350,6 +360,10 @@ class _Builder:
     def check_percent(self, value: Any, path: str, since: date) -> None:
         if isinstance(value, bool) or not isinstance(value, int | str) or not _is_decimal(value):
             self.find(path, "percent.type", f"{value!r} is not a percentage", "درصد نیست")
+
+    def check_boolean(self, value: Any, path: str, since: date) -> None:
+        if not isinstance(value, bool):
+            self.find(path, "boolean.type", f"{value!r} is not true or false", "درست/نادرست نیست")
 
     def check_deposit_table(self, value: Any, path: str, since: date) -> None:
         if (

@@ -10,12 +10,14 @@ SETTLEMENT = "BANK:SETTLEMENT"
 PROFIT_INCOME = "INCOME:PROFIT"
 FEE_INCOME = "INCOME:FEE"
 PENALTY_INCOME = "INCOME:PENALTY"
+SAVINGS_PROFIT_EXPENSE = "EXPENSE:SAVINGS_PROFIT"
 
 SYSTEM_ACCOUNTS = {
     SETTLEMENT: ("Bank settlement / funding account", "asset"),
     PROFIT_INCOME: ("Loan profit income", "income"),
     FEE_INCOME: ("Qard al-hasan fee income", "income"),
     PENALTY_INCOME: ("Late-payment charge income", "income"),
+    SAVINGS_PROFIT_EXPENSE: ("Profit paid on youth-fund savings", "expense"),
 }
 
 

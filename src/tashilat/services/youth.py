@@ -16,6 +16,7 @@ from tashilat.domain.ledger import DuplicateRequest, transfer
 from tashilat.domain.money import MAX_BALANCE_RIAL
 from tashilat.domain.people import check_birth_date
 from tashilat.domain.programs.youth_fund.cities import tier_of
+from tashilat.domain.programs.youth_fund.profit import LEDGER_KIND as PROFIT_KIND
 from tashilat.domain.programs.youth_fund.rules import (
     Entitlement,
     Event,
@@ -499,7 +500,13 @@ class OnLedger(Protocol):
 
 
 def events_of(uow: UnitOfWork, acc: OnLedger) -> list[Event]:
-    return [Event(m.business_date, -m.amount) for m in uow.ledger.movements(acc.ledger_account_id)]
+    """The holder's own movements: the profit credited to the account is left out, since
+    the rules compute it (``youth_fund.profit``) and count it only where the policy says."""
+    return [
+        Event(m.business_date, -m.amount)
+        for m in uow.ledger.movements(acc.ledger_account_id)
+        if m.kind != PROFIT_KIND
+    ]
 
 
 def account_entitlement(
@@ -560,6 +567,7 @@ def account_structures(
     """The month-end view from the ledger: each complete account month's structure and each
     complete year's average, at any business date (docs/rules.md §1.3)."""
     from tashilat.domain.jalali import account_month_start, completed_account_months
+    from tashilat.domain.programs.youth_fund import profit
     from tashilat.domain.programs.youth_fund.rules import monthly_structures, yearly_averages
 
     require(actor, "accounts.read")
@@ -577,6 +585,11 @@ def account_structures(
         n = completed_account_months(acc.opened_on, on)
         events = [e for e in events_of(uow, acc) if e.on < on]
         values = monthly_structures(acc.opened_on, events, n, mode)
+        if profit.profit_counts(policy, acc.opened_on):
+            gains = [
+                m.profit_rial for m in profit.monthly_profits(policy, acc.opened_on, events, n)
+            ]
+            values = profit.with_profit(values, gains)
         months = [
             (i + 1, account_month_start(acc.opened_on, i + 1), v) for i, v in enumerate(values)
         ]

@@ -68,6 +68,19 @@ class TestCitizenForms:
         assert 'data-status="illustrative"' in r.text  # the deposit table is illustrative
         assert "جدول ضرایب واریزی سال افتتاح حساب" in r.text  # by its name, not its id
 
+    def test_the_planner_shows_the_profit_on_savings(self, client: TestClient) -> None:
+        client.cookies.set("tashilat_digits", "latin")
+        r = client.get(
+            "/youth-fund/plan", params={"opened": "1403/01/15", "city": TEHRAN, "mode": "table"}
+        )
+        row = re.search(r'<tr data-year="1"[^>]*>(.*?)</tr>', r.text, re.S)
+        # 20,000,000 a month at 5% a year on each month's lowest balance, credited monthly;
+        # the balance once year 1's profit is in: 240,000,000 + 6,600,342
+        assert row and 'class="num profit">6,600,342' in row.group(1)
+        assert "246,600,342" in row.group(1)
+        assert "سپرده سرمایه‌گذاری کوتاه‌مدت" in r.text
+        assert "نرخ سود سپرده حساب" in r.text  # the assumed rate, by its name
+
     def test_latin_digits_on_request(self, client: TestClient) -> None:
         client.cookies.set("tashilat_digits", "latin")
         r = client.get(

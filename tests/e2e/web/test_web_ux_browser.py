@@ -157,7 +157,7 @@ def test_citizen_answers_in_plain_persian(context_for: Any, viewport: dict[str, 
     for technical in ("youth_fund.", "PROGRAMS.md", "seed/"):
         assert technical not in text
     summary = page.locator("section.warnings summary")
-    expect(summary).to_contain_text("۸ رقم این پاسخ برآوردی است")
+    expect(summary).to_contain_text("۱۳ رقم این پاسخ برآوردی است")
     details = page.locator("section.warnings li").first
     expect(details).to_be_hidden()
     summary.click()

@@ -39,6 +39,7 @@ from tashilat.adapters.db.models import (
 )
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.programs.employment import rules as employment_rules
+from tashilat.domain.programs.youth_fund.profit import LEDGER_KIND as PROFIT_KIND
 
 ACC: Table = YouthAccount.__table__  # type: ignore[assignment]
 ENT: Table = JournalEntryRow.__table__  # type: ignore[assignment]
@@ -101,6 +102,7 @@ def export_partition(
         .where(
             and_(*in_range), _A.status == "open", _A.opened_on <= as_of, _J.business_date < as_of
         )
+        .where(_J.kind != PROFIT_KIND)  # the kernel computes the profit from the rest
         .order_by(_A.id, _J.business_date, _J.id)
     )
     loan_range = [_L.account_id >= lo] + ([_L.account_id <= hi] if hi is not None else [])

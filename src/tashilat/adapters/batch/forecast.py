@@ -27,8 +27,9 @@ How (docs/forecast.md):
   simple schedule (``finance.build_schedule``) at the cohort's rate and term, from the
   following month. Loans paid out before the as-of date are repaid as their remaining
   instalments fall due (:class:`Schedules`).
-* **Profit** on savings: a twelfth of the yearly rate on each account month's structure,
-  floored to the rial, counted in the year the month ends.
+* **Profit** on savings is the kernel's own (``adapters.batch.profit``, the rule of
+  ``youth_fund.profit``: each month's lowest balance with the profit credited before, at
+  the dated rate), counted in the year it is credited (the first day of the next month).
 
 All sums are exact int64 (bincount on split 26-bit halves); there is no per-account loop.
 """
@@ -70,14 +71,13 @@ BP = 10_000  # shares are drawn in basis points
 
 @dataclass(frozen=True)
 class Behaviour:
-    """The forecast parameters, in basis points (percent × 100) and rate × 10,000."""
+    """The forecast parameters, in basis points (percent × 100)."""
 
     repeat_bp: int
     table_bp: int
     stop_bp: int
     newly_bp: int
     later_bp: int
-    profit_rate_e4: int
 
 
 @dataclass(frozen=True)
@@ -214,11 +214,11 @@ class _Months:
 
     row: I64
     amount: I64
-    closing: npt.NDArray[np.bool_]
+    terms_key: tuple[Any, ...]  # what else the months depend on: modes and profit rates
     res: AccountResults
     m_off: I64
     deposits: I64  # [year, bin]
-    profit: dict[int, I64] = field(default_factory=dict)  # by rate: [year, bin]
+    profit: I64  # [year, bin]
 
 
 def _shared(acc: Accounts, province: I64, n_prov: int, fc: ForecastContext) -> _Shared:
@@ -268,7 +268,7 @@ def _deposits(sh: _Shared, fc: ForecastContext, piece: I64) -> tuple[I64, I64, I
 
 
 def _months(
-    sh: _Shared, fc: ForecastContext, row: I64, i: I64, amount: I64, closing: Any
+    sh: _Shared, fc: ForecastContext, row: I64, i: I64, amount: I64, terms_key: tuple[Any, ...]
 ) -> _Months:
     """History plus the projected deposits through the month-end kernel at the horizon."""
     tab, n_acc, n_years = fc.ctx.days, len(sh.open_day), fc.years
@@ -298,31 +298,27 @@ def _months(
     np.cumsum(res.completed_months.astype(np.int64), out=m_off[1:])
     jy = sh.year_of[new_day] - fc.first_year
     deposits = exact_sums(jy * sh.n_bins + sh.bins[row], amount, n_years * sh.n_bins)
-    return _Months(row, amount, closing, res, m_off, deposits.reshape(n_years, sh.n_bins))
+    profit = _profit(sh, fc, res, m_off)
+    return _Months(row, amount, terms_key, res, m_off, deposits.reshape(n_years, sh.n_bins), profit)
 
 
-def _profit(sh: _Shared, fc: ForecastContext, months: _Months) -> I64:
-    """Profit on each account month ending on or after the as-of date, by year and bin."""
-    rate = fc.behaviour.profit_rate_e4
-    if rate in months.profit:
-        return months.profit[rate]
+def _profit(sh: _Shared, fc: ForecastContext, res: AccountResults, m_off: I64) -> I64:
+    """The kernel's profit of each completed month credited from the as-of date to the end
+    of the horizon, by the year it is credited and bin."""
     n_acc, n_years = len(sh.open_day), fc.years
-    cm = months.res.completed_months.astype(np.int64)
-    n_pm = np.maximum(cm - sh.c0, 0)
-    out = np.zeros((n_years, sh.n_bins), dtype=np.int64)
-    if rate and int(n_pm.sum()):
-        p_off = np.zeros(n_acc + 1, dtype=np.int64)
-        np.cumsum(n_pm, out=p_off[1:])
-        prow = np.repeat(np.arange(n_acc, dtype=np.int64), n_pm)
-        pi = sh.c0[prow] + 1 + np.arange(int(p_off[-1]), dtype=np.int64) - p_off[:-1][prow]
-        s = np.maximum(months.res.m_structure[months.m_off[:-1][prow] + pi - 1], 0)
-        profit = s * rate // 12_000_000
-        ends = fc.ctx.days.month_start(sh.u[prow], pi + 1) - 1
-        jy = sh.year_of[ends] - fc.first_year
-        out = exact_sums(jy * sh.n_bins + sh.bins[prow], profit, n_years * sh.n_bins).reshape(
-            n_years, sh.n_bins
-        )
-    months.profit[rate] = out
+    cm = res.completed_months.astype(np.int64)
+    first = np.maximum(sh.c0, 1)  # month c0 is credited on the first day of month c0 + 1
+    n_pm = np.maximum(cm - first + 1, 0)
+    p_off = np.zeros(n_acc + 1, dtype=np.int64)
+    np.cumsum(n_pm, out=p_off[1:])
+    prow = np.repeat(np.arange(n_acc, dtype=np.int64), n_pm)
+    pi = first[prow] + np.arange(int(p_off[-1]), dtype=np.int64) - p_off[:-1][prow]
+    profit = res.m_profit[m_off[:-1][prow] + pi - 1]
+    credited = fc.ctx.days.month_start(sh.u[prow], pi + 1)
+    ok = (credited >= fc.start) & (credited < fc.year_ends[-1])
+    jy = sh.year_of[credited[ok]] - fc.first_year
+    keys = jy * sh.n_bins + sh.bins[prow[ok]]
+    out: I64 = exact_sums(keys, profit[ok], n_years * sh.n_bins).reshape(n_years, sh.n_bins)
     return out
 
 
@@ -355,19 +351,23 @@ def project_all(
         terms = fc.ctx.terms
         piece = terms.piece_of(sh.open_day)
         row, i, amount = _deposits(sh, fc, piece)
-        closing = terms.closing[piece]
+        terms_key = (
+            terms.closing[piece].tobytes(),
+            terms.profit_counts[piece].tobytes(),
+            fc.ctx.profit,
+        )
         months = next(
             (
                 m
                 for m in done
-                if np.array_equal(m.row, row)
+                if m.terms_key == terms_key
+                and np.array_equal(m.row, row)
                 and np.array_equal(m.amount, amount)
-                and np.array_equal(m.closing, closing)
             ),
             None,
         )
         if months is None:
-            months = _months(sh, fc, row, i, amount, closing)
+            months = _months(sh, fc, row, i, amount, terms_key)
             done.append(months)
             yoff = np.zeros(len(piece) + 1, dtype=np.int64)
             np.cumsum(months.res.counted_years.astype(np.int64), out=yoff[1:])
@@ -378,7 +378,7 @@ def project_all(
             yoff, y_ent = yr.yoff, yr.entitlement
         out = np.zeros((fc.years, sh.n_bins, len(METRICS)), dtype=np.int64)
         out[:, :, DEPOSITS] = months.deposits
-        out[:, :, PROFIT] = _profit(sh, fc, months)
+        out[:, :, PROFIT] = months.profit
         _take_up(sh, fc, piece, yoff, y_ent, out)
         out[:, :, REPAID] += earlier
         outs.append(out)

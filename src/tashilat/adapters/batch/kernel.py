@@ -21,6 +21,10 @@ How (all numpy, one pass per step over the partition's events or account-months)
 * an account whose privilege was used (a housing loan paid out on it on or before the
   business date) gets entitlement 0 and outcome ``privilege_used``: one comparison of the
   account's first payout day with the as-of date;
+* each completed month's profit on savings (``adapters.batch.profit``: the rate in force on
+  the month's first day on its lowest balance, the profit credited before included), walked
+  month index by month index over all accounts at once; where the policy counts profit in
+  the averages the structures gain the profit credited before each month;
 * yearly sums are differences of a running sum over the grid; entitlements use exact
   integer arithmetic (a floating estimate of ``cap·m/Σr`` corrected by an exact residual
   computed modulo 2^64); both are ``years.year_rows``, which the forecast reuses.
@@ -39,6 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tashilat.adapters.batch.calendar import DayTable
+from tashilat.adapters.batch.profit import ProfitRates, month_profits
 from tashilat.adapters.batch.terms import TermTable
 from tashilat.adapters.batch.years import year_rows
 from tashilat.domain.errors import InvalidInput
@@ -66,6 +71,7 @@ class Context:
     penalty_points_e4: int  # late-payment points over the contract rate, in 1/10,000 %
     day_count: int
     policy_hash: str
+    profit: ProfitRates  # the savings profit rate by date
 
 
 @dataclass
@@ -92,7 +98,8 @@ class AccountResults:
     completed_months: I32
     completed_years: I16
     counted_years: I16
-    balance: I64
+    balance: I64  # the holder's own movements (profit credits not included)
+    profit: I64  # profit credited by the as-of date: every completed month's
     structure: I64  # latest completed month's structure (valid where completed_months > 0)
     average: I64  # average of the latest counted year (valid where counted_years > 0)
     reference: I64
@@ -111,6 +118,7 @@ class AccountResults:
     y_eligible: B
     # every account's completed months, account after account (``completed_months`` each)
     m_structure: I64
+    m_profit: I64
 
 
 def _check_sorted(acc: Accounts, ev_start: I64) -> None:
@@ -235,16 +243,19 @@ def account_month_end(acc: Accounts, ctx: Context, *, check: bool = True) -> Acc
     closing = cs0[upto]
     with np.errstate(over="ignore"):
         closing -= base_g
-        if bool(terms.closing.all()):
-            struct = closing
-        else:
-            lowest = closing.copy()
-            lowest[fslot] = low_ne - base_g[fslot]
-            struct = (
-                lowest
-                if not bool(terms.closing.any())
-                else np.where(np.repeat(terms.closing[piece], slots), closing, lowest)
-            )
+        lowest = closing.copy()
+        lowest[fslot] = low_ne - base_g[fslot]
+        struct = (
+            closing
+            if bool(terms.closing.all())
+            else lowest
+            if not bool(terms.closing.any())
+            else np.where(np.repeat(terms.closing[piece], slots), closing, lowest)
+        )
+    counts = bool(terms.profit_counts.any())
+    gain, credited, before = month_profits(lowest, goff, months, u, tab, ctx.profit, carried=counts)
+    if before is not None:
+        struct = struct + np.where(np.repeat(terms.profit_counts[piece], slots), before, 0)
 
     # -- years ----------------------------------------------------------------------------
     yr = year_rows(struct, goff, counted, piece, acc.tier, terms)
@@ -295,6 +306,7 @@ def account_month_end(acc: Accounts, ctx: Context, *, check: bool = True) -> Acc
     keep_m = np.ones(n_grid, dtype=bool)
     keep_m[goff[1:] - 1] = False
     m_struct = struct[keep_m]
+    m_profit = gain[keep_m]
 
     return AccountResults(
         account_id=acc.account_id,
@@ -305,6 +317,7 @@ def account_month_end(acc: Accounts, ctx: Context, *, check: bool = True) -> Acc
         completed_years=years.astype(np.int16),
         counted_years=counted.astype(np.int16),
         balance=balance,
+        profit=credited,
         structure=structure,
         average=np.where(has_y, y_avg[ly] if n_years else 0, 0),
         reference=np.where(has_y, y_ref[ly] if n_years else 0, 0),
@@ -321,6 +334,7 @@ def account_month_end(acc: Accounts, ctx: Context, *, check: bool = True) -> Acc
         y_entitlement=ent,
         y_eligible=eligible,
         m_structure=m_struct,
+        m_profit=m_profit,
     )
 
 

@@ -37,7 +37,7 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-FORMAT = 2  # the run directory's layout version: a run of another version is refused
+FORMAT = 3  # the run directory's layout version: a run of another version is refused
 
 ACCOUNTS_IN = pa.schema(
     [

@@ -40,6 +40,7 @@ from tashilat.adapters.batch.kernel import (
     account_month_end,
     loan_month_end,
 )
+from tashilat.adapters.batch.profit import profit_rates
 from tashilat.adapters.batch.terms import build_terms
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.errors import InvalidInput
@@ -53,6 +54,7 @@ TOTALS = (
     "years",
     "eligible",
     "entitlement_rial",
+    "profit_rial",
     "loans",
     "overdue_instalments",
     "overdue_rial",
@@ -150,7 +152,8 @@ def context_for(manifest: dict[str, Any], policy: PolicyReader) -> Context:
             "The late-payment points have more than four decimals.",
         )
     day_count = int(policy.resolve("finance.day_count", as_of).value)
-    return Context(epoch_day(as_of), days, terms, int(points), day_count, policy.hash)
+    rates = profit_rates(policy, from_epoch_day(int(open_days.min())), as_of)
+    return Context(epoch_day(as_of), days, terms, int(points), day_count, policy.hash, rates)
 
 
 # -- reading and writing one partition --------------------------------------------------------
@@ -255,6 +258,7 @@ def account_tables(r: AccountResults) -> dict[str, pa.Table]:
             "completed_years": r.completed_years,
             "counted_years": r.counted_years,
             "balance_rial": r.balance,
+            "profit_rial": r.profit,
             "structure_rial": _masked(r.structure, has_m),
             "average_rial": _masked(r.average, has_y),
             "reference_average_rial": _masked(r.reference, has_y),
@@ -287,6 +291,9 @@ def account_tables(r: AccountResults) -> dict[str, pa.Table]:
             "account_id": r.account_id,
             "structures_rial": pa.ListArray.from_arrays(
                 pa.array(offsets, type=pa.int32()), pa.array(r.m_structure, type=pa.int64())
+            ),
+            "profits_rial": pa.ListArray.from_arrays(
+                pa.array(offsets, type=pa.int32()), pa.array(r.m_profit, type=pa.int64())
             ),
         }
     )
@@ -411,6 +418,7 @@ def process_partition(run_dir: str, part: int, ctx: Context) -> dict[str, Any]:
         "years": len(res.y_year),
         "eligible": int(np.count_nonzero(res.outcome == 2)),
         "entitlement_rial": int(res.entitlement.sum()),
+        "profit_rial": int(res.profit.sum()),
         "loans": len(loans.loan_id),
         "overdue_instalments": int(loans.overdue_instalments.sum()),
         "overdue_rial": int(loans.overdue.sum()),

@@ -38,6 +38,7 @@ TERM_PATHS = (
     "youth_fund.entitlement_mode",
     "youth_fund.entitlement_accrual",
     "youth_fund.entitlement_rounding_unit",
+    "youth_fund.profit_counts_toward_averages",
 )
 
 I64 = npt.NDArray[np.int64]
@@ -70,6 +71,7 @@ class TermTable:
     closing: npt.NDArray[np.bool_]
     all_or_nothing: npt.NDArray[np.bool_]
     keep_best: npt.NDArray[np.bool_]
+    profit_counts: npt.NDArray[np.bool_]
     unit: I64
     ref: I64
     cum_ref: I64
@@ -145,6 +147,7 @@ def build_terms(policy: PolicyReader, open_days: npt.NDArray[Any]) -> TermTable:
         closing=np.array([t.structure_mode == "closing_balance" for t in terms], dtype=bool),
         all_or_nothing=np.array([t.entitlement_mode == "all_or_nothing" for t in terms]),
         keep_best=np.array([t.accrual == "keep_best" for t in terms], dtype=bool),
+        profit_counts=np.array([t.profit_counts for t in terms], dtype=bool),
         unit=np.array([t.rounding_unit for t in terms], dtype=np.int64),
         ref=ref,
         cum_ref=cum,

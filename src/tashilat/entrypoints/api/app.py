@@ -37,6 +37,7 @@ from tashilat.entrypoints.api import (
     problems,
     routes,
     wages,
+    youth_planner,
 )
 from tashilat.entrypoints.api.deps import TokenCache
 from tashilat.entrypoints.api.guard import RequestGuard
@@ -147,6 +148,7 @@ def create_app(container: Container, *, token_cache_seconds: int | None = None) 
     app.include_router(routes.router)
     app.include_router(loans.router)
     app.include_router(calculators.router)
+    app.include_router(youth_planner.router)
     app.include_router(wages.router)
     app.include_router(afford.router)
     app.include_router(construction.router)

@@ -16,7 +16,6 @@ from tashilat.domain.finance import Method, build_schedule
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.money import parse_percent
 from tashilat.domain.programs.youth_fund.cities import tier_of
-from tashilat.domain.programs.youth_fund.rules import plan
 from tashilat.entrypoints.api.deps import ContainerDep
 from tashilat.entrypoints.api.models.base import PUBLIC_PROBLEMS, problems
 from tashilat.entrypoints.api.models.programs import (
@@ -28,6 +27,7 @@ from tashilat.entrypoints.api.models.programs import (
 )
 from tashilat.entrypoints.parse import jdate, rial
 from tashilat.entrypoints.serialize import jsonable, plan_json, schedule_json
+from tashilat.services.youth_planner import Household, plan_with_loan
 
 router = APIRouter(prefix="/api/v1", tags=["calculators"], responses=PUBLIC_PROBLEMS)
 
@@ -53,7 +53,23 @@ def youth_plan(
     follow_table: bool = False,
     share: Annotated[int | None, Query(ge=1, le=1000)] = None,
     lump_sum: Text = None,
+    kind: Annotated[
+        str, Query(max_length=20, description="The loan: purchase | construction")
+    ] = "purchase",
+    method: Annotated[
+        str, Query(max_length=20, description="The loan's repayment: simple | stepwise")
+    ] = "simple",
+    income: Annotated[
+        str | None, Query(max_length=40, description="Household monthly income, rial")
+    ] = None,
+    minimum_wage_children: Annotated[
+        int | None,
+        Query(ge=0, le=20, description="Or: a married minimum-wage worker with N children"),
+    ] = None,
 ) -> dict[str, Any]:
+    """The plan year by year, and from the minimum wait the fund's loan each year's
+    entitlement buys: first instalment and total repayable by each method and, with an
+    income, the first instalment's share of it against the burden limit."""
     opened_on = jdate(opened, "opened")
     if (tier is None) == (city is None):
         raise InvalidInput(
@@ -77,13 +93,19 @@ def youth_plan(
             field="monthly",
         )
     assert tier is not None
-    d = plan(
+    d = plan_with_loan(
         c.policy,
         opened_on=opened_on,
         tier=tier,
         monthly=rial(monthly, "monthly") if monthly is not None else None,
         share_percent=(share or 100) if follow_table else None,
         lump_sum=rial(lump_sum, "lump_sum", allow_zero=True) if lump_sum is not None else 0,
+        kind=kind.strip().lower(),
+        method=method.strip().lower(),
+        household=Household(
+            income_rial=rial(income, "income") if income is not None else None,
+            minimum_wage_children=minimum_wage_children,
+        ),
     )
     extra = tuple(w for w in warnings_for(city_figures) if w not in d.warnings)
     out = plan_json(replace(d, warnings=d.warnings + extra))

@@ -148,7 +148,7 @@ def get_business_date(c: ContainerDep, actor: ActorDep) -> dict[str, Any]:
 def advance_business_date(
     body: BusinessDateIn, c: ContainerDep, actor: ActorDep, rid: RequestIdDep
 ) -> dict[str, Any]:
-    to = day_end.advance(c.uow(), actor, jdate(body.date, "date"), request_id=rid)
+    to = day_end.advance(c.uow(), actor, jdate(body.date, "date"), request_id=rid, policy=c.policy)
     return {"date": format_jalali(to)}
 
 

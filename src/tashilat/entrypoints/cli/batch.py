@@ -209,6 +209,7 @@ def month_end_cmd(
             ("account-months", _money(t["months"])),
             ("eligible accounts", _money(t["eligible"])),
             ("entitlements (rial)", _money(t["entitlement_rial"])),
+            ("savings profit credited by the as-of date (rial)", _money(t.get("profit_rial", 0))),
             ("loans", _money(t["loans"])),
             ("overdue instalments", _money(t["overdue_instalments"])),
             ("overdue (rial)", _money(t["overdue_rial"])),
@@ -257,6 +258,13 @@ def month_end_cmd(
                     "already posted or changed)",
                 ),
             ]
+            rows.append(
+                (
+                    "savings profit posted",
+                    f"{_money(w.profits_posted)} account-months = "
+                    f"{_money(w.profit_posted_rial)} rial",
+                )
+            )
             if w.employment_loans or w.employment_penalties_posted:
                 rows.append(
                     (

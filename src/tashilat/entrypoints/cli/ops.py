@@ -172,7 +172,11 @@ def date_advance(
             )
         actor = actor_of(u)
     new = day_end.advance(
-        c.uow(), actor, parse_jalali(to, field="to"), request_id=f"cli:{datetime.now(UTC)}"
+        c.uow(),
+        actor,
+        parse_jalali(to, field="to"),
+        request_id=f"cli:{datetime.now(UTC)}",
+        policy=c.policy,
     )
     if as_json:
         print_json({"business_date": format_jalali(new)})

@@ -42,6 +42,7 @@ from tashilat.entrypoints.web.pages import (
     citizen,
     citizen_afford,
     citizen_schedule,
+    citizen_target,
     customer,
     employment,
     employment_application,
@@ -58,6 +59,7 @@ from tashilat.entrypoints.web.rendering import WebRoute
 
 PAGES: tuple[ModuleType, ...] = (
     citizen,
+    citizen_target,
     citizen_schedule,
     citizen_afford,
     policy,

@@ -96,6 +96,17 @@ class AccountRepository(Protocol):
         in the account) if it is not open. A used request id raises ``DuplicateRequest``."""
         ...
 
+    def credit(self, *, account_id: int, entry: JournalEntry, user_id: int | None) -> int | None:
+        """Post ``entry`` (crediting the account, e.g. its profit) and raise the balance by
+        its amount in this transaction, with no audit line (the caller audits the run); the
+        new balance, or None (nothing posted) if the account is not open. A used request id
+        raises ``DuplicateRequest``."""
+        ...
+
+    def open_accounts(self, opened_before: date) -> list[AccountRecord]:
+        """The open accounts opened before ``opened_before``, by id."""
+        ...
+
     def debit_above_floor(self, account_id: int, amount: int) -> int | None:
         """Lower the balance by ``amount`` if the account is open and the balance stays at
         or above its floor; the new balance, or None if refused."""

@@ -231,6 +231,28 @@ class SqlAccountRepository:
         rows = self._s.scalars(q.order_by(YouthAccount.id).offset(offset).limit(limit))
         return [_account(a) for a in rows], total
 
+    def credit(self, *, account_id: int, entry: JournalEntry, user_id: int | None) -> int | None:
+        locked = self._s.scalar(
+            select(YouthAccount.status).where(YouthAccount.id == account_id).with_for_update()
+        )
+        if locked != "open":
+            return None
+        self._ledger.post(entry, user_id=user_id)
+        balance = (
+            self._s.connection()
+            .execute(_CREDIT, {"account_id": account_id, "amount": entry.postings[0].amount})
+            .scalar_one()
+        )
+        return int(balance)
+
+    def open_accounts(self, opened_before: date) -> list[AccountRecord]:
+        rows = self._s.scalars(
+            select(YouthAccount)
+            .where(YouthAccount.status == "open", YouthAccount.opened_on < opened_before)
+            .order_by(YouthAccount.id)
+        )
+        return [_account(a) for a in rows]
+
     def deposit(
         self, *, account_id: int, entry: JournalEntry, user_id: int | None, username: str
     ) -> int | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from tashilat.domain.decision import (
@@ -30,20 +30,15 @@ from tashilat.domain.jalali import (
     jalali_year,
 )
 from tashilat.domain.money import round_down
+from tashilat.domain.programs.youth_fund import profit
+from tashilat.domain.programs.youth_fund.balances import Event as Event
+from tashilat.domain.programs.youth_fund.balances import monthly_structures as monthly_structures
 from tashilat.domain.programs.youth_fund.servicing import RELATIONS_FA, check_withdrawal
 
 P = "youth_fund"
 TIERS = ("tier_1", "tier_2", "tier_3")
 REF_CAPS = "docs/rules.md §1.1; Bank Maskan announcement of the cohort's caps"
 REF_ENTITLEMENT = "docs/rules.md §1.3 (Bank Maskan: average of each year = structure / 12)"
-
-
-@dataclass(frozen=True)
-class Event:
-    """A movement on the account: positive deposit, negative withdrawal (rial)."""
-
-    on: date
-    amount: int
 
 
 @dataclass(frozen=True)
@@ -68,6 +63,8 @@ class CohortTerms:
     provenances: tuple[Provenance, ...]  # every figure above except the caps
     # the last published cohort whose terms this later cohort carries forward, if any
     carried_from: int | None = None
+    # whether the profit credited to the account counts in its structures (``profit``)
+    profit_counts: bool = False
 
     def deposit_for_year(self, k: int) -> int:
         """d_k; after the table ends the last year's amount continues."""
@@ -136,6 +133,7 @@ def cohort_terms(policy: PolicyReader, opened_on: date) -> CohortTerms:
         entitlement_mode=str(get("entitlement_mode")),
         accrual=str(get("entitlement_accrual")),
         rounding_unit=int(get("entitlement_rounding_unit")),
+        profit_counts=bool(get("profit_counts_toward_averages")),
         provenances=u.provenances,
         carried_from=carried_from,
     )
@@ -162,47 +160,6 @@ def carried_forward_warning(terms: CohortTerms) -> tuple[Warning, ...]:
 
 
 # -- balances -------------------------------------------------------------------------------
-
-
-def monthly_structures(
-    opened_on: date, events: Iterable[Event], months: int, mode: str = "lowest_balance"
-) -> list[int]:
-    """s_1 … s_months: the lowest end-of-day balance of each account month (or its closing
-    balance with ``mode="closing_balance"``). docs/rules.md §1.3."""
-    if mode not in ("lowest_balance", "closing_balance"):
-        raise PolicyError(
-            "youth_fund.structure_mode",
-            f"روش ساختار ماهانه ناشناخته است: {mode}",
-            f"Unknown monthly structure mode: {mode}",
-        )
-    evs = sorted(events, key=lambda e: e.on)
-    if evs and evs[0].on < opened_on:
-        raise InvalidInput(
-            "youth_fund.event_before_opening",
-            f"تراکنشی در {format_jalali(evs[0].on)} پیش از افتتاح حساب ثبت شده است.",
-            f"A movement on {format_jalali(evs[0].on)} precedes the account's opening.",
-        )
-    out: list[int] = []
-    balance = 0
-    idx, n = 0, len(evs)
-    for i in range(1, months + 1):
-        next_start = account_month_start(opened_on, i + 1)
-        day = account_month_start(opened_on, i)
-        lowest: int | None = None
-        while idx < n and evs[idx].on < next_start:
-            d = evs[idx].on
-            if d > day:  # days before this event close at the carried balance
-                lowest = balance if lowest is None else min(lowest, balance)
-            while idx < n and evs[idx].on == d:
-                balance += evs[idx].amount
-                idx += 1
-            lowest = balance if lowest is None else min(lowest, balance)
-            day = d + timedelta(days=1)
-        if day < next_start:
-            lowest = balance if lowest is None else min(lowest, balance)
-        assert lowest is not None
-        out.append(balance if mode == "closing_balance" else lowest)
-    return out
 
 
 def check_history(policy: PolicyReader, terms: CohortTerms, events: Iterable[Event]) -> None:
@@ -262,6 +219,22 @@ def check_history(policy: PolicyReader, terms: CohortTerms, events: Iterable[Eve
                 f"balance negative ({balance:,} rial); an account balance is never negative.",
                 field="deposit",
             )
+
+
+def structures_with_profit(
+    policy: PolicyReader,
+    terms: CohortTerms,
+    events: Iterable[Event],
+    structures: Sequence[int],
+    usage: Usage,
+) -> list[int]:
+    """The structures with the profit credited to the account in each month
+    (``youth_fund.profit_counts_toward_averages``; ``profit`` has the rule)."""
+    n = len(structures)
+    _, provenances = profit.month_rates(policy, terms.opened_on, n)
+    usage.extend(provenances)
+    months = profit.monthly_profits(policy, terms.opened_on, events, n)
+    return profit.with_profit(structures, [m.profit_rial for m in months])
 
 
 def yearly_averages(structures: Sequence[int]) -> list[int]:
@@ -370,6 +343,11 @@ class YearFigures:
     cap_rial: int | None
     entitlement_rial: int
     eligible: bool
+    # a plan's (None elsewhere): the savings profit credited for the year's twelve months,
+    # and the balance once the last of it is credited (the next year's first day, before
+    # that day's deposit)
+    profit_rial: int | None = None
+    balance_rial: int | None = None
 
 
 def year_figures(
@@ -534,6 +512,8 @@ def entitlement(
     counted = min(completed, terms.max_wait_years)
     evs = [e for e in events if e.on < as_of]
     structures = monthly_structures(opened_on, evs, counted * 12, terms.structure_mode)
+    if terms.profit_counts:
+        structures = structures_with_profit(policy, terms, evs, structures, usage)
     rows = year_figures(terms, tier, yearly_averages(structures), usage)
     eligible_on = account_month_start(opened_on, 12 * terms.min_wait_years + 1)
     reasons: list[Reason] = []
@@ -711,10 +691,22 @@ def plan(
             f"deposit ({terms.min_opening_deposit:,} rial).",
             field="monthly",
         )
-    structures = monthly_structures(
-        opened_on, events, 12 * terms.max_wait_years, terms.structure_mode
-    )
-    rows = year_figures(terms, tier, yearly_averages(structures), usage)
+    n = 12 * terms.max_wait_years
+    structures = monthly_structures(opened_on, events, n, terms.structure_mode)
+    _, rate_provenances = profit.month_rates(policy, opened_on, n)
+    usage.extend(rate_provenances)
+    gains = [m.profit_rial for m in profit.monthly_profits(policy, opened_on, events, n)]
+    if terms.profit_counts:
+        structures = profit.with_profit(structures, gains)
+    closing = monthly_structures(opened_on, events, n, "closing_balance")
+    rows = [
+        replace(
+            r,
+            profit_rial=sum(gains[12 * r.year - 12 : 12 * r.year]),
+            balance_rial=closing[12 * r.year - 1] + sum(gains[: 12 * r.year]),
+        )
+        for r in year_figures(terms, tier, yearly_averages(structures), usage)
+    ]
     value = Plan(
         opened_on=opened_on,
         cohort=terms.cohort,

@@ -22,7 +22,9 @@ from tashilat.domain.programs.wages.affordability import (
 )
 from tashilat.domain.programs.wages.article149 import Article149
 from tashilat.domain.programs.wages.income import Income
-from tashilat.domain.programs.youth_fund.rules import Entitlement, Plan
+from tashilat.domain.programs.youth_fund.loan_plan import LoanPlan
+from tashilat.domain.programs.youth_fund.rules import Entitlement
+from tashilat.domain.programs.youth_fund.target import Target
 from tashilat.entrypoints.api.models.base import (
     ErrorOut,
     Items,
@@ -33,7 +35,8 @@ from tashilat.entrypoints.api.models.base import (
     derived,
 )
 
-PlanOut = decision(Plan, after={"city": (str | None, None)})
+PlanOut = decision(LoanPlan, name="PlanDecision", after={"city": (str | None, None)})
+TargetOut = decision(Target, after={"city": (str | None, None)})
 AccountEntitlementOut = decision(
     Entitlement, name="AccountEntitlementOut", first={"account_id": int}, last=("years",)
 )

@@ -20,7 +20,6 @@ from tashilat.domain.decision import warnings_for
 from tashilat.domain.errors import PolicyError, TashilatError
 from tashilat.domain.jalali import jalali_year
 from tashilat.domain.programs.youth_fund.cities import tier_of
-from tashilat.domain.programs.youth_fund.rules import plan
 from tashilat.entrypoints.web import menu
 from tashilat.entrypoints.web.formatting import rial_or_none
 from tashilat.entrypoints.web.forms import Form, int_field, jalali_field, rial_field
@@ -35,6 +34,7 @@ from tashilat.entrypoints.web.preferences import (
 from tashilat.entrypoints.web.rendering import SECURITY_HEADERS, WebRoute, redirect, render
 from tashilat.entrypoints.web.sessions import PublicPage, safe_next
 from tashilat.entrypoints.web.svg import Series, chart
+from tashilat.services.youth_planner import Household, plan_with_loan
 
 router = APIRouter(route_class=WebRoute)
 
@@ -113,10 +113,21 @@ def city_suggest(page: PublicPage, city: str = "", limit: int = 10) -> HTMLRespo
 def planner(page: PublicPage) -> HTMLResponse:
     q = dict(page.request.query_params)
     fmt = page.fmt
-    defaults = {"mode": "table", "share": fmt.digits("100")}
+    defaults = {"mode": "table", "share": fmt.digits("100"), "kind": "purchase", "method": "simple"}
     form = Form(
         values={**defaults, **q},
-        fields=("opened", "city", "mode", "monthly", "share", "lump_sum"),
+        fields=(
+            "opened",
+            "city",
+            "mode",
+            "monthly",
+            "share",
+            "lump_sum",
+            "kind",
+            "method",
+            "income",
+            "children",
+        ),
     )
     result: dict[str, Any] | None = None
     status = 200
@@ -131,17 +142,22 @@ def planner(page: PublicPage) -> HTMLResponse:
         else:
             share = form.parse("share", int_field("share", 1, 1000), required=False) or 100
         lump = form.parse("lump_sum", rial_field("lump_sum", allow_zero=True), required=False)
+        income = form.parse("income", rial_field("income"), required=False)
+        children = form.parse("children", int_field("children", 0, 20), required=False)
         if form.ok and opened is not None and city is not None:
             try:
                 placed = tier_of(policy, city, opened)
                 tier = placed.tier
-                d = plan(
+                d = plan_with_loan(
                     policy,
                     opened_on=opened,
                     tier=tier,
                     monthly=monthly,
                     share_percent=share,
                     lump_sum=lump or 0,
+                    kind=form.get("kind", "purchase"),
+                    method=form.get("method", "simple"),
+                    household=Household(income_rial=income, minimum_wage_children=children),
                 )
                 extra = tuple(w for w in warnings_for(placed.provenances) if w not in d.warnings)
                 d = replace(d, warnings=d.warnings + extra)
@@ -187,7 +203,10 @@ def planner(page: PublicPage) -> HTMLResponse:
                     rtl=fmt.fa,
                 )
                 first = next((y for y in years if y.eligible), None)
+                loan_reasons = [r for r in d.reasons if r.code in ("plan.loan", "plan.burden")]
                 result = {
+                    "loan_reasons": loan_reasons,
+                    "with_burden": any(y.loan and y.loan.burden_percent for y in years),
                     "d": d,
                     "v": v,
                     "city": city,

@@ -51,6 +51,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "youth.deposit": ("واریز", "deposit"),
     "youth.withdraw": ("برداشت", "withdrawal"),
     "youth.close": ("بستن حساب", "closing payout"),
+    "youth.profit": ("سود سپرده", "savings profit"),
 }
 
 
