@@ -32,6 +32,7 @@ STAFF = [
     ("auditor", "auditor", None),
     ("policy.editor", "policy_editor", None),
     ("policy.approver", "policy_approver", None),
+    ("analyst", "analyst", None),
 ]
 # national id, name, birth date, branch, city, behaviour (share of the table in percent,
 # or "lump"), month opened (0-based)

@@ -319,6 +319,8 @@ NOT_LISTS = {
     "/api/v1/charts/allowance": "calculator chart",
     "/api/v1/charts/fund": "calculator chart",
     "/api/v1/employment/check": "the citizen's own eligibility check",
+    "/api/v1/forecasts/{run_id}": "one forecast run by id (its owner's)",
+    "/api/v1/forecasts/{run_id}/csv": "one forecast run by id, as CSV",
 }
 
 

@@ -125,3 +125,19 @@ def test_overlays_load_from_yaml_files(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("a: [", encoding="utf-8")
     with pytest.raises(PolicyValidationError):
         load_overlay(tmp_path / "bad.yaml")
+
+
+def test_scale_caps_multiplies_every_dated_cap_and_validates() -> None:
+    from tashilat.domain.errors import InvalidInput
+    from tashilat.policy.overlay import scale_caps
+
+    snap = snapshot_with([scale_caps(125)])
+    caps = snap.resolve("youth_fund.caps", D1403)
+    assert caps.value[3]["tier_1"] == 20_000_000_000  # 16,000,000,000 × 125%
+    assert caps.value[10]["tier_2"] == 39_375_000_000  # 31,500,000,000 × 125%
+    assert caps.provenance.status.value == "illustrative"
+    old = snap.resolve("youth_fund.caps", parse_jalali("1398/01/01")).value
+    assert old[5]["tier_3"] == 762_500_000  # 610,000,000 × 125%
+    assert default_policy().resolve("youth_fund.caps", D1403).value[3]["tier_1"] == 16 * 10**9
+    with pytest.raises(InvalidInput):
+        scale_caps(0)

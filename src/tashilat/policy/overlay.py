@@ -217,3 +217,65 @@ def snapshot_with(
     if snap is None:
         raise PolicyValidationError(found)
     return snap
+
+
+def scale_caps(
+    percent: int,
+    *,
+    path: str = "youth_fund.caps",
+    root: Path | str | None = None,
+    files: Sequence[ParsedFile] | None = None,
+) -> Overlay:
+    """An overlay that scales every dated entry of a cap table by ``percent`` (125: caps up
+    25%), each cell floored to the rial and marked ``illustrative``: the what-if an analyst
+    asks most often, without writing the table out by hand."""
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 1 <= percent <= 1000:
+        raise InvalidInput(
+            "overlay.scale_percent",
+            "درصد مقیاس سقف‌ها باید عددی صحیح بین ۱ و ۱۰۰۰ باشد.",
+            "The cap scale must be a whole percentage from 1 to 1000.",
+            field="scale_caps",
+        )
+    tree = list(files) if files is not None else read_tree(Path(root or default_root()))
+    located = _locate(tree, path)
+    node: Any = None
+    if located is not None:
+        node = tree[located[0]][2]
+        for key in located[1]:
+            node = node.get(key) if isinstance(node, Mapping) else None
+    if not isinstance(node, Mapping) or not isinstance(node.get("values"), list):
+        raise PolicyValidationError(
+            [
+                _finding(
+                    path,
+                    "overlay.unknown_parameter",
+                    f"no parameter {path!r} in the policy",
+                    f"پارامتر {path!r} در سیاست نیست",
+                )
+            ]
+        )
+
+    def cell(v: Any) -> Any:
+        amount = v.get("value") if isinstance(v, Mapping) else v
+        return None if amount is None else int(amount) * percent // 100
+
+    values = []
+    for entry in node["values"]:
+        table = entry.get("value") or {}
+        values.append(
+            {
+                "since": entry.get("since"),
+                "value": {
+                    year: {tier: cell(v) for tier, v in (tiers or {}).items()}
+                    for year, tiers in table.items()
+                },
+                "status": "illustrative",
+                "note": f"What-if: the published caps × {percent}%, floored to the rial.",
+                "note_fa": f"فرضی برای مقایسه: سقف‌های اعلام‌شده × {percent}٪.",
+            }
+        )
+    return Overlay(
+        name=f"caps {percent}%",
+        changes={path: tuple(values)},
+        name_fa=f"سقف‌ها {percent}٪",
+    )

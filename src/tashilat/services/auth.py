@@ -52,11 +52,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "employment.repay",
             "employment.reject",
             "policy.read",
+            "forecast.run",
         }
     ),
     # Four eyes on the policy: an editor proposes changes, a different approver decides.
     "policy_editor": frozenset({"policy.read", "policy.propose"}),
     "policy_approver": frozenset({"policy.read", "policy.approve"}),
+    "analyst": frozenset({"forecast.run"}),  # the fund's forecasts; no person's records
     "agency_officer": frozenset(
         {"employment.read", "employment.submit", "employment.introduce", "employment.reject"}
     ),

@@ -27,7 +27,7 @@ How (all numpy, one pass per step over the partition's events or account-months)
   the averages the structures gain the profit credited before each month;
 * yearly sums are differences of a running sum over the grid; entitlements use exact
   integer arithmetic (a floating estimate of ``cap·m/Σr`` corrected by an exact residual
-  computed modulo 2^64).
+  computed modulo 2^64); both are ``years.year_rows``, which the forecast reuses.
 
 Running sums may wrap modulo 2^64 across a partition; only differences within one account
 are used, which are exact whenever the true value fits in int64. The segmented minimum
@@ -45,6 +45,7 @@ import numpy.typing as npt
 from tashilat.adapters.batch.calendar import DayTable
 from tashilat.adapters.batch.profit import ProfitRates, month_profits
 from tashilat.adapters.batch.terms import TermTable
+from tashilat.adapters.batch.years import year_rows
 from tashilat.domain.errors import InvalidInput
 
 I8 = npt.NDArray[np.int8]
@@ -118,18 +119,6 @@ class AccountResults:
     # every account's completed months, account after account (``completed_months`` each)
     m_structure: I64
     m_profit: I64
-
-
-def _floor_ratio(cap: I64, m: I64, sr: I64) -> I64:
-    """``floor(cap·m / sr)`` exactly for ``0 ≤ m ≤ sr``, ``0 < sr``, ``0 ≤ cap < 2^50``."""
-    with np.errstate(over="ignore"):
-        est = np.floor(cap.astype(np.float64) * (m.astype(np.float64) / sr)).astype(np.int64)
-        resid = cap * m - est * sr  # exact modulo 2^64; the true value lies in (−sr, 2·sr)
-    est -= resid < 0
-    with np.errstate(over="ignore"):
-        resid = cap * m - est * sr
-    est += resid >= sr
-    return est
 
 
 def _check_sorted(acc: Accounts, ev_start: I64) -> None:
@@ -269,40 +258,15 @@ def account_month_end(acc: Accounts, ctx: Context, *, check: bool = True) -> Acc
         struct = struct + np.where(np.repeat(terms.profit_counts[piece], slots), before, 0)
 
     # -- years ----------------------------------------------------------------------------
-    n_years = int(counted.sum())
-    yoff = np.zeros(n_acc + 1, dtype=np.int64)
-    np.cumsum(counted, out=yoff[1:])
-    y_row = np.repeat(np.arange(n_acc, dtype=np.int64), counted)
-    y_k = np.arange(n_years, dtype=np.int64) - yoff[:-1][y_row] + 1  # 1-based year
-    gcs = np.zeros(n_grid + 1, dtype=np.int64)
-    with np.errstate(over="ignore"):
-        np.cumsum(struct, out=gcs[1:])
-        g0 = goff[:-1][y_row] + 12 * y_k
-        y_avg = (gcs[g0] - gcs[g0 - 12]) // 12
-        acs = np.zeros(n_years + 1, dtype=np.int64)
-        np.cumsum(y_avg, out=acs[1:])
-        sa = acs[1:] - acs[yoff[:-1]][y_row]
-    y_piece = piece[y_row]
-    y_tier = acc.tier.astype(np.int64)[y_row]
-    y_ref = terms.ref[y_piece, y_k - 1]
-    sr = terms.cum_ref[y_piece, y_k]
-    eligible = y_k >= terms.min_wait[y_piece]
-    y_cap = np.where(eligible, terms.caps[y_piece, y_tier - 1, y_k - 1], 0)
-    sr_pos = np.maximum(sr, 1)
-    pro = _floor_ratio(y_cap, np.clip(sa, 0, sr_pos), sr_pos)
-    aon = terms.all_or_nothing[y_piece]
-    ent = np.where(aon, np.where(sa >= sr, y_cap, 0), np.where(sa > 0, pro, 0))
-    ent = np.where((sr > 0) & eligible, ent, 0)
-    unit = terms.unit[y_piece]
-    ent -= ent % unit
-    if n_years and bool(terms.keep_best.any()):
-        bits = max(int(ent.max()).bit_length(), 1)
-        if n_acc.bit_length() + bits > 62:  # pragma: no cover - absurd caps
-            raise InvalidInput("batch.too_large", "بخش بزرگ است.", "Partition too large.")
-        key = (y_row << bits) + ent
-        np.maximum.accumulate(key, out=key)
-        best = key - (y_row << bits)
-        ent = np.where(terms.keep_best[y_piece], best, ent)
+    yr = year_rows(struct, goff, counted, piece, acc.tier, terms)
+    n_years, yoff, y_row, y_k = len(yr.y_k), yr.yoff, yr.y_row, yr.y_k
+    y_avg, y_ref, y_cap, ent, eligible = (
+        yr.average,
+        yr.reference,
+        yr.cap,
+        yr.entitlement,
+        yr.eligible,
+    )
 
     # -- accounts --------------------------------------------------------------------------
     last_y = yoff[1:] - 1

@@ -59,7 +59,7 @@ class User(Base):
     __table_args__ = (
         CheckConstraint(
             "role IN ('admin','officer','supervisor','auditor','customer',"
-            "'agency_officer','bank_officer','policy_editor','policy_approver')",
+            "'agency_officer','bank_officer','policy_editor','policy_approver','analyst')",
             name="role",
         ),
     )

@@ -31,6 +31,7 @@ from tashilat.entrypoints.api import (
     employment,
     employment_admin,
     employment_reports,
+    forecasts,
     loans,
     logs,
     policy_admin,
@@ -46,6 +47,7 @@ from tashilat.entrypoints.api.hardening import NoStoreMiddleware, docs_router
 from tashilat.entrypoints.api.models.base import document_problems
 from tashilat.entrypoints.api.models.resources import HealthOut
 from tashilat.entrypoints.web.rendering import browser_error_page, wants_html
+from tashilat.jobs.forecast_runs import ForecastRuns
 from tashilat.services.login_throttle import LoginThrottle
 
 audit_log = logging.getLogger("tashilat.audit")
@@ -134,6 +136,7 @@ def create_app(container: Container, *, token_cache_seconds: int | None = None) 
         if token_cache_seconds is None
         else token_cache_seconds
     )
+    app.state.forecasts = ForecastRuns()
     app.state.login_throttle = LoginThrottle(
         settings.login_limit_per_user,
         settings.login_limit_per_address,
@@ -156,6 +159,7 @@ def create_app(container: Container, *, token_cache_seconds: int | None = None) 
     app.include_router(employment_admin.router)
     app.include_router(employment.router)
     app.include_router(employment_reports.router)
+    app.include_router(forecasts.router)
     app.include_router(web.router)
     document_problems(app)
 

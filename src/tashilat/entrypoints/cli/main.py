@@ -1,7 +1,7 @@
 """The ``tashilat`` command line (Typer + Rich): the root command and its groups.
 
 Each group lives in its own module (``policy``, ``youth_fund``, ``loan``, ``wages``,
-``afford``, ``construction``, ``employment``, ``batch``, ``ops``); they share the output
+``afford``, ``construction``, ``employment``, ``batch``, ``fund``, ``ops``); they share the output
 helpers of ``common`` and ``format``. Command names and JSON fields are a contract: scripts
 and the other entrypoints rely on them.
 """
@@ -16,6 +16,7 @@ from tashilat.entrypoints.cli.batch import batch_app
 from tashilat.entrypoints.cli.common import JsonErrorsGroup
 from tashilat.entrypoints.cli.construction import construction_app
 from tashilat.entrypoints.cli.employment import employment_app
+from tashilat.entrypoints.cli.fund import fund_app
 from tashilat.entrypoints.cli.imports import import_app
 from tashilat.entrypoints.cli.loan import loan_app
 from tashilat.entrypoints.cli.ops import date_app, db_app, serve, users_app, with_output_options
@@ -40,6 +41,7 @@ app.add_typer(construction_app, name="construction")
 app.add_typer(employment_app, name="employment")
 app.add_typer(batch_app, name="batch")
 app.add_typer(import_app, name="import")
+app.add_typer(fund_app, name="fund")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(date_app, name="business-date")

@@ -100,7 +100,9 @@ def users_create(
     username: Annotated[str, typer.Option("--username")],
     role: Annotated[
         str,
-        typer.Option("--role", help="admin|officer|supervisor|auditor|customer|policy_editor|…"),
+        typer.Option(
+            "--role", help="admin|officer|supervisor|auditor|customer|policy_editor|analyst|…"
+        ),
     ],
     branch: Annotated[
         str | None, typer.Option("--branch", help="Branch code (officers, supervisors)")

@@ -40,6 +40,7 @@ from starlette.routing import Route
 
 from tashilat.entrypoints.web import assets
 from tashilat.entrypoints.web.pages import (
+    analyst,
     citizen,
     citizen_afford,
     citizen_plan_print,
@@ -82,6 +83,7 @@ PAGES: tuple[ModuleType, ...] = (
     employment,
     employment_application,
     employment_reports,
+    analyst,
 )
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)

@@ -40,6 +40,7 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
     "customer": ("مشتری", "customer"),
     "agency_officer": ("کارشناس دستگاه حمایتی", "agency officer"),
     "bank_officer": ("کارشناس بانک عامل", "bank officer"),
+    "analyst": ("تحلیلگر صندوق", "fund analyst"),
 }
 
 

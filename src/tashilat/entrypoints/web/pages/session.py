@@ -60,7 +60,8 @@ def _login_form(page: PublicPage, form: Form, next_url: str, status: int = 200) 
 
 def home_of(role: str) -> str:
     """Where a role lands after login: branch staff at their desk, agency and bank officers
-    in the employment pipeline, policy staff at the proposals, customers in their own
+    in the employment pipeline, policy staff at the proposals, the fund's analysts at the
+    forecast, customers in their own
     accounts."""
     if role in STAFF_ROLES:
         return "/staff"
@@ -68,6 +69,8 @@ def home_of(role: str) -> str:
         return "/employment"
     if role in ("policy_editor", "policy_approver"):
         return "/policy-admin"
+    if role == "analyst":
+        return "/analyst/forecast"
     return "/my"
 
 
