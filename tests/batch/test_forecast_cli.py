@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from typer.testing import CliRunner
 
-from tashilat.adapters.batch import generate
+from tashilat.adapters.batch import generate, generate_load
 from tashilat.adapters.db.models import Loan, LoanInstalment
 from tashilat.bootstrap import Container
 from tashilat.domain.jalali import jalali_year, parse_jalali
@@ -105,7 +105,7 @@ def test_database_equals_its_generated_run(container: Container, tmp_path: Path)
     gives the same forecast, but for the instalments still owed on earlier loans, which only
     the database has; the database's accounts carry their province."""
     spec = small_spec(accounts=300, partition_size=128)
-    generate.load_database(spec, container.policy, container.settings.database_url)
+    generate_load.load_database(spec, container.policy, container.settings.database_url)
     generate.write_partitions(spec, container.policy, tmp_path / "gen")
     # instalments still to come on two of the generated loans (the generator writes only
     # those due by the as-of date): 1404/02/01 and 1405/02/01 owed in full, one partly paid

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tashilat.adapters.batch import generate
+from tashilat.adapters.batch import generate, generate_load
 from tashilat.adapters.db.models import AuditLog
 from tashilat.bootstrap import Container
 from tashilat.domain.jalali import parse_jalali
@@ -57,7 +57,7 @@ def api(container: Container) -> Iterator[Api]:
     for name in ("analyst", "analyst2"):
         auth.create_user(container.uow(), SYSTEM, username=name, password=PW, role="analyst")
     spec = generate.Spec(accounts=150, as_of=AS_OF, seed=3, partition_size=64, first_id=1001)
-    generate.load_database(spec, container.policy, container.settings.database_url)
+    generate_load.load_database(spec, container.policy, container.settings.database_url)
     with TestClient(create_app(container)) as client:
         yield Api(client)
 

@@ -101,10 +101,10 @@ def test_propose_approve_and_read_as_known_before_and_after(api: Api) -> None:
     assert again.headers["content-type"].startswith("application/problem+json")
     now = api.call(None, "GET", f"{PARAM}?on=1403/05/01")
     assert [v["value"] for v in now["values"]] == [4]
-    assert now["policy_version"]["change_id"] == 107
+    assert now["policy_version"]["change_id"] == 112
     then = api.call(None, "GET", f"{PARAM}?on=1403/05/01&as_known_on={before}")
     assert [(v["value"], v["status"]) for v in then["values"]] == [(3, "seed")]
-    assert then["policy_version"]["change_id"] == 106
+    assert then["policy_version"]["change_id"] == 111
     hist = api.call("auditor", "GET", f"{PARAM}/history")
     assert [(h["since"], h["value"], h["origin"]) for h in hist["items"]] == [
         ("1397/01/01", 5, "shipped"),

@@ -55,12 +55,12 @@ def count(c: Container, model: Any, *where: Any) -> int:
 
 def test_db_init_imports_the_shipped_values_once(container: Container) -> None:
     c = container
-    assert count(c, PolicyValue) == 106
+    assert count(c, PolicyValue) == 111
     init_database(c, business_date=START)  # again: nothing more
-    assert count(c, PolicyValue) == 106
+    assert count(c, PolicyValue) == 111
     assert count(c, AuditLog, AuditLog.action == "policy.import") == 1
     known = c.known_policy()
-    assert known.stored and known.change_id == 106
+    assert known.stored and known.change_id == 111
     assert c.policy.hash == default_policy().hash
 
 
@@ -81,7 +81,7 @@ def test_approved_retroactive_change_takes_effect_and_the_past_stays_answerable(
     assert c.policy.resolve("youth_fund.min_wait_years", on).value == 4
     then, known_then = c.policies.resolve(c.reader(), "youth_fund.min_wait_years", on, before)
     assert then.value == 3 and known_then.hash == default_policy().hash
-    assert c.known_policy().change_id == 107
+    assert c.known_policy().change_id == 112
     with pytest.raises(Conflict):
         proposals.approve(c.uow(), s["approver2"], c.policies, p.id)
     with pytest.raises(Forbidden):
@@ -135,7 +135,7 @@ def test_two_approvers_racing_exactly_one_wins(pg_container: Container) -> None:
     for t in threads:
         t.join(timeout=60)
     assert sorted(results.values()) == ["approved", "conflict"]
-    assert count(c, PolicyValue) == 107  # the values were recorded once
+    assert count(c, PolicyValue) == 112  # the values were recorded once
     assert count(c, AuditLog, AuditLog.action == "policy.approve", AuditLog.outcome == "ok") == 1
     assert c.policy.resolve("youth_fund.min_wait_years", parse_jalali("1403/06/01")).value == 4
     assert datetime.now(UTC) - timedelta(minutes=5) < c.known_policy().as_known_at  # type: ignore[operator]

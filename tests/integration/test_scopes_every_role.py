@@ -297,6 +297,7 @@ NOT_LISTS = {
     # public calculators and policy figures: no personal or scoped data
     "/api/v1/calculators/youth-fund/plan": "calculator",
     "/api/v1/youth-fund/target": "calculator",
+    "/api/v1/youth-fund/strategies": "calculator",
     "/api/v1/calculators/loan-schedule": "calculator",
     "/api/v1/cities": "public list of cities",
     "/api/v1/policy/parameters": "public policy figures",

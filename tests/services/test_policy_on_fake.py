@@ -61,12 +61,12 @@ def test_import_records_every_shipped_value_once_and_keeps_the_hash(
     uow: FakeUnitOfWork, store: FakeStore, policies: PolicyStore
 ) -> None:
     added = import_shipped(uow, policies.files, now=T0)
-    assert added == 106
+    assert added == 111
     assert import_shipped(uow, policies.files, now=T1) == 0
     known = policies.as_known(uow)
     # rebuilt from the rows, the policy is byte for byte the shipped one
     assert known.hash == default_policy().hash
-    assert known.change_id == 106 and known.as_known_at == T0
+    assert known.change_id == 111 and known.as_known_at == T0
     assert store.policy.version(known.hash) is not None
     assert [a.action for a in store.audit] == ["policy.import"]
 
@@ -93,7 +93,7 @@ def test_a_retroactive_change_old_answer_as_known_before_new_after(
     assert (before.value, after.value, now.value) == (3, 4, 4)
     assert after.provenance.status.value == "assumed"
     assert k0.hash == default_policy().hash and k1.hash != k0.hash
-    assert k1.change_id == 107
+    assert k1.change_id == 112
     # values older than the change are untouched
     old, _ = policies.resolve(imported, "youth_fund.min_wait_years", D("1400/01/01"))
     assert old.value == 5
