@@ -24,12 +24,7 @@ from tashilat.domain.decision import (
     Warning,
 )
 from tashilat.domain.errors import InvalidInput
-from tashilat.domain.programs.wages.income import (
-    Income,
-    WorkerProfile,
-    check_basis,
-    compute_income,
-)
+from tashilat.domain.programs.wages.income import Income, WorkerProfile, check_basis, compute_income
 from tashilat.domain.programs.wages.numbers import (
     exceeds_share,
     fmt_percent,

@@ -14,30 +14,11 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from tashilat.domain.decision import (
-    Decision,
-    PolicyReader,
-    Provenance,
-    Reason,
-    Usage,
-    warnings_for,
-)
+from tashilat.domain.decision import Decision, PolicyReader, Provenance, Reason, Usage, warnings_for
 from tashilat.domain.errors import InvalidInput
-from tashilat.domain.finance import (
-    Method,
-    build_schedule,
-    max_principal,
-)
-from tashilat.domain.programs.wages.income import (
-    Income,
-    WorkerProfile,
-    check_basis,
-    compute_income,
-)
-from tashilat.domain.programs.wages.numbers import (
-    ceil_div,
-    fmt_percent,
-)
+from tashilat.domain.finance import Method, build_schedule, max_principal
+from tashilat.domain.programs.wages.income import Income, WorkerProfile, check_basis, compute_income
+from tashilat.domain.programs.wages.numbers import ceil_div, fmt_percent
 from tashilat.domain.programs.wages.repayment import (
     LIMIT,
     MONTHS_PER_YEAR,

@@ -10,24 +10,9 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from tashilat.domain.decision import (
-    Decision,
-    PolicyReader,
-    Reason,
-    Usage,
-)
-from tashilat.domain.programs.wages.income import (
-    Income,
-    WorkerProfile,
-    check_basis,
-    compute_income,
-)
-from tashilat.domain.programs.wages.numbers import (
-    exceeds_share,
-    fmt_percent,
-    percent_of,
-    ratio,
-)
+from tashilat.domain.decision import Decision, PolicyReader, Reason, Usage
+from tashilat.domain.programs.wages.income import Income, WorkerProfile, check_basis, compute_income
+from tashilat.domain.programs.wages.numbers import exceeds_share, fmt_percent, percent_of, ratio
 from tashilat.domain.programs.wages.repayment import (
     REF_RENT,
     RENT,

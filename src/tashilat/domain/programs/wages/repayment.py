@@ -12,18 +12,10 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from tashilat.domain.decision import (
-    PolicyReader,
-    Usage,
-)
+from tashilat.domain.decision import PolicyReader, Usage
 from tashilat.domain.errors import InvalidInput
-from tashilat.domain.finance import (
-    Schedule,
-    months_to_repay,
-)
-from tashilat.domain.programs.wages.numbers import (
-    half_up,
-)
+from tashilat.domain.finance import Schedule, months_to_repay
+from tashilat.domain.programs.wages.numbers import half_up
 
 P = "wages.affordability"
 LIMIT = f"{P}.housing_cost_limit_percent"
