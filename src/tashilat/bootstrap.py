@@ -14,7 +14,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tashilat.adapters.db.engine import make_engine, session_factory
+from tashilat.adapters.db.engine import make_engine, read_only, session_factory
 from tashilat.adapters.db.migrate import upgrade
 from tashilat.adapters.db.uow import SqlAlchemyUnitOfWork as UnitOfWork
 from tashilat.policy import PolicySnapshot
@@ -59,14 +59,11 @@ class Container:
         return UnitOfWork(self.sessions)
 
     def reader(self) -> UnitOfWork:
-        """A unit of work for reads only. On PostgreSQL it runs in autocommit, saving the
-        BEGIN and ROLLBACK round trips of a read; elsewhere it is an ordinary unit."""
+        """A unit of work for reads only: autocommit on PostgreSQL, saving the BEGIN and
+        ROLLBACK round trips of a read; a deferred transaction on SQLite, so a read (the
+        policy in force, say) never waits for a writer — not even one in this thread."""
         if self.readers is None:
-            if self.engine.dialect.name == "postgresql":
-                ro = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-                self.readers = session_factory(ro)
-            else:
-                self.readers = self.sessions
+            self.readers = session_factory(read_only(self.engine))
         return UnitOfWork(self.readers)
 
     def dispose(self) -> None:

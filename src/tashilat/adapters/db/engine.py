@@ -39,12 +39,30 @@ def make_engine(url: str, **kw: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A unit for reads only (READ_ONLY below) begins deferred: under WAL it reads the
+            # last committed state while a writer holds the lock, instead of queueing behind
+            # it (which deadlocks when the writer itself waits for that read).
+            if conn.get_execution_options().get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kw.setdefault("pool_size", 10)
     kw.setdefault("max_overflow", 20)
     return create_engine(url, pool_pre_ping=True, **kw)
+
+
+READ_ONLY = "tashilat_read_only"
+"""Execution option marking an engine whose transactions only read (see ``read_only``)."""
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same database for transactions that only read: autocommit on PostgreSQL (no
+    BEGIN/ROLLBACK round trips), a deferred BEGIN on SQLite (no write lock taken)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
