@@ -59,7 +59,7 @@ def _is_pg(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def _analyze(conn: Connection, name: str) -> None:
+def analyze(conn: Connection, name: str) -> None:
     """Fresh statistics for a staging table on PostgreSQL (a temporary table has none, and
     the planner would take its rows for a handful and join them by nested loops)."""
     if _is_pg(conn):
@@ -75,7 +75,7 @@ def stage(conn: Connection, name: str, columns: tuple[str, ...], data: pa.Table)
         return 0
     if _is_pg(conn):
         n = pgcopy.copy_in(conn.connection.driver_connection, name, data)
-        _analyze(conn, name)
+        analyze(conn, name)
         return n
     names = data.column_names
     conn.execute(
@@ -142,7 +142,7 @@ def claim_charges(conn: Connection, staged: str, instalments: str) -> None:
             f"AND i.paid_profit = {staged}.paid_profit AND i.paid_on IS NULL)"
         )
     )
-    _analyze(conn, staged)
+    analyze(conn, staged)
     conn.execute(
         text(
             f"UPDATE {instalments} SET penalty_accrued = s.target, "
@@ -168,7 +168,7 @@ def post_staged(
             f"journal_entries j WHERE j.request_id = {staged}.request_id)"
         )
     )
-    _analyze(conn, staged)  # ``ok`` changed since the load: plans depend on how many
+    analyze(conn, staged)  # ``ok`` changed since the load: plans depend on how many
     for side in ("debit_code", "credit_code"):
         # accounts posted to for the first time: named by their code, as the ledger
         # repository creates them

@@ -120,8 +120,9 @@ def read_rows(
 def read_table(path: Path, columns: Sequence[str]) -> tuple[pa.Table, np.ndarray, list[Reject]]:
     """``read_rows`` as columns: the rows' fields as text columns named ``columns``, their
     lines, and the cut-off or short rows. A CSV whose every line is one row (no blank line,
-    no field spanning lines, a newline at the end) is parsed by Arrow's reader; any other
-    file, and Parquet, through ``read_rows``, which numbers and refuses its rows."""
+    no field spanning lines, one kind of line ending, a newline at the end) is parsed by
+    Arrow's reader, and Parquet by Arrow; any other CSV through ``read_rows``, which numbers
+    and refuses its rows."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".parquet") and path.is_file():
         table = _arrow_csv(path, columns) if suffix == ".csv" else _parquet_table(path, columns)
@@ -137,7 +138,9 @@ def _arrow_csv(path: Path, columns: Sequence[str]) -> pa.Table | None:
     """The CSV's columns as text by Arrow's reader, or ``None`` where its lines and rows
     may differ (then ``read_rows`` numbers them)."""
     data = path.read_bytes()
-    if not data.endswith(b"\n") or b"\r" in data:
+    lines = data.count(b"\n")
+    crlf = data.count(b"\r\n")
+    if not data.endswith(b"\n") or data.count(b"\r") != crlf or crlf not in (0, lines):
         return None
     try:
         header = data[: data.index(b"\n")].decode("utf-8-sig").split(",")
@@ -154,7 +157,7 @@ def _arrow_csv(path: Path, columns: Sequence[str]) -> pa.Table | None:
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
         return None
     names = [n.strip().lstrip("\ufeff") for n in table.column_names]
-    if any(c not in names for c in columns) or data.count(b"\n") != table.num_rows + 1:
+    if any(c not in names for c in columns) or lines != table.num_rows + 1:
         return None
     table = table.rename_columns(names)
     return pa.table({c: table[c].combine_chunks() for c in columns})

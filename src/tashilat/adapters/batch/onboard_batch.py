@@ -135,6 +135,7 @@ def movement_batch(engine: Engine, rows: pa.Table, *, source: str) -> Iterator[M
                 "journal_entries j WHERE j.request_id = stage_movements.request_id)"
             )
         )
+        bulk.analyze(conn, "stage_movements")  # ``ok`` changed: plans depend on how many
         if conn.dialect.name == "postgresql":
             conn.execute(
                 text(
