@@ -18,6 +18,7 @@ from tashilat.bootstrap import Container
 from tashilat.data import load_city_index
 from tashilat.entrypoints.cli.main import app
 from tashilat.jobs import onboarding, onboarding_loans
+from tests.integration.conftest import START
 from tests.integration.helpers import world
 
 # opened with enough saved that the 1397 cohort's entitlement is near its cap five years on:
@@ -255,3 +256,37 @@ def test_cli_import_loans(container: Container, tmp_path: Path) -> None:
         }
     r = runner.invoke(app, ["import", "loans", str(tmp_path / "none.csv"), "--database-url", url])
     assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+def test_a_loan_taken_after_the_check_makes_the_file_a_conflict(
+    container: Container, tmp_path: Path
+) -> None:
+    """The privilege is claimed by the database, not by the check: a store whose reads are
+    stale (as if a loan were paid out between the check and the load) loads nothing."""
+    from dataclasses import replace
+
+    from tashilat.adapters.batch.onboard_loans import LoanStore
+
+    c = container
+    with_accounts(c, tmp_path)
+    assert run(c, "loans", write(tmp_path, "loans.csv", LOANS)).ok
+    before = book(c)
+
+    class Stale(LoanStore):
+        def accounts(self, numbers: set[str]) -> dict[str, Any]:
+            held = super().accounts(numbers)
+            return {n: replace(a, privilege_used=False, loans=()) for n, a in held.items()}
+
+    second = write(
+        tmp_path,
+        "second.csv",
+        "number,reference,disbursed_on,principal,months,method,appraisal,repaid\n"
+        "IMP-0003,LN-3,1402/10/01,100000000,120,simple,5000000000,0\n"
+        "IMP-0001,LN-9,1402/10/01,100000000,120,simple,5000000000,0\n",
+    )
+    result = onboarding_loans.import_loans(
+        second, store=Stale(c.engine), policy=c.policy, business_date=START
+    )
+    assert not result.ok and result.loaded == 0
+    assert rejects(second) == [(3, "privilege.used")]
+    assert book(c) == before
