@@ -290,3 +290,18 @@ def test_a_loan_taken_after_the_check_makes_the_file_a_conflict(
     assert not result.ok and result.loaded == 0
     assert rejects(second) == [(3, "privilege.used")]
     assert book(c) == before
+
+
+def test_the_month_end_reads_the_imported_loans(container: Container, tmp_path: Path) -> None:
+    """The month-end at the business date finds the imported loans overdue where their
+    schedules say: LN-1's instalments 4 to 7 (1402/10/01 to 1403/01/01, 11,400,820 each)
+    and LN-2's first five (the stepwise first year's 13,757,335 each)."""
+    from tashilat.jobs import month_end as job
+
+    c = container
+    with_accounts(c, tmp_path)
+    assert run(c, "loans", write(tmp_path, "loans.csv", LOANS)).ok
+    done = job.month_end(as_of=START, run=tmp_path / "run", policy=c.policy, container=c)
+    totals = done.result.totals
+    assert (totals["loans"], totals["overdue_instalments"]) == (2, 9)
+    assert totals["overdue_rial"] == 4 * 11_400_820 + 5 * 13_757_335
