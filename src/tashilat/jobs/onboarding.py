@@ -11,17 +11,23 @@ same file finds its rows loaded and changes nothing.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from tashilat.adapters.batch import onboard
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from tashilat.adapters.batch import onboard, onboard_batch
+from tashilat.adapters.batch import onboard_check as checks
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.programs.youth_fund import onboarding as rules
 from tashilat.domain.programs.youth_fund.cities import CityIndex
+from tashilat.domain.programs.youth_fund.rules import Event
 from tashilat.jobs import Target
 from tashilat.services import calendar
 
@@ -33,11 +39,11 @@ class Store(Protocol):
 
     def branches(self) -> set[str]: ...
 
-    def accounts(self, numbers: set[str]) -> dict[str, onboard.Held]: ...
+    def load_accounts(self, rows: pa.Table, *, source: str) -> onboard.Loaded: ...
 
-    def load_accounts(self, rows: list[rules.AccountRow], *, source: str) -> onboard.Loaded: ...
-
-    def load_movements(self, rows: list[rules.MovementRow], *, source: str) -> onboard.Loaded: ...
+    def movements(
+        self, rows: pa.Table, *, source: str
+    ) -> AbstractContextManager[onboard_batch.MovementBatch]: ...
 
 
 @dataclass(frozen=True)
@@ -56,12 +62,6 @@ class Imported:
         return self.rejected == 0
 
 
-def _fresh(rows: list[rules.MovementRow], held: onboard.Held) -> list[rules.MovementRow]:
-    """The rows an earlier run of the file has not loaded yet."""
-    taken = held.request_ids
-    return [r for r in rows if rules.movement_request_id(r.number, r.reference) not in taken]
-
-
 def _finish(
     kind: str, path: Path, rows: int, rejects: list[rules.Reject], loaded: onboard.Loaded | None
 ) -> Imported:
@@ -78,7 +78,7 @@ def _finish(
         already_loaded=loaded.already if loaded else 0,
         rejected=len({r.line for r in rejects}),
         rejects_file=str(out) if rejects else None,
-        rejects=sorted(rejects, key=lambda r: r.line),
+        rejects=sorted(rejects, key=lambda r: (r.line, r.code)),
     )
 
 
@@ -100,99 +100,126 @@ def import_file(
             field="kind",
         )
     columns = rules.ACCOUNT_COLUMNS if kind == "accounts" else rules.MOVEMENT_COLUMNS
-    raw, rejects = onboard.read_rows(path, columns)
-    n = len(raw) + len(rejects)
+    table, lines, rejects = onboard.read_table(path, columns)
+    n = table.num_rows + len(rejects)
     if kind == "accounts":
-        acc_rows, more = _accounts(raw, store, policy, cities, business_date)
+        accounts, more = _accounts(table, lines, store, policy, cities, business_date)
         rejects += more
         if rejects:
             return _finish(kind, path, n, rejects, None)
         try:
-            loaded = store.load_accounts(acc_rows, source=path.name)
+            loaded = store.load_accounts(accounts, source=path.name)
         except onboard.Conflicts as exc:
             return _finish(kind, path, n, exc.rejects, None)
         return _finish(kind, path, n, [], loaded)
-    mv_rows, more = _movements(raw, store, policy, business_date)
+    movements, more = checks.movement_rows(table, lines, business_date)
     rejects += more
-    if rejects:
-        return _finish(kind, path, n, rejects, None)
-    return _finish(kind, path, n, [], store.load_movements(mv_rows, source=path.name))
+    # the rows that pass on their own are checked against their accounts even when others
+    # are refused, so that one reject file names every problem
+    with store.movements(movements, source=path.name) as batch:
+        rejects += _account_rejects(batch, movements, policy)
+        if rejects:
+            return _finish(kind, path, n, rejects, None)
+        posted = batch.load()
+    return _finish(kind, path, n, [], onboard.Loaded(posted.posted, posted.skipped))
 
 
 def _accounts(
-    raw: list[tuple[int, dict[str, str]]],
+    table: pa.Table,
+    lines: np.ndarray,
     store: Store,
     policy: PolicyReader,
     cities: CityIndex,
     business_date: date,
-) -> tuple[list[rules.AccountRow], list[rules.Reject]]:
-    terms = rules.Terms(policy)
+) -> tuple[pa.Table, list[rules.Reject]]:
+    good, rejects = checks.account_rows(
+        table,
+        lines,
+        policy=policy,
+        terms=rules.Terms(policy),
+        cities=cities,
+        business_date=business_date,
+    )
     branches = store.branches()
-    good: list[rules.AccountRow] = []
-    rejects: list[rules.Reject] = []
-    for line, row in raw:
-        try:
-            r = rules.account_row(policy, terms, cities, line, row, business_date)
-        except InvalidInput as exc:
-            rejects.append(rules.reject(line, exc))
-            continue
-        if r.branch not in branches:
-            rejects.append(
-                rules.Reject(
-                    line,
-                    "import.unknown_branch",
-                    f"شعبه {r.branch} تعریف نشده است.",
-                    f"There is no branch {r.branch}.",
-                )
+    known = np.asarray(
+        pc.is_in(good["branch"], pa.array(sorted(branches), pa.string())).to_numpy(
+            zero_copy_only=False
+        ),
+        dtype=bool,
+    )
+    for line, branch in zip(
+        good["line"].to_numpy()[~known].tolist(),
+        pc.filter(good["branch"], pa.array(~known)).to_pylist(),
+        strict=True,
+    ):
+        rejects.append(
+            rules.Reject(
+                line,
+                "import.unknown_branch",
+                f"شعبه {branch} تعریف نشده است.",
+                f"There is no branch {branch}.",
             )
-            continue
-        good.append(r)
-    dup, more = rules.duplicates((r.line, r.number) for r in good)
-    return [r for r in good if r.line not in dup], rejects + more
+        )
+    return good.filter(pa.array(known)), rejects
 
 
-def _movements(
-    raw: list[tuple[int, dict[str, str]]],
-    store: Store,
-    policy: PolicyReader,
-    business_date: date,
-) -> tuple[list[rules.MovementRow], list[rules.Reject]]:
-    good: list[rules.MovementRow] = []
+def _account_rejects(
+    batch: onboard_batch.MovementBatch, rows: pa.Table, policy: PolicyReader
+) -> list[rules.Reject]:
+    """Rows naming an account the database lacks or has closed; then, per account with new
+    rows, the first row that breaks the cohort's rules with its history (screened over
+    all accounts at once, the domain's check on the flagged ones)."""
+    account = np.asarray(batch.rows["account"].to_numpy(), dtype=np.int64)
+    line = rows["line"].to_numpy()
     rejects: list[rules.Reject] = []
-    for line, row in raw:
-        try:
-            good.append(rules.movement_row(line, row, business_date))
-        except InvalidInput as exc:
-            rejects.append(rules.reject(line, exc))
-    dup, more = rules.duplicates((r.line, (r.number, r.reference)) for r in good)
-    rejects += more
-    good = [r for r in good if r.line not in dup]
-    held = store.accounts({r.number for r in good})
-    by_account: dict[str, list[rules.MovementRow]] = defaultdict(list)
-    for r in good:
-        by_account[r.number].append(r)
+    missing = ~(batch.known & batch.open)
+    for i in np.flatnonzero(missing[account]).tolist():
+        number = batch.numbers[account[i]]
+        closed = bool(batch.known[account[i]])
+        rejects.append(
+            rules.Reject(
+                int(line[i]),
+                "import.unknown_account",
+                f"حساب {number} در پایگاه داده {'بسته است' if closed else 'ندارد'}.",
+                f"Account {number} is {'closed' if closed else 'not in the database'}.",
+            )
+        )
+    fresh = batch.fresh & ~missing[account]
+    if not fresh.any():
+        return rejects
     terms = rules.Terms(policy)
-    for number, rows in by_account.items():
-        acc = held.get(number)
-        if acc is None or acc.status != "open":
-            why = "ندارد" if acc is None else "بسته است"
-            rejects += [
-                rules.Reject(
-                    r.line,
-                    "import.unknown_account",
-                    f"حساب {number} در پایگاه داده {why}.",
-                    f"Account {number} is {'not in the database' if acc is None else 'closed'}.",
-                )
-                for r in rows
-            ]
-            continue
-        fresh = _fresh(rows, acc)
-        if not fresh:
-            continue
-        bad = rules.check_account_movements(policy, terms(acc.opened_on), acc.history, fresh)
+    opened_days = np.unique(batch.opened[account[fresh]])
+    floor_of = {d: terms(checks.from_day(d)).min_opening_deposit for d in opened_days.tolist()}
+    floor = np.array([floor_of.get(int(d), 0) for d in batch.opened], dtype=np.int64)
+    new = checks.Histories(
+        account[fresh],
+        np.asarray(pc.cast(rows["on"], pa.int32()).to_numpy(), dtype=np.int64)[fresh],
+        np.asarray(rows["amount"].to_numpy(), dtype=np.int64)[fresh],
+    )
+    for acc in checks.screen_histories(batch.history, new, batch.opened, floor).tolist():
+        mine = new.account == acc
+        at = batch.history.account == acc
+        history = [
+            Event(checks.from_day(d), int(a))
+            for d, a in zip(batch.history.day[at], batch.history.amount[at], strict=True)
+        ]
+        idx = np.flatnonzero(fresh)[mine]
+        movements = [
+            rules.MovementRow(
+                int(line[i]),
+                batch.numbers[acc],
+                "",
+                checks.from_day(int(new.day[k])),
+                int(new.amount[k]),
+            )
+            for k, i in zip(np.flatnonzero(mine).tolist(), idx.tolist(), strict=True)
+        ]
+        bad = rules.check_account_movements(
+            policy, terms(checks.from_day(int(batch.opened[acc]))), history, movements
+        )
         if bad is not None:
             rejects.append(bad)
-    return good, rejects
+    return rejects
 
 
 def import_book(kind: str, path: Path, target: Target, cities: CityIndex) -> Imported:

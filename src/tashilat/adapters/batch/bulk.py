@@ -187,12 +187,103 @@ def post_staged(
     if on is not None:
         params["on"] = on
         binds.append(bindparam("on", type_=Date()))
+    kind_sql = "kind" if kind is None else ":kind"
+    on_sql = "business_date" if on is None else ":on"
+    if _is_pg(conn):
+        _post_pg(conn, staged, kind_sql, on_sql, binds, params)
+    else:
+        _post_sqlite(conn, staged, kind_sql, on_sql, binds, params)
+    posted, rial, total = conn.execute(
+        text(f"SELECT COALESCE(SUM(ok), 0), COALESCE(SUM(ok * amount), 0), COUNT(*) FROM {staged}")
+    ).one()
+    conn.execute(text(f"DROP TABLE {staged}"))
+    return Posted(int(posted), int(rial), int(total) - int(posted))
+
+
+def _post_pg(
+    conn: Connection,
+    staged: str,
+    kind_sql: str,
+    on_sql: str,
+    binds: list[Any],
+    params: dict[str, Any],
+) -> None:
+    """The entries and postings of ``staged``'s ``ok`` rows in two statements, checked
+    set-based (migration 0010, docs/adr/0010-set-based-ledger-checks.md): each entry takes
+    its id from the journal's sequence in a staging table that also carries both sides'
+    ledger ids, so neither insert joins back on the request id; the per-row balance
+    triggers are off for exactly these two statements, and one query over the written id
+    range checks what they check (every entry has postings, at least two, summing to
+    zero) before the caller commits."""
+    entries = f"{staged}_entries"
+    conn.execute(text(f"DROP TABLE IF EXISTS {entries}"))
+    conn.execute(
+        text(
+            f"CREATE TEMPORARY TABLE {entries} AS SELECT "
+            "nextval(pg_get_serial_sequence('journal_entries', 'id')) AS entry_id, "
+            f"s.request_id, {kind_sql} AS kind, {on_sql} AS business_date, "
+            "d.id AS debit_id, c.id AS credit_id, s.amount "
+            f"FROM {staged} s JOIN ledger_accounts d ON d.code = s.debit_code "
+            "JOIN ledger_accounts c ON c.code = s.credit_code WHERE s.ok = 1"
+        ).bindparams(*[b for b in binds if b.key != "now"]),
+        {k: v for k, v in params.items() if k in ("kind", "on")},
+    )
+    lo, hi, n = conn.execute(
+        text(f"SELECT MIN(entry_id), MAX(entry_id), COUNT(*) FROM {entries}")
+    ).one()
+    if not n:
+        conn.execute(text(f"DROP TABLE {entries}"))
+        return
+    conn.execute(text("SELECT set_config('tashilat.ledger_checks', 'set-based', true)"))
+    conn.execute(
+        text(
+            "INSERT INTO journal_entries (id, request_id, kind, business_date, memo, "
+            "created_by, created_at) SELECT entry_id, request_id, kind, business_date, "
+            f":memo, NULL, :now FROM {entries} ORDER BY entry_id"
+        ).bindparams(bindparam("now", type_=DateTime(True))),
+        {"memo": params["memo"], "now": params["now"]},
+    )
+    written = conn.execute(
+        text(
+            "INSERT INTO postings (entry_id, ledger_account_id, amount) "
+            f"SELECT entry_id, debit_id, amount FROM {entries} UNION ALL "
+            f"SELECT entry_id, credit_id, -amount FROM {entries}"
+        )
+    ).rowcount
+    # later writes of this transaction are checked per row again
+    conn.execute(text("SELECT set_config('tashilat.ledger_checks', '', true)"))
+    entries_in_range, groups, unbalanced = conn.execute(
+        text(
+            "SELECT (SELECT COUNT(*) FROM journal_entries WHERE id BETWEEN :lo AND :hi), "
+            "COUNT(*), COALESCE(SUM(CASE WHEN total <> 0 OR n < 2 THEN 1 ELSE 0 END), 0) "
+            "FROM (SELECT entry_id, SUM(amount) AS total, COUNT(*) AS n FROM postings "
+            "WHERE entry_id BETWEEN :lo AND :hi GROUP BY entry_id) g"
+        ),
+        {"lo": lo, "hi": hi},
+    ).one()
+    conn.execute(text(f"DROP TABLE {entries}"))
+    if unbalanced or entries_in_range != groups or written != 2 * n:
+        raise LedgerMismatch(
+            f"{unbalanced} entries written from {staged} do not balance, "
+            f"{entries_in_range - groups} have no postings"
+        )
+
+
+def _post_sqlite(
+    conn: Connection,
+    staged: str,
+    kind_sql: str,
+    on_sql: str,
+    binds: list[Any],
+    params: dict[str, Any],
+) -> None:
+    """The entries of ``staged``'s ``ok`` rows, then their two postings each (joined back on
+    the request id), then a check that every entry written balances."""
     conn.execute(
         text(
             "INSERT INTO journal_entries (request_id, kind, business_date, memo, created_by, "
-            f"created_at) SELECT request_id, {'kind' if kind is None else ':kind'}, "
-            f"{'business_date' if on is None else ':on'}, :memo, NULL, :now FROM {staged} "
-            "WHERE ok = 1 ORDER BY request_id"
+            f"created_at) SELECT request_id, {kind_sql}, {on_sql}, :memo, NULL, :now "
+            f"FROM {staged} WHERE ok = 1 ORDER BY request_id"
         ).bindparams(*binds),
         params,
     )
@@ -209,19 +300,15 @@ def post_staged(
             + legs.format(sign="-", side="credit_code")
         )
     )
-    posted, rial, total, unbalanced = conn.execute(
+    unbalanced = conn.execute(
         text(
-            f"SELECT COALESCE(SUM(ok), 0), COALESCE(SUM(ok * amount), 0), COUNT(*), "
-            "(SELECT COUNT(*) FROM (SELECT p.entry_id FROM postings p JOIN journal_entries j "
+            "SELECT COUNT(*) FROM (SELECT p.entry_id FROM postings p JOIN journal_entries j "
             f"ON j.id = p.entry_id JOIN {staged} s ON s.request_id = j.request_id "
-            "WHERE s.ok = 1 GROUP BY p.entry_id HAVING SUM(p.amount) <> 0 OR COUNT(*) <> 2) u) "
-            f"FROM {staged}"
+            "WHERE s.ok = 1 GROUP BY p.entry_id HAVING SUM(p.amount) <> 0 OR COUNT(*) <> 2) u"
         )
-    ).one()
+    ).scalar_one()
     if unbalanced:
         raise LedgerMismatch(f"{unbalanced} entries written from {staged} do not balance")
-    conn.execute(text(f"DROP TABLE {staged}"))
-    return Posted(int(posted), int(rial), int(total) - int(posted))
 
 
 def charge_stage(charges: pa.Table, owner: str, receivable: Any, credit: str) -> pa.Table:

@@ -18,26 +18,26 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
-from sqlalchemy import Connection, DateTime, Engine, bindparam, text
+from sqlalchemy import DateTime, Engine, bindparam, text
 
 from tashilat.adapters.batch import bulk
+from tashilat.adapters.batch.onboard_batch import MovementBatch, audit, movement_batch
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.programs.youth_fund.onboarding import (
-    AccountRow,
-    MovementRow,
     Reject,
-    movement_request_id,
-    opening_request_id,
 )
-from tashilat.domain.programs.youth_fund.rules import Event
 
 SETTLEMENT = "BANK:SETTLEMENT"
 NUMBERS = ("number VARCHAR(40) NOT NULL PRIMARY KEY",)
@@ -117,7 +117,69 @@ def read_rows(
     return rows, rejects
 
 
-def _parquet_rows(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+def read_table(path: Path, columns: Sequence[str]) -> tuple[pa.Table, np.ndarray, list[Reject]]:
+    """``read_rows`` as columns: the rows' fields as text columns named ``columns``, their
+    lines, and the cut-off or short rows. A CSV whose every line is one row (no blank line,
+    no field spanning lines, a newline at the end) is parsed by Arrow's reader; any other
+    file, and Parquet, through ``read_rows``, which numbers and refuses its rows."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".parquet") and path.is_file():
+        table = _arrow_csv(path, columns) if suffix == ".csv" else _parquet_table(path, columns)
+        if table is not None:
+            lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
+            return table, lines, []
+    rows, rejects = read_rows(path, columns)
+    table = pa.table({c: pa.array([r[c] for _, r in rows], pa.string()) for c in columns})
+    return table, np.array([line for line, _ in rows], dtype=np.int64), rejects
+
+
+def _arrow_csv(path: Path, columns: Sequence[str]) -> pa.Table | None:
+    """The CSV's columns as text by Arrow's reader, or ``None`` where its lines and rows
+    may differ (then ``read_rows`` numbers them)."""
+    data = path.read_bytes()
+    if not data.endswith(b"\n") or b"\r" in data:
+        return None
+    try:
+        header = data[: data.index(b"\n")].decode("utf-8-sig").split(",")
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(encoding="utf8"),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h.strip(): pa.string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+        return None
+    names = [n.strip().lstrip("\ufeff") for n in table.column_names]
+    if any(c not in names for c in columns) or data.count(b"\n") != table.num_rows + 1:
+        return None
+    table = table.rename_columns(names)
+    return pa.table({c: table[c].combine_chunks() for c in columns})
+
+
+def _parquet_table(path: Path, columns: Sequence[str]) -> pa.Table:
+    """A Parquet file's columns as text, as ``_parquet_rows`` reads each field: null as
+    empty, a date as Jalali text, anything else as its string."""
+    table = _parquet(path, columns)
+    out = {}
+    for c in columns:
+        col = table[c].combine_chunks()
+        if pa.types.is_date(col.type):
+            enc = pc.dictionary_encode(col)
+            days = pa.array([format_jalali(d) for d in enc.dictionary.to_pylist()], pa.string())
+            col = pc.take(days, enc.indices)
+        elif pa.types.is_integer(col.type):
+            col = pc.cast(col, pa.string())
+        elif not pa.types.is_string(col.type):
+            col = pa.array([_text_of(v) for v in col.to_pylist()], pa.string())
+        out[c] = pc.fill_null(col, "")
+    return pa.table(out)
+
+
+def _parquet(path: Path, columns: Sequence[str]) -> pa.Table:
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:
@@ -132,16 +194,22 @@ def _parquet_rows(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[st
             f"lacks the columns {', '.join(missing)}.",
             "import.columns",
         )
+    return table
 
-    def text_of(v: Any) -> str:
-        if v is None:
-            return ""
-        if isinstance(v, date):
-            return format_jalali(v)
-        return str(v)
 
-    cols = {c: [text_of(v) for v in table[c].to_pylist()] for c in columns}
+def _parquet_rows(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    table = _parquet(path, columns)
+
+    cols = {c: [_text_of(v) for v in table[c].to_pylist()] for c in columns}
     return [(i + 2, {c: cols[c][i] for c in columns}) for i in range(table.num_rows)]
+
+
+def _text_of(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, date):
+        return format_jalali(v)
+    return str(v)
 
 
 def write_rejects(path: Path, rejects: Iterable[Reject]) -> Path:
@@ -159,16 +227,6 @@ def write_rejects(path: Path, rejects: Iterable[Reject]) -> Path:
 class Loaded:
     loaded: int
     already: int  # rows a previous run of the same file loaded: left as they are
-
-
-@dataclass(frozen=True)
-class Held:
-    """An account a movement file names, as the database holds it."""
-
-    opened_on: date
-    status: str
-    history: list[Event]
-    request_ids: set[str]  # of the journal entries on it (a rerun's rows are among them)
 
 
 class Conflicts(Exception):
@@ -190,53 +248,32 @@ class BookStore:
         with self.engine.connect() as conn:
             return {r[0] for r in conn.execute(text("SELECT code FROM branches"))}
 
-    def accounts(self, numbers: set[str]) -> dict[str, Held]:
-        """The accounts with these numbers and their movements so far (customer's view)."""
-        held: dict[str, Held] = {}
-        data = pa.table({"number": pa.array(sorted(numbers), pa.string())})
-        with self.engine.begin() as conn:
-            bulk.stage(conn, "stage_numbers", NUMBERS, data)
-            for number, opened_on, status in conn.execute(
-                text(
-                    "SELECT a.number, a.opened_on, a.status FROM youth_accounts a "
-                    "JOIN stage_numbers s ON s.number = a.number"
-                )
-            ):
-                held[number] = Held(_day(opened_on), status, [], set())
-            rows = conn.execute(
-                text(
-                    "SELECT a.number, j.business_date, p.amount, j.request_id FROM postings p "
-                    "JOIN journal_entries j ON j.id = p.entry_id "
-                    "JOIN youth_accounts a ON a.ledger_account_id = p.ledger_account_id "
-                    "JOIN stage_numbers s ON s.number = a.number "
-                    "ORDER BY a.number, j.business_date, j.id"
-                ).execution_options(yield_per=50_000)
-            )
-            for number, on, amount, request_id in rows:
-                held[number].history.append(Event(_day(on), -int(amount)))
-                held[number].request_ids.add(request_id)
-            conn.execute(text("DROP TABLE stage_numbers"))
-        return held
+    def movements(self, rows: pa.Table, *, source: str) -> AbstractContextManager[MovementBatch]:
+        """The batch of checked movement rows (``onboard_batch``)."""
+        return movement_batch(self.engine, rows, source=source)
 
-    def load_accounts(self, rows: Sequence[AccountRow], *, source: str) -> Loaded:
+    def load_accounts(self, rows: pa.Table, *, source: str) -> Loaded:
+        """Load checked account rows (``onboard_check.ACCOUNTS``)."""
+        n = rows.num_rows
+        number = rows["number"]
         data = pa.table(
             {
-                "line": pa.array([r.line for r in rows], pa.int64()),
-                "number": [r.number for r in rows],
-                "national_id": [r.national_id for r in rows],
-                "name": [r.name for r in rows],
-                "birth_date": pa.array([r.birth_date for r in rows], pa.date32()),
-                "opened_on": pa.array([r.opened_on for r in rows], pa.date32()),
-                "business_date": pa.array([r.opened_on for r in rows], pa.date32()),
-                "cohort": pa.array([r.cohort for r in rows], pa.int64()),
-                "city": [r.city for r in rows],
-                "tier": pa.array([r.tier for r in rows], pa.int64()),
-                "branch": [r.branch for r in rows],
-                "min_balance": pa.array([r.min_balance for r in rows], pa.int64()),
-                "request_id": [opening_request_id(r.number) for r in rows],
-                "debit_code": [SETTLEMENT] * len(rows),
-                "credit_code": [f"YF:{r.number}" for r in rows],
-                "amount": pa.array([r.opening_deposit for r in rows], pa.int64()),
+                "line": rows["line"],
+                "number": number,
+                "national_id": rows["national_id"],
+                "name": rows["name"],
+                "birth_date": rows["birth_date"],
+                "opened_on": rows["opened_on"],
+                "business_date": rows["opened_on"],
+                "cohort": rows["cohort"],
+                "city": rows["city"],
+                "tier": rows["tier"],
+                "branch": rows["branch"],
+                "min_balance": rows["min_balance"],
+                "request_id": pc.binary_join_element_wise("import:open:", number, ""),
+                "debit_code": pa.array([SETTLEMENT] * n, pa.string()),
+                "credit_code": pc.binary_join_element_wise("YF:", number, ""),
+                "amount": rows["opening_deposit"],
             },
         )
         return self.load_account_table(data, source=source)
@@ -314,25 +351,9 @@ class BookStore:
             posted = bulk.post_staged(
                 conn, "stage_accounts", kind="youth.open", on=None, memo="import"
             )
-            _audit(conn, "import.accounts", source, posted.posted)
+            audit(conn, "import.accounts", source, posted.posted)
         assert posted.posted == fresh, "every new account has its opening entry"
         return Loaded(posted.posted, data.num_rows - posted.posted)
-
-    def load_movements(self, rows: Sequence[MovementRow], *, source: str) -> Loaded:
-        data = pa.table(
-            {
-                "line": pa.array([r.line for r in rows], pa.int64()),
-                "number": [r.number for r in rows],
-                "business_date": pa.array([r.on for r in rows], pa.date32()),
-                "signed": pa.array([r.amount for r in rows], pa.int64()),
-                "kind": ["youth.deposit" if r.amount > 0 else "youth.withdraw" for r in rows],
-                "request_id": [movement_request_id(r.number, r.reference) for r in rows],
-                "debit_code": [SETTLEMENT if r.amount > 0 else f"YF:{r.number}" for r in rows],
-                "credit_code": [f"YF:{r.number}" if r.amount > 0 else SETTLEMENT for r in rows],
-                "amount": pa.array([abs(r.amount) for r in rows], pa.int64()),
-            }
-        )
-        return self.load_movement_table(data, source=source)
 
     def load_movement_table(self, data: pa.Table, *, source: str) -> Loaded:
         """Load staged-form movements (the columns of ``MOVEMENT_STAGE``): their entries,
@@ -353,7 +374,7 @@ class BookStore:
                 )
             )
             posted = bulk.post_staged(conn, "stage_movements", kind=None, on=None, memo="import")
-            _audit(conn, "import.movements", source, posted.posted)
+            audit(conn, "import.movements", source, posted.posted)
         return Loaded(posted.posted, posted.skipped)
 
 
@@ -384,18 +405,3 @@ MOVEMENT_STAGE = (
 
 def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _audit(conn: Connection, action: str, source: str, rows: int) -> None:
-    conn.execute(
-        text(
-            "INSERT INTO audit_log (at, user_id, username, action, target, request_id, "
-            "outcome, detail) VALUES (:at, NULL, 'import', :action, :target, '', 'ok', :detail)"
-        ).bindparams(bindparam("at", type_=DateTime(True))),
-        {
-            "at": datetime.now(UTC),
-            "action": action,
-            "target": source[:200],
-            "detail": f"{rows} rows",
-        },
-    )

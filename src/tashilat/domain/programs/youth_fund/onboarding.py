@@ -123,6 +123,19 @@ def _text(row: Mapping[str, str], field: str) -> str:
     return value
 
 
+def text(value: str, field: str) -> str:
+    """A field's text as the row checks read it (normalised, trimmed); empty is refused."""
+    return _text({field: value}, field)
+
+
+def name_or_none(value: str) -> str | None:
+    """An account row's name as ``account_row`` keeps it, or ``None`` if empty."""
+    try:
+        return _text({"name": value}, "name")[:200]
+    except InvalidInput:
+        return None
+
+
 def _key(row: Mapping[str, str], field: str, pattern: re.Pattern[str]) -> str:
     value = _text(row, field)
     if not pattern.match(value):
@@ -140,6 +153,11 @@ def _key(row: Mapping[str, str], field: str, pattern: re.Pattern[str]) -> str:
 def _jalali(text: str, field: str) -> date:
     """``parse_jalali``, remembered: a book repeats the same few thousand days."""
     return parse_jalali(text, field=field)
+
+
+def day(text: str, field: str) -> date:
+    """A date field's text as the row checks read it (normalised, Jalali, existing)."""
+    return _jalali(_text({field: text}, field), field)
 
 
 def _date(row: Mapping[str, str], field: str, business_date: date) -> date:
@@ -226,6 +244,16 @@ def reject(line: int, exc: InvalidInput) -> Reject:
     return Reject(line, exc.code, exc.message_fa, exc.message_en)
 
 
+def duplicate(line: int, first: int) -> Reject:
+    """Line ``line`` repeats the key of the earlier line ``first``."""
+    return Reject(
+        line,
+        "import.duplicate",
+        f"سطر تکراری: همان کلید سطر {first}.",
+        f"Duplicated row: the same key as line {first}.",
+    )
+
+
 def duplicates(keys: Iterable[tuple[int, object]]) -> tuple[set[int], list[Reject]]:
     """Lines whose key an earlier line already had: (their lines, their rejects)."""
     first: dict[object, int] = {}
@@ -234,14 +262,7 @@ def duplicates(keys: Iterable[tuple[int, object]]) -> tuple[set[int], list[Rejec
     for line, key in keys:
         if key in first:
             lines.add(line)
-            out.append(
-                Reject(
-                    line,
-                    "import.duplicate",
-                    f"سطر تکراری: همان کلید سطر {first[key]}.",
-                    f"Duplicated row: the same key as line {first[key]}.",
-                )
-            )
+            out.append(duplicate(line, first[key]))
         else:
             first[key] = line
     return lines, out
