@@ -1,4 +1,4 @@
-"""``tashilat import accounts|movements FILE``: a bank's existing youth-fund book brought in
+"""``tashilat import accounts|movements|loans FILE``: a bank's existing youth-fund book brought in
 (docs/onboarding.md). The file is checked row by row and loaded whole, or not at all."""
 
 from __future__ import annotations
@@ -28,13 +28,16 @@ def _run(kind: str, path: Path, database_url: str | None, as_json: bool) -> None
     from tashilat.bootstrap import build
     from tashilat.data import load_city_index
     from tashilat.domain.errors import InvalidInput
-    from tashilat.jobs import onboarding
+    from tashilat.jobs import onboarding, onboarding_loans
     from tashilat.settings import Settings
 
     started = time.perf_counter()
     container = build(Settings.from_env(database_url=database_url))
     try:
-        result = onboarding.import_book(kind, path, container, load_city_index())
+        if kind == "loans":
+            result = onboarding_loans.import_book(path, container)
+        else:
+            result = onboarding.import_book(kind, path, container, load_city_index())
     finally:
         container.dispose()
     seconds = round(time.perf_counter() - started, 2)
@@ -87,3 +90,15 @@ def movements_cmd(
     """Movements after the opening deposit: number (the account), reference (the bank's own
     key of the movement), on (Jalali), amount (rial: + deposit, − withdrawal)."""
     guarded(lambda: _run("movements", path, database_url, as_json), as_json=as_json, digits=digits)
+
+
+@import_app.command("loans")
+def loans_cmd(
+    path: File, database_url: Url = None, as_json: JsonOpt = False, digits: DigitsOpt = "latin"
+) -> None:
+    """Housing loans already paid out, on accounts imported before: number (the account),
+    reference (the bank's loan key), disbursed_on (Jalali), principal and appraisal (rial),
+    months, method (simple or stepwise), repaid (instalments repaid). Each is checked by the
+    loan rules at its disbursement date; its schedule, disbursement and repayments are
+    recorded."""
+    guarded(lambda: _run("loans", path, database_url, as_json), as_json=as_json, digits=digits)
