@@ -252,7 +252,17 @@ def _post_pg(
     ).rowcount
     # later writes of this transaction are checked per row again
     conn.execute(text("SELECT set_config('tashilat.ledger_checks', '', true)"))
-    entries_in_range, groups, unbalanced = conn.execute(
+    conn.execute(text(f"DROP TABLE {entries}"))
+    if written != 2 * n:
+        raise LedgerMismatch(f"{written} postings written for {n} entries from {staged}")
+    check_entries(conn, int(lo), int(hi))
+
+
+def check_entries(conn: Connection, lo: int, hi: int) -> None:
+    """What the ledger's per-row triggers check, for the journal entries with ids ``lo`` to
+    ``hi``, in one query: each has postings, at least two, summing to zero. Raises
+    ``LedgerMismatch`` otherwise (the caller's transaction then rolls back)."""
+    entries, groups, unbalanced = conn.execute(
         text(
             "SELECT (SELECT COUNT(*) FROM journal_entries WHERE id BETWEEN :lo AND :hi), "
             "COUNT(*), COALESCE(SUM(CASE WHEN total <> 0 OR n < 2 THEN 1 ELSE 0 END), 0) "
@@ -261,11 +271,10 @@ def _post_pg(
         ),
         {"lo": lo, "hi": hi},
     ).one()
-    conn.execute(text(f"DROP TABLE {entries}"))
-    if unbalanced or entries_in_range != groups or written != 2 * n:
+    if unbalanced or entries != groups:
         raise LedgerMismatch(
-            f"{unbalanced} entries written from {staged} do not balance, "
-            f"{entries_in_range - groups} have no postings"
+            f"{unbalanced} journal entries in {lo}..{hi} do not balance, "
+            f"{entries - groups} have no postings"
         )
 
 

@@ -203,7 +203,8 @@ def _national_ids_valid(col: pa.Array) -> np.ndarray:
     r = (digits[:, :9] * np.arange(10, 1, -1)).sum(axis=1) % 11
     check = np.where(r < 2, r, 11 - r)
     same = (digits == digits[:, :1]).all(axis=1)
-    return ok & (check == digits[:, 9]) & ~same
+    valid: np.ndarray = ok & (check == digits[:, 9]) & ~same
+    return valid
 
 
 def account_rows(
