@@ -314,6 +314,7 @@ class BookStore:
                     "youth_accounts a WHERE a.number = stage_accounts.number)"
                 )
             )
+            bulk.analyze(conn, "stage_accounts")  # ``ok`` changed: plans depend on how many
             now = {"now": datetime.now(UTC)}
             stamp = bindparam("now", type_=DateTime(True))
             conn.execute(
@@ -369,6 +370,7 @@ class BookStore:
                     "journal_entries j WHERE j.request_id = stage_movements.request_id)"
                 )
             )
+            bulk.analyze(conn, "stage_movements")
             conn.execute(
                 text(
                     "UPDATE youth_accounts SET balance = youth_accounts.balance + m.total "
