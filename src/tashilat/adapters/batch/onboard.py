@@ -1,16 +1,16 @@
 """Import files in, reject files out, and the book loaded set-based (docs/onboarding.md).
 
-* ``read_rows``: a CSV (header first; a row's line is its line in the file) or Parquet
-  (a row's line is its row number + 1, as if the header were line 1) as text fields. A CSV
-  row with another number of fields than the header, or a last line cut off before its
-  newline, is a reject (the file was truncated).
+* ``read_table``: the file's fields as text columns with their lines (Arrow's CSV and
+  Parquet readers); ``read_rows`` the same row by row, for a CSV whose lines and rows may
+  differ. A CSV row with another number of fields than the header, or a last line cut off
+  before its newline, is a reject (the file was truncated).
 * ``write_rejects``: ``FILE.rejects.csv`` beside the file: line, code, reason (en, fa).
-* ``BookStore``: what the import job reads (branches; the accounts a movement file names,
-  with their history; request ids already posted) and the two loads. A load is one
-  transaction: rows staged (COPY on PostgreSQL), then a few ``INSERT … SELECT``
-  statements; journal entries through ``bulk.post_staged`` under request ids derived
-  from the file's keys (``import:open:{number}``, ``import:{number}:{reference}``), so
-  a rerun of the same file finds them taken and changes nothing.
+* ``BookStore``: what the import job reads and loads. An account file is one transaction:
+  rows staged (COPY on PostgreSQL), then a few ``INSERT … SELECT`` statements; a movement
+  file is one ``onboard_batch`` (staged, checked against the accounts, loaded). Journal
+  entries go through ``bulk.post_staged`` under request ids derived from the file's keys
+  (``import:open:{number}``, ``import:{number}:{reference}``), so a rerun of the same file
+  finds them taken and changes nothing.
 """
 
 from __future__ import annotations
