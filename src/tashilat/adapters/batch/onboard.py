@@ -32,7 +32,12 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from sqlalchemy import DateTime, Engine, bindparam, text
 
 from tashilat.adapters.batch import bulk
-from tashilat.adapters.batch.onboard_batch import MovementBatch, audit, movement_batch
+from tashilat.adapters.batch.onboard_batch import (
+    MovementBatch,
+    audit,
+    concurrent_import,
+    movement_batch,
+)
 from tashilat.domain.errors import InvalidInput
 from tashilat.domain.jalali import format_jalali
 from tashilat.domain.programs.youth_fund.onboarding import (
@@ -287,7 +292,7 @@ class BookStore:
         reused), the ``YF:`` ledger accounts, the accounts and their opening entries."""
         explicit = "id" in data.column_names
         stage_columns = (*ACCOUNT_STAGE, "id BIGINT") if explicit else ACCOUNT_STAGE
-        with self.engine.begin() as conn:
+        with concurrent_import(), self.engine.begin() as conn:
             bulk.stage(conn, "stage_accounts", stage_columns, data)
             conflicts = conn.execute(
                 text(

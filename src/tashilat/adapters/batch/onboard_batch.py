@@ -1,9 +1,9 @@
 """A movement file's batch in the database: staged, checked and loaded in one transaction
 (docs/onboarding.md).
 
-``movement_batch`` stages the file's checked rows (COPY on PostgreSQL), marks the rows an
-earlier run already posted, locks the named accounts on PostgreSQL (so nothing moves them
-between the check and the load) and reads what the account-level check needs as arrays:
+``movement_batch`` stages the file's checked rows (COPY on PostgreSQL), locks the named
+accounts on PostgreSQL (so nothing moves them between the check and the load), marks the
+rows an earlier run already posted and reads what the account-level check needs as arrays:
 each account's opening day, state and history. The job checks; ``load`` moves the
 balances by the new rows and posts them (``bulk.post_staged``), and the batch commits when
 the block ends. A batch left without ``load`` (rows refused) rolls back: nothing is
@@ -21,9 +21,11 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 from sqlalchemy import Connection, DateTime, Engine, bindparam, text
+from sqlalchemy.exc import IntegrityError
 
 from tashilat.adapters.batch import bulk, pgcopy
 from tashilat.adapters.batch.onboard_check import Histories
+from tashilat.domain.errors import TashilatError
 
 SETTLEMENT = "BANK:SETTLEMENT"
 MOVEMENT_STAGE = (
@@ -121,7 +123,7 @@ def _days(column: str, conn: Connection) -> str:
 def movement_batch(engine: Engine, rows: pa.Table, *, source: str) -> Iterator[MovementBatch]:
     """The batch of ``rows`` (checked movement rows, in line order); see the module."""
     staged, numbers = staged_movements(rows)
-    with engine.connect() as conn, conn.begin() as transaction:
+    with concurrent_import(), engine.connect() as conn, conn.begin() as transaction:
         bulk.stage(conn, "stage_movements", MOVEMENT_STAGE, staged)
         bulk.stage(
             conn,
@@ -129,6 +131,15 @@ def movement_batch(engine: Engine, rows: pa.Table, *, source: str) -> Iterator[M
             NUMBER_STAGE,
             pa.table({"account": pa.array(range(len(numbers)), pa.int32()), "number": numbers}),
         )
+        if conn.dialect.name == "postgresql":
+            # the accounts first: a concurrent import of the same rows commits before the
+            # rows are marked, so its entries count as posted here
+            conn.execute(
+                text(
+                    "SELECT a.id FROM youth_accounts a JOIN stage_numbers n "
+                    "ON n.number = a.number ORDER BY a.id FOR UPDATE OF a"
+                )
+            )
         conn.execute(
             text(
                 "UPDATE stage_movements SET ok = 1 WHERE NOT EXISTS (SELECT 1 FROM "
@@ -136,13 +147,6 @@ def movement_batch(engine: Engine, rows: pa.Table, *, source: str) -> Iterator[M
             )
         )
         bulk.analyze(conn, "stage_movements")  # ``ok`` changed: plans depend on how many
-        if conn.dialect.name == "postgresql":
-            conn.execute(
-                text(
-                    "SELECT a.id FROM youth_accounts a JOIN stage_numbers n "
-                    "ON n.number = a.number ORDER BY a.id FOR UPDATE OF a"
-                )
-            )
         fresh = _ints(conn, "SELECT ok FROM stage_movements ORDER BY line", [("ok", "int4")])
         accounts = _ints(
             conn,
@@ -190,6 +194,28 @@ def movement_batch(engine: Engine, rows: pa.Table, *, source: str) -> Iterator[M
         else:
             audit(conn, "import.movements", source, batch.loaded.posted)
             conn.execute(text("DROP TABLE stage_numbers"))
+
+
+class ConcurrentImport(TashilatError):
+    """Another load wrote the same rows at the same time; nothing of this one was written."""
+
+
+@contextmanager
+def concurrent_import() -> Iterator[None]:
+    """A load refused by the database's unique keys (the same rows loaded at the same time
+    by another run) as a bilingual error: nothing of this load was written, and running it
+    again loads only what is still missing."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise ConcurrentImport(
+            "import.concurrent",
+            "همین سطرها هم‌زمان در اجرای دیگری وارد شد و از این اجرا چیزی ثبت نشد؛ "
+            "دوباره اجرا کنید تا فقط سطرهای باقی‌مانده وارد شود.",
+            "The same rows were loaded by another run at the same time and nothing of this "
+            "run was written; run it again to load only what is still missing.",
+            field="file",
+        ) from exc
 
 
 def audit(conn: Connection, action: str, source: str, rows: int) -> None:
