@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import text
 
@@ -79,6 +80,41 @@ def after_export(c: Container) -> int:
         n, _ = youth_profit.post_account(uow, c.policy, acc, EARLY_TO, user_id=None)
         uow.commit()
     return n
+
+
+def test_a_staged_row_is_the_entry_the_service_would_post() -> None:
+    due = pa.table(
+        {
+            "account_id": [7],
+            "number": ["1403-0101-0000007"],
+            "month": [12],
+            "credited_on": [parse_jalali("1404/01/15")],
+            "profit_rial": [125_000],
+        },
+        schema=profit_store.DUE_SCHEMA,
+    )
+    assert writeback.profit_stage(due).to_pylist() == [
+        {
+            "request_id": "yf-profit:7:0012",
+            "debit_code": "EXPENSE:SAVINGS_PROFIT",
+            "credit_code": "YF:1403-0101-0000007",
+            "amount": 125_000,
+            "account_id": 7,
+            "kind": "youth.profit",
+            "business_date": parse_jalali("1404/01/15"),
+            "memo": "profit of account month 12",
+        }
+    ]
+    entry = youth_profit.entry_for(7, "1403-0101-0000007", 12, parse_jalali("1404/01/15"), 125_000)
+    assert (entry.request_id, entry.kind, entry.memo) == (
+        "yf-profit:7:0012",
+        "youth.profit",
+        "profit of account month 12",
+    )
+    assert [(p.account, p.amount) for p in entry.postings] == [
+        ("EXPENSE:SAVINGS_PROFIT", 125_000),
+        ("YF:1403-0101-0000007", -125_000),
+    ]
 
 
 def test_set_based_profit_equals_crediting_one_by_one(
