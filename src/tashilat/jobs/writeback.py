@@ -13,10 +13,14 @@
   A charge already posted — by an earlier run, or by the day-end when the business date
   moved — finds either its request id taken or the instalment already moved, and is
   skipped; nothing is ever posted twice.
-* Savings profit: each account month's profit not posted yet (``profit_store.due_profits``,
-  after the account's last posted month) is posted through ``services.youth_profit`` with
-  the day-end's request ids ``yf-profit:{account}:{month}``, so neither a rerun nor the
-  day-end can post a month twice.
+* Savings profit: each account month's profit not posted yet (``profit_store.due_table``,
+  after the account's last posted month) is posted with the day-end's request ids
+  ``yf-profit:{account}:{month}`` and the entries ``services.youth_profit.entry_for``
+  makes, so neither a rerun nor the day-end can post a month twice. By default set-based
+  (``profit_stage`` → ``profit_store.post_profits``: claimed where the id is free and the
+  account still open, the balances moved in one update, on PostgreSQL after locking the
+  accounts as the day-end's ``accounts.credit`` does); ``set_based=False`` credits them
+  one by one through ``accounts.credit``, the reference.
 * ``month_end_runs`` gets one row per as-of date with the totals and the digest of the
   Parquet outputs.
 
@@ -30,9 +34,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyarrow as pa  # type: ignore[import-untyped]
+
 from tashilat.adapters.batch import layout, profit_store, store
 from tashilat.adapters.batch.runner import Progress, RunError, read_manifest
 from tashilat.domain.ledger import transfer
+from tashilat.domain.programs.youth_fund.profit import LEDGER_KIND as PROFIT_KIND
 from tashilat.jobs import Target
 from tashilat.services import employment, ledger, youth_profit
 from tashilat.services.loans import penalty_code
@@ -119,8 +126,44 @@ def _post_penalties(
     return posted, amount, skipped
 
 
-def _post_profits(c: Target, run: Path, part: int) -> tuple[int, int]:
-    """Post the partition's savings profit not posted yet; returns (entries, rial)."""
+def profit_stage(due: pa.Table) -> pa.Table:
+    """The staged form (``bulk.PROFIT_STAGE``) of due account-month profits
+    (``profit_store.DUE_SCHEMA``): each row the entry ``youth_profit.entry_for`` would
+    post — its request id, bank profit expense debited, the account's ``YF:`` account
+    credited, the profit's kind, credit day and memo."""
+    accounts = due["account_id"].to_pylist()
+    months = due["month"].to_pylist()
+    n = due.num_rows
+    return pa.table(
+        {
+            "request_id": pa.array(
+                [youth_profit.request_id(a, m) for a, m in zip(accounts, months, strict=True)],
+                pa.string(),
+            ),
+            "debit_code": pa.array([ledger.SAVINGS_PROFIT_EXPENSE] * n, pa.string()),
+            "credit_code": pa.array(
+                [youth_profit.account_code(x) for x in due["number"].to_pylist()], pa.string()
+            ),
+            "amount": due["profit_rial"],
+            "account_id": due["account_id"],
+            "kind": pa.array([PROFIT_KIND] * n, pa.string()),
+            "business_date": due["credited_on"],
+            "memo": pa.array([youth_profit.memo(m) for m in months], pa.string()),
+        }
+    )
+
+
+def _post_profits(c: Target, run: Path, part: int, *, set_based: bool = True) -> tuple[int, int]:
+    """Post the partition's savings profit not posted yet; returns (entries, rial).
+    Set-based (one transaction, ``profit_store.post_profits``) unless ``set_based=False``:
+    then one unit of work per chunk and one ``accounts.credit`` per account month (the
+    reference the set-based path is tested against). Either way an account closed since
+    the export gets nothing, and a month whose request id is taken is skipped."""
+    if set_based:
+        done = profit_store.post_profits(
+            c.engine, profit_stage(profit_store.due_table(c.engine, run, part))
+        )
+        return done.posted, done.rial
     due = profit_store.due_profits(c.engine, run, part)
     posted = amount = 0
     for i in range(0, len(due), POST_CHUNK):
@@ -190,7 +233,7 @@ def write_back(
             if post_penalties
             else (0, 0, 0)
         )
-        pp, pr = _post_profits(c, run, part) if post_penalties else (0, 0)
+        pp, pr = _post_profits(c, run, part, set_based=set_based) if post_penalties else (0, 0)
         rec = {
             "database": target,
             "accounts": a,

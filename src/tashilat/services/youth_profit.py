@@ -32,6 +32,15 @@ def request_id(account_id: int, month: int) -> str:
     return f"{PREFIX}:{account_id}:{month:04d}"
 
 
+def account_code(number: str) -> str:
+    """The ledger account the profit is credited to: the savings account's own."""
+    return f"YF:{number}"
+
+
+def memo(month: int) -> str:
+    return f"profit of account month {month}"
+
+
 def entry_for(
     account_id: int, number: str, month: int, credited_on: date, amount: int
 ) -> JournalEntry:
@@ -41,9 +50,9 @@ def entry_for(
         LEDGER_KIND,
         credited_on,
         debit=ledger.SAVINGS_PROFIT_EXPENSE,
-        credit=f"YF:{number}",
+        credit=account_code(number),
         amount=amount,
-        memo=f"profit of account month {month}",
+        memo=memo(month),
     )
 
 

@@ -11,7 +11,8 @@
   journal entry already carries are never posted (the unique request id is the guard a
   rerun, a resumed run and the services share). Each posted quantity is one staged table
   with these columns and one call; which rows are ``ok`` is the caller's claim (for late
-  charges: ``claim_charges``, the conditional move of the instalment).
+  charges: ``claim_charges``, the conditional move of the instalment; for savings profit:
+  ``claim_profits``, the account still open and its balance moved).
 """
 
 from __future__ import annotations
@@ -41,6 +42,15 @@ CHARGE_STAGE = (
     "paid_principal BIGINT NOT NULL",
     "paid_profit BIGINT NOT NULL",
     "target BIGINT NOT NULL",
+)
+# savings profit: each row its own kind, date and memo (``post_staged(kind=None, on=None,
+# memo=None)``), and the account whose balance it raises
+PROFIT_STAGE = (
+    *POSTING_STAGE,
+    "account_id BIGINT NOT NULL",
+    "kind VARCHAR(50) NOT NULL",
+    "business_date DATE NOT NULL",
+    "memo TEXT NOT NULL",
 )
 
 
@@ -152,16 +162,52 @@ def claim_charges(conn: Connection, staged: str, instalments: str) -> None:
     )
 
 
+def claim_profits(conn: Connection, staged: str) -> int:
+    """Mark ``ok`` the staged profits whose request id is free and whose account is still
+    open, and raise each such account's ``balance`` by the sum of its claimed rows in one
+    update — the set-based form of ``accounts.credit`` (which refuses a closed account and
+    moves the balance with the entry); returns how many rows were claimed. On PostgreSQL
+    the accounts are locked first, in id order as the day-end locks them one by one, so a
+    day-end crediting the same months either finished before (its ids are taken here) or
+    waits for this transaction (and finds them taken)."""
+    if _is_pg(conn):
+        conn.execute(
+            text(
+                f"SELECT a.id FROM youth_accounts a WHERE a.id IN "
+                f"(SELECT account_id FROM {staged}) ORDER BY a.id FOR UPDATE OF a"
+            )
+        )
+    conn.execute(
+        text(
+            f"UPDATE {staged} SET ok = 1 WHERE amount > 0 "
+            f"AND NOT EXISTS (SELECT 1 FROM journal_entries j "
+            f"WHERE j.request_id = {staged}.request_id) "
+            f"AND EXISTS (SELECT 1 FROM youth_accounts a WHERE a.id = {staged}.account_id "
+            "AND a.status = 'open')"
+        )
+    )
+    analyze(conn, staged)
+    conn.execute(
+        text(
+            "UPDATE youth_accounts SET balance = youth_accounts.balance + c.amount "
+            f"FROM (SELECT account_id, SUM(amount) AS amount FROM {staged} WHERE ok = 1 "
+            "GROUP BY account_id) c WHERE c.account_id = youth_accounts.id"
+        )
+    )
+    return int(conn.execute(text(f"SELECT COALESCE(SUM(ok), 0) FROM {staged}")).scalar_one())
+
+
 def post_staged(
     conn: Connection,
     staged: str,
     *,
     kind: str | None,
     on: date | None,
-    memo: str,
+    memo: str | None,
 ) -> Posted:
-    """Post every ``ok`` row of ``staged`` as a journal entry of ``kind`` dated ``on``
-    (``None``: the staged row's own ``kind`` / ``business_date`` column)."""
+    """Post every ``ok`` row of ``staged`` as a journal entry of ``kind`` dated ``on`` with
+    ``memo`` (``None``: the staged row's own ``kind`` / ``business_date`` / ``memo``
+    column)."""
     conn.execute(
         text(
             f"UPDATE {staged} SET ok = 0 WHERE ok = 1 AND EXISTS (SELECT 1 FROM "
@@ -180,19 +226,24 @@ def post_staged(
                 f"{side})"
             )
         )
-    params: dict[str, Any] = {"memo": memo, "now": datetime.now(UTC)}
+    params: dict[str, Any] = {"now": datetime.now(UTC)}
     binds: list[Any] = [bindparam("now", type_=DateTime(True))]
+    if memo is not None:
+        params["memo"] = memo
     if kind is not None:
         params["kind"] = kind
     if on is not None:
         params["on"] = on
         binds.append(bindparam("on", type_=Date()))
-    kind_sql = "kind" if kind is None else ":kind"
-    on_sql = "business_date" if on is None else ":on"
+    columns = (
+        "kind" if kind is None else ":kind",
+        "business_date" if on is None else ":on",
+        "memo" if memo is None else ":memo",
+    )
     if _is_pg(conn):
-        _post_pg(conn, staged, kind_sql, on_sql, binds, params)
+        _post_pg(conn, staged, columns, binds, params)
     else:
-        _post_sqlite(conn, staged, kind_sql, on_sql, binds, params)
+        _post_sqlite(conn, staged, columns, binds, params)
     posted, rial, total = conn.execute(
         text(f"SELECT COALESCE(SUM(ok), 0), COALESCE(SUM(ok * amount), 0), COUNT(*) FROM {staged}")
     ).one()
@@ -203,8 +254,7 @@ def post_staged(
 def _post_pg(
     conn: Connection,
     staged: str,
-    kind_sql: str,
-    on_sql: str,
+    columns: tuple[str, str, str],
     binds: list[Any],
     params: dict[str, Any],
 ) -> None:
@@ -216,17 +266,18 @@ def _post_pg(
     range checks what they check (every entry has postings, at least two, summing to
     zero) before the caller commits."""
     entries = f"{staged}_entries"
+    kind_sql, on_sql, memo_sql = (c if c.startswith(":") else f"s.{c}" for c in columns)
     conn.execute(text(f"DROP TABLE IF EXISTS {entries}"))
     conn.execute(
         text(
             f"CREATE TEMPORARY TABLE {entries} AS SELECT "
             "nextval(pg_get_serial_sequence('journal_entries', 'id')) AS entry_id, "
             f"s.request_id, {kind_sql} AS kind, {on_sql} AS business_date, "
-            "d.id AS debit_id, c.id AS credit_id, s.amount "
+            f"{memo_sql} AS memo, d.id AS debit_id, c.id AS credit_id, s.amount "
             f"FROM {staged} s JOIN ledger_accounts d ON d.code = s.debit_code "
             "JOIN ledger_accounts c ON c.code = s.credit_code WHERE s.ok = 1"
         ).bindparams(*[b for b in binds if b.key != "now"]),
-        {k: v for k, v in params.items() if k in ("kind", "on")},
+        {k: v for k, v in params.items() if k in ("kind", "on", "memo")},
     )
     lo, hi, n = conn.execute(
         text(f"SELECT MIN(entry_id), MAX(entry_id), COUNT(*) FROM {entries}")
@@ -239,9 +290,9 @@ def _post_pg(
         text(
             "INSERT INTO journal_entries (id, request_id, kind, business_date, memo, "
             "created_by, created_at) SELECT entry_id, request_id, kind, business_date, "
-            f":memo, NULL, :now FROM {entries} ORDER BY entry_id"
+            f"memo, NULL, :now FROM {entries} ORDER BY entry_id"
         ).bindparams(bindparam("now", type_=DateTime(True))),
-        {"memo": params["memo"], "now": params["now"]},
+        {"now": params["now"]},
     )
     written = conn.execute(
         text(
@@ -281,17 +332,17 @@ def check_entries(conn: Connection, lo: int, hi: int) -> None:
 def _post_sqlite(
     conn: Connection,
     staged: str,
-    kind_sql: str,
-    on_sql: str,
+    columns: tuple[str, str, str],
     binds: list[Any],
     params: dict[str, Any],
 ) -> None:
     """The entries of ``staged``'s ``ok`` rows, then their two postings each (joined back on
     the request id), then a check that every entry written balances."""
+    kind_sql, on_sql, memo_sql = columns
     conn.execute(
         text(
             "INSERT INTO journal_entries (request_id, kind, business_date, memo, created_by, "
-            f"created_at) SELECT request_id, {kind_sql}, {on_sql}, :memo, NULL, :now "
+            f"created_at) SELECT request_id, {kind_sql}, {on_sql}, {memo_sql}, NULL, :now "
             f"FROM {staged} WHERE ok = 1 ORDER BY request_id"
         ).bindparams(*binds),
         params,
