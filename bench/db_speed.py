@@ -1,4 +1,4 @@
-"""Month-end and import at database speed (issue 15): regenerates bench/results/db_speed.md.
+"""Month-end and import at database speed: regenerates bench/results/db_speed.md.
 
     .venv/bin/python -m bench.db_speed      # month-end at 100,000 accounts, import of 20,000
     .venv/bin/python -m bench.db_speed --accounts 0 --import-accounts 5000   # the import only
@@ -404,7 +404,7 @@ def import_bench(accounts: int, workdir: Path) -> dict[str, Any]:
 
 def report(me: dict[str, Any] | None, imp: dict[str, Any] | None, load: str) -> str:
     lines = [
-        "## Month-end and import at database speed (issue 15)",
+        "## Month-end and import at database speed",
         "",
         f"Machine: {machine()}. {load}",
         "Regenerate: `.venv/bin/python -m bench.db_speed` (each part in a fresh database).",

@@ -1,5 +1,5 @@
 """Deposits per second through the service layer on PostgreSQL, against raw psycopg inserts
-of the same journal rows, in the same run (issue 3).
+of the same journal rows, in the same run.
 
 The raw path writes exactly the rows the service writes (journal entry, two postings, the
 account balance, the audit line) with hand-written SQL. Both paths run single-client and commit every deposit, interleaved in rounds so that

@@ -1,5 +1,5 @@
 """p50 and p99 latency of the entitlement endpoint under a steady 200 requests a second,
-sent from this process to a server in another process on loopback (issue 3).
+sent from this process to a server in another process on loopback.
 
 The server is ``tashilat serve`` on a fresh PostgreSQL database filled with the demo data;
 requests go out on a fixed schedule (open loop: a slow answer does not slow the sender), so

@@ -1,5 +1,5 @@
 """Introductions per second on PostgreSQL with 16 concurrent clients competing for one
-allocation, with zero over-allocation (issue 4).
+allocation, with zero over-allocation.
 
 Every client is its own process with its own database connection (no shared interpreter
 lock between them) running the introduction use case (rules,

@@ -1,4 +1,4 @@
-"""Month-end batch benchmark (issue 7): regenerates bench/results/month_end.md.
+"""Month-end batch benchmark: regenerates bench/results/month_end.md.
 
     .venv/bin/python -m bench.month_end            # 250k, 500k, 1M, 2M accounts (~5 min)
     .venv/bin/python -m bench.month_end --sizes 100000 --naive-sample 500   # a quick look
@@ -216,7 +216,7 @@ def main() -> None:
 
     t = batch["totals"]
     lines = [
-        "## Month-end batch (issue 7)",
+        "## Month-end batch",
         "",
         f"Machine: {machine()}. Load average before/after the run: "
         f"{load[0]:.1f} / {load_after[0]:.1f} (the machine is shared; each figure is the best "
