@@ -3,34 +3,34 @@
 Accounts and their movements go through ``onboard.BookStore`` exactly as ``tashilat
 import`` loads a bank's files (staged by COPY on PostgreSQL, set-based inserts, balanced
 entries under request ids from the book's keys), one partition per transaction; the
-generator's ids are kept (loans refer to them). Loans, their disbursement entries and
-instalments follow row by row (the import has no loan files yet).
+generator's ids are kept (loans refer to them, and so do the month-end's test data).
+
+A partition's loans then load in one transaction the way the loan import loads a file
+(``onboard_loans.LoanStore.load_loans``, docs/onboarding.md, ADR 0008): the generator's
+arrays become two Arrow tables (loans with their disbursements, instalments) staged by COPY
+on PostgreSQL; the loans (each holder's customer joined from ``youth_accounts``), their two
+receivables (``LOAN:{id}:PRINCIPAL``, ``LOAN:{id}:PENALTY``) and the instalments are each
+written by one ``INSERT … SELECT``, and the disbursements (``loan.disburse``: principal
+receivable debited, ``BANK:SETTLEMENT`` credited, under ``gen:{seed}:disburse:{id}``) by
+``bulk.post_staged``. The generator's loans need no entitlement check or privilege claim:
+they are test data made consistent with their accounts.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 from sqlalchemy import Connection, insert, select, text
 
+from tashilat.adapters.batch import bulk
 from tashilat.adapters.batch.calendar import from_epoch_day
 from tashilat.adapters.batch.generate import Generator, Partition, Spec
 from tashilat.adapters.batch.onboard import SETTLEMENT, BookStore
 from tashilat.adapters.db.engine import make_engine
-from tashilat.adapters.db.models import (
-    Branch,
-    JournalEntryRow,
-    LedgerAccount,
-    Loan,
-    LoanInstalment,
-    PostingRow,
-    User,
-    YouthAccount,
-)
+from tashilat.adapters.db.models import Branch, LedgerAccount, User
 from tashilat.domain.decision import PolicyReader
 from tashilat.domain.jalali import jalali_year
 
@@ -147,105 +147,124 @@ def _setup(conn: Connection) -> tuple[int, int, int]:
     return int(settle), int(branch), int(maker)
 
 
+LOAN_STAGE = (
+    *bulk.POSTING_STAGE,  # the disbursement: principal receivable debited, settlement credited
+    "loan_id BIGINT NOT NULL",
+    "account_id BIGINT NOT NULL",
+    "months INTEGER NOT NULL",
+    "business_date DATE NOT NULL",  # requested, approved and disbursed on
+    "penalty_code VARCHAR(80) NOT NULL",
+)
+INSTALMENT_STAGE = (
+    "id BIGINT NOT NULL",
+    "loan_id BIGINT NOT NULL",
+    "number INTEGER NOT NULL",
+    "due DATE NOT NULL",
+    "amount BIGINT NOT NULL",
+    "principal BIGINT NOT NULL",
+    "profit BIGINT NOT NULL",
+    "paid_principal BIGINT NOT NULL",
+    "paid_profit BIGINT NOT NULL",
+    "paid_on DATE",
+    "penalty_accrued BIGINT NOT NULL",
+    "penalty_paid BIGINT NOT NULL",
+    "penalty_prior BIGINT NOT NULL",
+    "penalty_from DATE",
+)
+INSTALMENT_COLUMNS = ", ".join(c.split()[0] for c in INSTALMENT_STAGE)
+
+
+def _days(values: np.ndarray) -> pa.Array:
+    """Epoch days as Arrow dates, −1 as NULL."""
+    return pa.array(values.astype(np.int32), mask=values < 0).cast(pa.date32())
+
+
+def loan_tables(p: Partition, seed: int) -> tuple[pa.Table, pa.Table]:
+    """A partition's loans as staged disbursements (``bulk.post_staged``'s columns: request
+    id ``gen:{seed}:disburse:{id}``, the loan's ``LOAN:{id}:PRINCIPAL`` debited,
+    ``BANK:SETTLEMENT`` credited, as ``services.loans.disburse`` posts) with what the loan
+    row needs, and its instalments as the generator made them, ids kept."""
+    n = len(p.loan_id)
+    ids = pc.cast(pa.array(p.loan_id), pa.string())
+    loans = pa.table(
+        {
+            "request_id": pc.binary_join_element_wise(f"gen:{seed}:disburse:", ids, ""),
+            "debit_code": pc.binary_join_element_wise("LOAN:", ids, ":PRINCIPAL", ""),
+            "credit_code": pa.array([SETTLEMENT] * n, pa.string()),
+            "amount": pa.array(p.loan_principal, pa.int64()),
+            "ok": pa.array(np.ones(n, dtype=np.int64)),
+            "loan_id": pa.array(p.loan_id, pa.int64()),
+            "account_id": pa.array(p.loan_account, pa.int64()),
+            "months": pa.array(p.loan_months, pa.int64()),
+            "business_date": _days(p.loan_disbursed),
+            "penalty_code": pc.binary_join_element_wise("LOAN:", ids, ":PENALTY", ""),
+        }
+    )
+    instalments = pa.table(
+        {
+            "id": pa.array(p.i_id, pa.int64()),
+            "loan_id": pa.array(np.repeat(p.loan_id, p.n_instalments), pa.int64()),
+            "number": pa.array(p.i_number, pa.int64()),
+            "due": _days(p.i_due),
+            "amount": pa.array(p.i_amount, pa.int64()),
+            "principal": pa.array(p.i_principal, pa.int64()),
+            "profit": pa.array(p.i_profit, pa.int64()),
+            "paid_principal": pa.array(p.i_paid_principal, pa.int64()),
+            "paid_profit": pa.array(p.i_paid_profit, pa.int64()),
+            "paid_on": _days(p.i_paid_on),
+            "penalty_accrued": pa.array(p.i_penalty_accrued, pa.int64()),
+            "penalty_paid": pa.array(p.i_penalty_paid, pa.int64()),
+            "penalty_prior": pa.array(p.i_penalty_prior, pa.int64()),
+            "penalty_from": _days(p.i_penalty_from),
+        }
+    )
+    return loans, instalments
+
+
 def _loans(
     conn: Connection, p: Partition, spec: Spec, policy: PolicyReader, ids: tuple[int, int, int]
 ) -> tuple[int, int]:
-    """The partition's loans, their ledger accounts and disbursement entries, instalments."""
-    settle, branch, maker = ids
-    customer_of = dict(
-        conn.execute(
-            select(YouthAccount.id, YouthAccount.customer_id).where(
-                YouthAccount.id.in_(sorted(set(p.loan_account.tolist())))
-            )
-        ).all()
+    """The partition's loans, their two ledger accounts each, instalments and disbursement
+    entries, set-based (docs/onboarding.md, "loans"; ADR 0008): staged (COPY on
+    PostgreSQL), then one ``INSERT … SELECT`` per table and ``bulk.post_staged``."""
+    _, branch, maker = ids
+    loans, instalments = loan_tables(p, spec.seed)
+    bulk.stage(conn, "stage_gen_loans", LOAN_STAGE, loans)
+    bulk.stage(conn, "stage_gen_instalments", INSTALMENT_STAGE, instalments)
+    conn.execute(
+        text(
+            "INSERT INTO loans (id, account_id, customer_id, branch_id, principal, "
+            "rate_percent, months, method, appraisal, status, requested_by, requested_on, "
+            "approved_by, approved_on, disbursed_on, settled_on, decision_note, policy_hash) "
+            "SELECT s.loan_id, s.account_id, a.customer_id, :branch, s.amount, "
+            "CAST('9' AS NUMERIC(9, 4)), s.months, 'simple', s.amount * 2, 'disbursed', "
+            ":maker, s.business_date, NULL, s.business_date, s.business_date, NULL, "
+            "'generated', :hash FROM stage_gen_loans s "
+            "JOIN youth_accounts a ON a.id = s.account_id ORDER BY s.loan_id"
+        ),
+        {"branch": branch, "maker": maker, "hash": getattr(policy, "hash", "")},
     )
-    n_inst = 0
-    starts = np.concatenate([[0], np.cumsum(p.n_instalments)]).tolist()
-    for li, (lid, acc_id, prin, term, disb) in enumerate(
-        zip(
-            p.loan_id.tolist(),
-            p.loan_account.tolist(),
-            p.loan_principal.tolist(),
-            p.loan_months.tolist(),
-            p.loan_disbursed.tolist(),
-            strict=True,
-        )
-    ):
-        on = from_epoch_day(disb)
+    for side in ("debit_code", "penalty_code"):
         conn.execute(
-            insert(Loan),
-            {
-                "id": lid,
-                "account_id": acc_id,
-                "customer_id": customer_of[acc_id],
-                "branch_id": branch,
-                "principal": prin,
-                "rate_percent": Decimal("9"),
-                "months": term,
-                "method": "simple",
-                "appraisal": prin * 2,
-                "status": "disbursed",
-                "requested_by": maker,
-                "requested_on": on,
-                "approved_by": None,
-                "approved_on": on,
-                "disbursed_on": on,
-                "decision_note": "generated",
-                "policy_hash": getattr(policy, "hash", ""),
-            },
+            text(
+                f"INSERT INTO ledger_accounts (code, name, type) SELECT s.{side}, s.{side}, "
+                "'asset' FROM stage_gen_loans s ORDER BY s.loan_id"
+            )
         )
-        principal_la = conn.execute(
-            insert(LedgerAccount).returning(LedgerAccount.id),
-            [{"code": f"LOAN:{lid}:PRINCIPAL", "name": f"LOAN:{lid}:PRINCIPAL", "type": "asset"}],
-        ).scalar_one()
-        conn.execute(
-            insert(LedgerAccount),
-            {"code": f"LOAN:{lid}:PENALTY", "name": f"LOAN:{lid}:PENALTY", "type": "asset"},
+    conn.execute(
+        text(
+            f"INSERT INTO loan_instalments ({INSTALMENT_COLUMNS}) "
+            f"SELECT {INSTALMENT_COLUMNS} FROM stage_gen_instalments ORDER BY id"
         )
-        entry = conn.execute(
-            insert(JournalEntryRow).returning(JournalEntryRow.id),
-            [
-                {
-                    "request_id": f"gen:{spec.seed}:disburse:{lid}",
-                    "kind": "loan.disburse",
-                    "business_date": on,
-                    "memo": "",
-                    "created_at": NOW,
-                }
-            ],
-        ).scalar_one()
-        conn.execute(
-            insert(PostingRow),
-            [
-                {"entry_id": entry, "ledger_account_id": principal_la, "amount": prin},
-                {"entry_id": entry, "ledger_account_id": settle, "amount": -prin},
-            ],
+    )
+    conn.execute(text("DROP TABLE stage_gen_instalments"))
+    posted = bulk.post_staged(conn, "stage_gen_loans", kind="loan.disburse", on=None, memo="")
+    if posted.posted != loans.num_rows:
+        raise RuntimeError(
+            f"{posted.posted} disbursements posted for {loans.num_rows} generated loans "
+            "(the database must hold none of the generator's ids yet)"
         )
-        inst = [
-            {
-                "id": int(p.i_id[r]),
-                "loan_id": lid,
-                "number": int(p.i_number[r]),
-                "due": from_epoch_day(int(p.i_due[r])),
-                "amount": int(p.i_amount[r]),
-                "principal": int(p.i_principal[r]),
-                "profit": int(p.i_profit[r]),
-                "paid_principal": int(p.i_paid_principal[r]),
-                "paid_profit": int(p.i_paid_profit[r]),
-                "paid_on": None if p.i_paid_on[r] < 0 else from_epoch_day(int(p.i_paid_on[r])),
-                "penalty_accrued": int(p.i_penalty_accrued[r]),
-                "penalty_paid": int(p.i_penalty_paid[r]),
-                "penalty_prior": int(p.i_penalty_prior[r]),
-                "penalty_from": None
-                if p.i_penalty_from[r] < 0
-                else from_epoch_day(int(p.i_penalty_from[r])),
-            }
-            for r in range(starts[li], starts[li + 1])
-        ]
-        if inst:
-            conn.execute(insert(LoanInstalment), inst)
-        n_inst += len(inst)
-    return len(p.loan_id), n_inst
+    return loans.num_rows, instalments.num_rows
 
 
 def load_database(spec: Spec, policy: PolicyReader, url: str) -> dict[str, int]:
