@@ -29,10 +29,12 @@ Progress is recorded per partition in ``done/NNNNN.db.json`` so a restart resume
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
@@ -153,7 +155,14 @@ def profit_stage(due: pa.Table) -> pa.Table:
     )
 
 
-def _post_profits(c: Target, run: Path, part: int, *, set_based: bool = True) -> tuple[int, int]:
+def _post_profits(
+    c: Target,
+    run: Path,
+    part: int,
+    *,
+    set_based: bool = True,
+    last_posted: profit_store.Posted | None = None,
+) -> tuple[int, int]:
     """Post the partition's savings profit not posted yet; returns (entries, rial).
     Set-based (one transaction, ``profit_store.post_profits``) unless ``set_based=False``:
     then one unit of work per chunk and one ``accounts.credit`` per account month (the
@@ -161,7 +170,7 @@ def _post_profits(c: Target, run: Path, part: int, *, set_based: bool = True) ->
     the export gets nothing, and a month whose request id is taken is skipped."""
     if set_based:
         done = profit_store.post_profits(
-            c.engine, profit_stage(profit_store.due_table(c.engine, run, part))
+            c.engine, profit_stage(profit_store.due_table(c.engine, run, part, last_posted))
         )
         return done.posted, done.rial
     due = profit_store.due_profits(c.engine, run, part)
@@ -187,6 +196,22 @@ def _post_profits(c: Target, run: Path, part: int, *, set_based: bool = True) ->
     return posted, amount
 
 
+def _each(
+    fn: Callable[[int], dict[str, Any]], parts: list[int], workers: int
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``fn`` of each partition, the first alone, the rest on ``workers`` threads (each
+    waits on its database connection, outside the GIL); in partition order."""
+    if not parts:
+        return
+    yield parts[0], fn(parts[0])
+    if workers <= 1:
+        for part in parts[1:]:
+            yield part, fn(part)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        yield from zip(parts[1:], pool.map(fn, parts[1:]), strict=True)
+
+
 def write_back(
     c: Target,
     run: Path,
@@ -194,8 +219,10 @@ def write_back(
     post_penalties: bool = True,
     progress: Progress | None = None,
     set_based: bool = True,
+    connections: int = 2,
 ) -> WriteBack:
-    """Write a finished run's results into ``c``'s database and post its late charges."""
+    """Write a finished run's results into ``c``'s database and post its late charges and
+    savings profit, partitions on ``connections`` connections (PostgreSQL; one on SQLite)."""
     manifest = read_manifest(run)
     if not (run / "summary.json").exists():
         raise RunError(
@@ -214,26 +241,35 @@ def write_back(
     n = int(manifest["partitions"])
     n_acc = n_loans = posted = rial = skipped = parts_skipped = 0
     profits = profit_rial = 0
+    todo: list[int] = []
+    done: dict[int, dict[str, Any]] = {}
     for part in range(n):
-        marker = run / "done" / f"{part:05d}.db.json"
-        rec = layout.try_read_json(marker)
+        rec = layout.try_read_json(run / "done" / f"{part:05d}.db.json")
         if rec and rec.get("database") == target:
-            n_acc += rec["accounts"]
-            n_loans += rec["loans"]
-            posted += rec["posted"]
-            rial += rec["posted_rial"]
-            skipped += rec["skipped"]
-            profits += rec.get("profits_posted", 0)
-            profit_rial += rec.get("profit_posted_rial", 0)
+            done[part] = rec
             parts_skipped += 1
-            continue
+        else:
+            todo.append(part)
+    # every account's last posted profit month, once for the run (a day-end posting a
+    # month meanwhile is found by the claim: its request id is taken)
+    last_posted = (
+        profit_store.posted_months(c.engine, youth_profit.PREFIX)
+        if todo and post_penalties and set_based
+        else None
+    )
+
+    def one(part: int) -> dict[str, Any]:
         a, ln = store.write_results(c.engine, run, part, as_of)
         p, r, s = (
             _post_penalties(c, run, part, as_of, set_based=set_based)
             if post_penalties
             else (0, 0, 0)
         )
-        pp, pr = _post_profits(c, run, part, set_based=set_based) if post_penalties else (0, 0)
+        pp, pr = (
+            _post_profits(c, run, part, set_based=set_based, last_posted=last_posted)
+            if post_penalties
+            else (0, 0)
+        )
         rec = {
             "database": target,
             "accounts": a,
@@ -244,17 +280,25 @@ def write_back(
             "profits_posted": pp,
             "profit_posted_rial": pr,
         }
-        layout.write_json(marker, rec)
-        profits, profit_rial = profits + pp, profit_rial + pr
-        n_acc, n_loans, posted, rial, skipped = (
-            n_acc + a,
-            n_loans + ln,
-            posted + p,
-            rial + r,
-            skipped + s,
-        )
+        layout.write_json(run / "done" / f"{part:05d}.db.json", rec)
+        return rec
+
+    # the first partition alone (it creates the ledger accounts every partition shares),
+    # then the others on ``connections`` connections: partitions hold disjoint accounts and
+    # loans, so their transactions never wait on each other's rows
+    parallel = connections if c.engine.dialect.name == "postgresql" else 1
+    for part, rec in _each(one, todo, parallel):
+        done[part] = rec
         if progress:
             progress(part, rec)
+    for rec in done.values():
+        n_acc += rec["accounts"]
+        n_loans += rec["loans"]
+        posted += rec["posted"]
+        rial += rec["posted_rial"]
+        skipped += rec["skipped"]
+        profits += rec.get("profits_posted", 0)
+        profit_rial += rec.get("profit_posted_rial", 0)
     n_emp = int(manifest.get("employment_partitions") or 0)
     e_loans = e_posted = e_rial = e_skipped = 0
     for part in range(n_emp):

@@ -30,7 +30,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.exc import IntegrityError
 
-from tashilat.adapters.batch import bulk, layout
+from tashilat.adapters.batch import bulk, layout, pgcopy
 from tashilat.adapters.batch.calendar import DayTable, from_epoch_day
 from tashilat.adapters.batch.manifest import RunError
 from tashilat.adapters.db.models import JournalEntryRow, PostingRow, YouthAccount
@@ -69,10 +69,44 @@ class ProfitConflict(RuntimeError):
     """A staged request id was taken between the claim and the insert: roll back, redo."""
 
 
-def due_table(engine: Engine, run: Path, part: int) -> pa.Table:
+@dataclass(frozen=True)
+class Posted:
+    """Each account's last posted profit month, for every account at once (sorted ids)."""
+
+    account_id: np.ndarray
+    month: np.ndarray
+
+    def of(self, ids: np.ndarray) -> np.ndarray:
+        """The last posted month of each of ``ids`` (0: none)."""
+        at = np.searchsorted(self.account_id, ids)
+        at = np.minimum(at, max(len(self.account_id) - 1, 0))
+        found = self.account_id[at] == ids if len(self.account_id) else np.zeros(len(ids), bool)
+        return np.where(found, self.month[at] if len(self.month) else 0, 0).astype(np.int64)
+
+
+def posted_months(engine: Engine, prefix: str) -> Posted | None:
+    """On PostgreSQL, every account's last posted profit month in one scan of the journal:
+    the account id and month read from the request ids ``{prefix}:{account}:{month}``
+    (binary COPY, no join through the postings). ``None`` elsewhere: ``due_table`` then
+    asks per partition."""
+    if engine.dialect.name != "postgresql":
+        return None
+    start = len(prefix) + 2
+    query = (
+        f"SELECT split_part(substr(request_id, {start}), ':', 1)::int8, "
+        f"MAX(split_part(substr(request_id, {start}), ':', 2)::int8) FROM journal_entries "
+        f"WHERE kind = '{LEDGER_KIND}' AND request_id LIKE '{prefix}:%' GROUP BY 1 ORDER BY 1"
+    )
+    with pgcopy.driver_connection(engine) as conn:
+        cols = pgcopy.copy_out(conn, query, [("account", "int8"), ("month", "int8")])
+    return Posted(cols["account"].astype(np.int64), cols["month"].astype(np.int64))
+
+
+def due_table(engine: Engine, run: Path, part: int, posted: Posted | None = None) -> pa.Table:
     """The partition's positive account-month profits after each account's last posted
-    month, in account then month order (``DUE_SCHEMA``; ``credited_on`` is the first day
-    of the next account month, ``account_month_start(opened_on, month + 1)``)."""
+    month (``posted``, or read for the partition's accounts), in account then month order
+    (``DUE_SCHEMA``; ``credited_on`` is the first day of the next account month,
+    ``account_month_start(opened_on, month + 1)``)."""
     months = pq.read_table(
         layout.output_path(run, "months", part), columns=["account_id", "profits_rial"]
     )
@@ -87,21 +121,29 @@ def due_table(engine: Engine, run: Path, part: int) -> pa.Table:
         numbers = dict(
             conn.execute(select(ACC.c.id, ACC.c.number).where(ACC.c.id.between(lo, hi))).all()
         )
-        last = dict(
-            conn.execute(
-                select(ACC.c.id, func.max(ENT.c.request_id))
-                .select_from(
-                    ENT.join(POS, POS.c.entry_id == ENT.c.id).join(
-                        ACC, ACC.c.ledger_account_id == POS.c.ledger_account_id
+        last = (
+            {}
+            if posted is not None
+            else dict(
+                conn.execute(
+                    select(ACC.c.id, func.max(ENT.c.request_id))
+                    .select_from(
+                        ENT.join(POS, POS.c.entry_id == ENT.c.id).join(
+                            ACC, ACC.c.ledger_account_id == POS.c.ledger_account_id
+                        )
                     )
-                )
-                .where(ENT.c.kind == LEDGER_KIND, ACC.c.id.between(lo, hi))
-                .group_by(ACC.c.id)
-            ).all()
+                    .where(ENT.c.kind == LEDGER_KIND, ACC.c.id.between(lo, hi))
+                    .group_by(ACC.c.id)
+                ).all()
+            )
         )
-    done = np.array(
-        [int(str(last[a]).rsplit(":", 1)[1]) if a in last else 0 for a in ids.tolist()],
-        dtype=np.int64,
+    done = (
+        posted.of(ids)
+        if posted is not None
+        else np.array(
+            [int(str(last[a]).rsplit(":", 1)[1]) if a in last else 0 for a in ids.tolist()],
+            dtype=np.int64,
+        )
     )
     known = np.array([a in numbers for a in ids.tolist()], dtype=bool)
     profits = months["profits_rial"].combine_chunks()
