@@ -190,7 +190,7 @@ def movement_batch(engine: Engine, rows: pa.Table, *, source: str) -> Iterator[M
         )
         yield batch
         if batch.loaded is None:
-            transaction.rollback()  # refused rows: the balances move back
+            transaction.rollback()  # refused rows: nothing is written
         else:
             audit(conn, "import.movements", source, batch.loaded.posted)
             conn.execute(text("DROP TABLE stage_numbers"))
