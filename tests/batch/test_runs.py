@@ -13,7 +13,7 @@ import pytest
 from tashilat.adapters.batch import layout
 from tashilat.adapters.batch.baseline import run_query
 from tashilat.adapters.batch.generate import write_partitions
-from tashilat.adapters.batch.runner import RunError, run_partitions
+from tashilat.adapters.batch.runner import RunError, dask_client, run_partitions
 from tashilat.policy import PolicySnapshot
 from tests.batch.conftest import small_spec
 
@@ -66,18 +66,23 @@ def test_a_run_directory_holds_one_month_end(generated: Path, policy: PolicySnap
         write_partitions(small_spec(as_of=small_spec().as_of.replace(day=2)), policy, generated)
 
 
-def test_dask_engine_equals_local(generated: Path, tmp_path: Path, policy: PolicySnapshot) -> None:
-    from dask.distributed import Client, LocalCluster
+def _worker_state() -> tuple[bool, str | None]:
+    import os
 
+    from tashilat.adapters.batch import partition
+
+    return partition._TUNED, os.environ.get("OMP_NUM_THREADS")
+
+
+def test_dask_engine_equals_local(generated: Path, tmp_path: Path, policy: PolicySnapshot) -> None:
     local = tmp_path / "local"
     shutil.copytree(generated, local)
     run_partitions(local, policy, engine="local")
-    with (
-        LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with dask_client(None, workers=2) as client:
+        # warmed before any partition (the allocator set up, which only the warm-up and a
+        # partition do), one thread per worker (the nanny's OMP_NUM_THREADS keeps Arrow's
+        # pool to one thread too)
+        assert sorted(client.run(_worker_state).values()) == [(True, "1")] * 2
         result = run_partitions(generated, policy, engine="dask", client=client)
         assert result.computed == 4
         assert len(client.scheduler_info()["workers"]) == 2
