@@ -13,7 +13,14 @@ import pytest
 from tashilat.adapters.batch import layout
 from tashilat.adapters.batch.baseline import run_query
 from tashilat.adapters.batch.generate import write_partitions
-from tashilat.adapters.batch.runner import RunError, dask_client, run_partitions
+from tashilat.adapters.batch.runner import (
+    RunError,
+    context_for,
+    dask_client,
+    read_manifest,
+    run_partitions,
+    task_key,
+)
 from tashilat.policy import PolicySnapshot
 from tests.batch.conftest import small_spec
 
@@ -88,6 +95,17 @@ def test_dask_engine_equals_local(generated: Path, tmp_path: Path, policy: Polic
         assert len(client.scheduler_info()["workers"]) == 2
     assert tree(generated, "output") == tree(local, "output")
     assert (generated / "summary.json").read_bytes() == (local / "summary.json").read_bytes()
+
+
+def test_dask_keys_are_the_run_directorys_own(
+    generated: Path, tmp_path: Path, policy: PolicySnapshot
+) -> None:
+    ctx = context_for(read_manifest(generated), policy)
+    a = task_key(tmp_path / "a", ("accounts", 3), ctx)
+    assert a.startswith("month-end-accounts-00003-20168-")  # 1404/01/01 is epoch day 20168
+    assert a == task_key(tmp_path / "a", ("accounts", 3), ctx)
+    assert a != task_key(tmp_path / "b", ("accounts", 3), ctx)
+    assert a != task_key(tmp_path / "a", ("employment", 3), ctx)
 
 
 def test_hand_written_duckdb_query_agrees(generated: Path, policy: PolicySnapshot) -> None:

@@ -152,6 +152,17 @@ def run_task(run_dir: str, task: Task, ctx: Context) -> dict[str, Any]:
     return process_statistics(run_dir, ctx)
 
 
+def task_key(run: Path, task: Task, ctx: Context) -> str:
+    """The Dask key of one task: readable (kind, partition, as-of day) and the run
+    directory's own, so two month-ends on one shared scheduler at the same time never
+    share a key (the scheduler would give the second the first one's record and never run
+    its partition)."""
+    from dask.base import tokenize
+
+    token = tokenize(str(run.resolve()), ctx.policy_hash)[:12]
+    return f"month-end-{task[0]}-{task[1]:05d}-{ctx.as_of}-{token}"
+
+
 def task_done(run: Path, task: Task) -> dict[str, Any] | None:
     kind, part = task
     if kind == "accounts":
@@ -224,7 +235,7 @@ def run_partitions(
                     str(run),
                     task,
                     shared,
-                    key=f"month-end-{task[0]}-{task[1]:05d}-{ctx.as_of}",
+                    key=task_key(run, task, ctx),
                     pure=False,
                 ): task
                 for task in todo
