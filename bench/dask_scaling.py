@@ -143,6 +143,9 @@ def main() -> None:
     def med(name: str, key: str = "seconds") -> float:
         return _med([row[name][key] for row in rows])
 
+    def best(name: str) -> float:
+        return float(min(row[name]["seconds"] for row in rows))
+
     ratio = _med([row["ratio"] for row in rows])
     totals = rows[0]["local"]["totals"]
     command = "`.venv/bin/python -m bench.dask_scaling"
@@ -192,7 +195,9 @@ def main() -> None:
         "core (other jobs on the machine), not overhead.",
         "",
         f"Median speed-up of two workers over one: **{ratio:.2f}×** (target: at least "
-        f"{TARGET}×; {verdict} it). Two workers against the local engine: "
+        f"{TARGET}×; {verdict} it). Best times: {best('one'):.2f} s with one worker, "
+        f"{best('two'):.2f} s with two ({best('one') / best('two'):.2f}×). "
+        "Two workers against the local engine: "
         f"{med('local') / med('two'):.2f}× (medians). Peak memory (RSS): "
         f"{max(row['one']['worker_rss_mb'] for row in rows):.0f} MB for the one worker, "
         f"{max(row['two']['worker_rss_mb'] for row in rows):.0f} MB for the busier of two, "
