@@ -13,7 +13,14 @@ import pytest
 from tashilat.adapters.batch import layout
 from tashilat.adapters.batch.baseline import run_query
 from tashilat.adapters.batch.generate import write_partitions
-from tashilat.adapters.batch.runner import RunError, run_partitions
+from tashilat.adapters.batch.runner import (
+    RunError,
+    context_for,
+    dask_client,
+    read_manifest,
+    run_partitions,
+    task_key,
+)
 from tashilat.policy import PolicySnapshot
 from tests.batch.conftest import small_spec
 
@@ -66,23 +73,39 @@ def test_a_run_directory_holds_one_month_end(generated: Path, policy: PolicySnap
         write_partitions(small_spec(as_of=small_spec().as_of.replace(day=2)), policy, generated)
 
 
-def test_dask_engine_equals_local(generated: Path, tmp_path: Path, policy: PolicySnapshot) -> None:
-    from dask.distributed import Client, LocalCluster
+def _worker_state() -> tuple[bool, str | None]:
+    import os
 
+    from tashilat.adapters.batch import partition
+
+    return partition._TUNED, os.environ.get("OMP_NUM_THREADS")
+
+
+def test_dask_engine_equals_local(generated: Path, tmp_path: Path, policy: PolicySnapshot) -> None:
     local = tmp_path / "local"
     shutil.copytree(generated, local)
     run_partitions(local, policy, engine="local")
-    with (
-        LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with dask_client(None, workers=2) as client:
+        # warmed before any partition (the allocator set up, which only the warm-up and a
+        # partition do), one thread per worker (the nanny's OMP_NUM_THREADS keeps Arrow's
+        # pool to one thread too)
+        assert sorted(client.run(_worker_state).values()) == [(True, "1")] * 2
         result = run_partitions(generated, policy, engine="dask", client=client)
         assert result.computed == 4
         assert len(client.scheduler_info()["workers"]) == 2
     assert tree(generated, "output") == tree(local, "output")
     assert (generated / "summary.json").read_bytes() == (local / "summary.json").read_bytes()
+
+
+def test_dask_keys_are_the_run_directorys_own(
+    generated: Path, tmp_path: Path, policy: PolicySnapshot
+) -> None:
+    ctx = context_for(read_manifest(generated), policy)
+    a = task_key(tmp_path / "a", ("accounts", 3), ctx)
+    assert a.startswith("month-end-accounts-00003-20168-")  # 1404/01/01 is epoch day 20168
+    assert a == task_key(tmp_path / "a", ("accounts", 3), ctx)
+    assert a != task_key(tmp_path / "b", ("accounts", 3), ctx)
+    assert a != task_key(tmp_path / "a", ("employment", 3), ctx)
 
 
 def test_hand_written_duckdb_query_agrees(generated: Path, policy: PolicySnapshot) -> None:

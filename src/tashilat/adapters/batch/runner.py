@@ -79,14 +79,34 @@ __all__ = [
 # -- engines -------------------------------------------------------------------------------------
 
 
+def warm_worker() -> None:
+    """Ready a worker process for partitions: running this imports this module and with it
+    the partition functions, numpy and pyarrow (about half a second in a fresh process),
+    and sets the allocator up (``tune_allocator``). Run once on every worker when the
+    cluster starts, so the month-end's first partition on each worker does not pay it;
+    the outputs are the same either way."""
+    tune_allocator()
+
+
 @contextmanager
 def dask_client(scheduler: str | None, workers: int = 2) -> Iterator[Any]:
     """A client of ``scheduler`` (``tcp://host:8786``), or of a local cluster of worker
-    processes (one thread each) when no scheduler is given."""
+    processes (one thread each) when no scheduler is given; its workers are warmed
+    (``warm_worker``) before the client is handed out, so start-up is paid here and not
+    by the run.
+
+    One thread per worker process: the partition function is single-threaded numpy
+    (docs/batch.md, "On a Dask cluster"), and the Dask nanny starts each worker with
+    ``OMP_NUM_THREADS=1``, which also keeps Arrow's thread pool to one thread, so a worker
+    is one core. The default memory limit (the machine's memory shared equally among the
+    workers) is far above what a partition needs (a few hundred MB at 16,384 accounts,
+    BENCHMARKS.md "Month-end batch"), so a worker never spills or pauses; results are
+    small records, the partitions' data stays on disk."""
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            client.run(warm_worker)
             yield client
         return
     with (
@@ -98,6 +118,7 @@ def dask_client(scheduler: str | None, workers: int = 2) -> Iterator[Any]:
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
+        client.run(warm_worker)
         yield client
 
 
@@ -129,6 +150,17 @@ def run_task(run_dir: str, task: Task, ctx: Context) -> dict[str, Any]:
     if kind == "employment":
         return process_employment_partition(run_dir, part, ctx)
     return process_statistics(run_dir, ctx)
+
+
+def task_key(run: Path, task: Task, ctx: Context) -> str:
+    """The Dask key of one task: readable (kind, partition, as-of day) and the run
+    directory's own, so two month-ends on one shared scheduler at the same time never
+    share a key (the scheduler would give the second the first one's record and never run
+    its partition)."""
+    from dask.base import tokenize
+
+    token = tokenize(str(run.resolve()), ctx.policy_hash)[:12]
+    return f"month-end-{task[0]}-{task[1]:05d}-{ctx.as_of}-{token}"
 
 
 def task_done(run: Path, task: Task) -> dict[str, Any] | None:
@@ -203,7 +235,7 @@ def run_partitions(
                     str(run),
                     task,
                     shared,
-                    key=f"month-end-{task[0]}-{task[1]:05d}-{ctx.as_of}",
+                    key=task_key(run, task, ctx),
                     pure=False,
                 ): task
                 for task in todo
