@@ -32,9 +32,15 @@ from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.domain.money import parse_rial
 from tashilat.domain.programs.youth_fund.balances import Event
 from tashilat.domain.programs.youth_fund.entitlement import entitlement
-from tashilat.domain.programs.youth_fund.onboarding import Reject, duplicates, reject
+from tashilat.domain.programs.youth_fund.onboarding import (  # the row checks' own readers
+    Reject,
+    _key,
+    _text,
+    duplicates,
+    reject,
+)
 from tashilat.domain.programs.youth_fund.servicing import loan_offer
-from tashilat.domain.text import normalize_text, strip_number
+from tashilat.domain.text import strip_number
 
 LOAN_COLUMNS = (
     "number",
@@ -107,32 +113,6 @@ def loan_request_id(reference: str) -> str:
 def repaid_request_id(reference: str, part: str) -> str:
     """The entry of what was repaid before the import (``principal`` or ``profit``)."""
     return f"import:loan:{reference}:repaid:{part}"
-
-
-def _text(row: Mapping[str, str], field: str) -> str:
-    raw = str(row.get(field) or "")
-    value = " ".join(raw.split()) if raw.isascii() else normalize_text(raw).strip()
-    if not value:
-        raise InvalidInput(
-            "import.missing",
-            f"ستون «{field}» خالی است.",
-            f"Column '{field}' is empty.",
-            field=field,
-        )
-    return value
-
-
-def _key(row: Mapping[str, str], field: str, pattern: re.Pattern[str]) -> str:
-    value = _text(row, field)
-    if not pattern.match(value):
-        raise InvalidInput(
-            "import.bad_key",
-            f"«{value[:40]}» در ستون «{field}» شناسه معتبری نیست (حروف لاتین، رقم، - و /).",
-            f"'{value[:40]}' in column '{field}' is not a valid identifier "
-            "(Latin letters, digits, - and /).",
-            field=field,
-        )
-    return value
 
 
 def _count(row: Mapping[str, str], field: str) -> int:
