@@ -114,7 +114,9 @@ _ASCII_SPACES = re.compile(r"\s+")
 _PLAIN_AMOUNT = re.compile(r"^[+-]?[0-9]{1,18}$")
 
 
-def _text(row: Mapping[str, str], field: str) -> str:
+def text_field(row: Mapping[str, str], field: str) -> str:
+    """A file row's field, spaces normalised (Persian text through ``normalize_text``);
+    empty is refused (``import.missing``). Shared by every import's row checks."""
     raw = str(row.get(field) or "")
     # plain ASCII (most fields of a bank's export) needs only the spaces normalised
     value = _ASCII_SPACES.sub(" ", raw).strip() if raw.isascii() else normalize_text(raw).strip()
@@ -125,19 +127,21 @@ def _text(row: Mapping[str, str], field: str) -> str:
 
 def text(value: str, field: str) -> str:
     """A field's text as the row checks read it (normalised, trimmed); empty is refused."""
-    return _text({field: value}, field)
+    return text_field({field: value}, field)
 
 
 def name_or_none(value: str) -> str | None:
     """An account row's name as ``account_row`` keeps it, or ``None`` if empty."""
     try:
-        return _text({"name": value}, "name")[:200]
+        return text_field({"name": value}, "name")[:200]
     except InvalidInput:
         return None
 
 
-def _key(row: Mapping[str, str], field: str, pattern: re.Pattern[str]) -> str:
-    value = _text(row, field)
+def key_field(row: Mapping[str, str], field: str, pattern: re.Pattern[str]) -> str:
+    """A file row's identifier field, refused (``import.bad_key``) unless it matches
+    ``pattern``."""
+    value = text_field(row, field)
     if not pattern.match(value):
         raise InvalidInput(
             "import.bad_key",
@@ -157,11 +161,11 @@ def _jalali(text: str, field: str) -> date:
 
 def day(text: str, field: str) -> date:
     """A date field's text as the row checks read it (normalised, Jalali, existing)."""
-    return _jalali(_text({field: text}, field), field)
+    return _jalali(text_field({field: text}, field), field)
 
 
 def _date(row: Mapping[str, str], field: str, business_date: date) -> date:
-    on = _jalali(_text(row, field), field)
+    on = _jalali(text_field(row, field), field)
     if on > business_date:
         raise InvalidInput(
             "import.future_date",
@@ -183,9 +187,9 @@ def account_row(
     business_date: date,
 ) -> AccountRow:
     """One account row, checked; raises ``InvalidInput`` naming the first problem."""
-    number = _key(row, "number", _NUMBER)
-    national_id = parse_national_id(_text(row, "national_id"))
-    name = _text(row, "name")[:200]
+    number = key_field(row, "number", _NUMBER)
+    national_id = parse_national_id(text_field(row, "national_id"))
+    name = text_field(row, "name")[:200]
     birth_date = _date(row, "birth_date", business_date)
     opened_on = _date(row, "opened_on", business_date)
     if birth_date >= opened_on:
@@ -195,9 +199,11 @@ def account_row(
             "The birth date is not before the opening date.",
             field="birth_date",
         )
-    city = cities.lookup(_text(row, "city"))
-    branch = _key(row, "branch", _NUMBER)
-    deposit = parse_rial(_text(row, "opening_deposit"), field="opening_deposit", allow_zero=False)
+    city = cities.lookup(text_field(row, "city"))
+    branch = key_field(row, "branch", _NUMBER)
+    deposit = parse_rial(
+        text_field(row, "opening_deposit"), field="opening_deposit", allow_zero=False
+    )
     t = terms(opened_on)
     check_history(policy, t, [Event(opened_on, deposit)])
     return AccountRow(
@@ -218,10 +224,10 @@ def account_row(
 
 def movement_row(line: int, row: Mapping[str, str], business_date: date) -> MovementRow:
     """One movement row, checked on its own (the account's rules come with its history)."""
-    number = _key(row, "number", _NUMBER)
-    reference = _key(row, "reference", _REFERENCE)
+    number = key_field(row, "number", _NUMBER)
+    reference = key_field(row, "reference", _REFERENCE)
     on = _date(row, "on", business_date)
-    text = _text(row, "amount")
+    text = text_field(row, "amount")
     if _PLAIN_AMOUNT.match(text) and 0 < abs(int(text)) <= MAX_RIAL:
         return MovementRow(line, number, reference, on, int(text))
     raw = strip_number(text)

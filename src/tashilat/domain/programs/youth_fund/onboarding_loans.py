@@ -32,12 +32,12 @@ from tashilat.domain.jalali import format_jalali, parse_jalali
 from tashilat.domain.money import parse_rial
 from tashilat.domain.programs.youth_fund.balances import Event
 from tashilat.domain.programs.youth_fund.entitlement import entitlement
-from tashilat.domain.programs.youth_fund.onboarding import (  # the row checks' own readers
+from tashilat.domain.programs.youth_fund.onboarding import (
     Reject,
-    _key,
-    _text,
     duplicates,
+    key_field,
     reject,
+    text_field,
 )
 from tashilat.domain.programs.youth_fund.servicing import loan_offer
 from tashilat.domain.text import strip_number
@@ -116,7 +116,7 @@ def repaid_request_id(reference: str, part: str) -> str:
 
 
 def _count(row: Mapping[str, str], field: str) -> int:
-    value = strip_number(_text(row, field))
+    value = strip_number(text_field(row, field))
     if not _COUNT.match(value):
         raise InvalidInput(
             "import.bad_count",
@@ -129,9 +129,9 @@ def _count(row: Mapping[str, str], field: str) -> int:
 
 def loan_fields(line: int, row: Mapping[str, str], business_date: date) -> LoanFields:
     """One loan row on its own; raises ``InvalidInput`` naming the first problem."""
-    number = _key(row, "number", _NUMBER)
-    reference = _key(row, "reference", _REFERENCE)
-    on = parse_jalali(_text(row, "disbursed_on"), field="disbursed_on")
+    number = key_field(row, "number", _NUMBER)
+    reference = key_field(row, "reference", _REFERENCE)
+    on = parse_jalali(text_field(row, "disbursed_on"), field="disbursed_on")
     if on > business_date:
         raise InvalidInput(
             "import.future_date",
@@ -141,10 +141,10 @@ def loan_fields(line: int, row: Mapping[str, str], business_date: date) -> LoanF
             f"({format_jalali(business_date)}).",
             field="disbursed_on",
         )
-    principal = parse_rial(_text(row, "principal"), field="principal", allow_zero=False)
+    principal = parse_rial(text_field(row, "principal"), field="principal", allow_zero=False)
     months = _count(row, "months")
-    method = _text(row, "method").lower()
-    appraisal = parse_rial(_text(row, "appraisal"), field="appraisal", allow_zero=False)
+    method = text_field(row, "method").lower()
+    appraisal = parse_rial(text_field(row, "appraisal"), field="appraisal", allow_zero=False)
     repaid = _count(row, "repaid")
     if repaid > months:
         raise InvalidInput(
