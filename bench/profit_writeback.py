@@ -1,6 +1,6 @@
 """The month-end write-back before and after a change, on PostgreSQL, on the same book.
 
-    .venv/bin/python -m bench.profit_writeback --accounts 5000 --before-src /work/main/src
+    .venv/bin/python -m bench.profit_writeback --accounts 5000 --before-src ../tashilat-before/src
     .venv/bin/python -m bench.profit_writeback --accounts 20000 --before-src … --after-only
 
 One synthetic book (``batch generate``, seeded; cohorts 1397–1403 as of 1404/01/01, no

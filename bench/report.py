@@ -18,10 +18,11 @@ BENCHES = [
     ("bench.deposits", ["--deposits", "1000", "--rounds", "5"], "deposits.md"),
     ("bench.entitlement_latency", ["--rate", "200", "--seconds", "20"], "entitlement_latency.md"),
     ("bench.month_end", [], "month_end.md"),
-    ("bench.dask_scaling", [], "dask_scaling.md"),
+    ("bench.forecast", [], "forecast.md"),
     ("bench.introductions", [], "introductions.md"),
     ("bench.savings_profit", ["--rounds", "9", "--accounts", "32768"], "savings_profit.md"),
-    ("bench.db_speed", [], "db_speed.md"),
+    ("bench.db_speed", ["--accounts", "100000", "--import-accounts", "100000"], "db_speed.md"),
+    ("bench.dask_scaling", [], "dask_scaling.md"),
 ]
 
 HEADER = """# Benchmarks
